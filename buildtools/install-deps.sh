@@ -1,0 +1,38 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Install what ofld needs on Debian 12 (run as root): DPDK 22.11, the build
+# tools, the test tools, and a deb-src entry so that the build can fetch the
+# DPDK driver SDK headers from Debian's source package.
+set -eu
+
+die() {
+	echo "install-deps: error: $*" >&2
+	exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || die "run as root (it calls apt-get)"
+
+PKGS="dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcunit1-dev
+meson ninja-build pkg-config gcc dpkg-dev xz-utils tshark python3
+python3-scapy iproute2"
+
+# deb-src twin of every 'Types: deb' stanza the machine already uses, so the
+# source package comes from the same archive and suites as libdpdk-dev.
+SRC_LIST=/etc/apt/sources.list.d/ofld-deb-src.sources
+if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ &&
+   ! grep -qs '^deb-src' /etc/apt/sources.list; then
+	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		sed -e 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' \
+			/etc/apt/sources.list.d/debian.sources > "$SRC_LIST"
+	elif [ -f /etc/apt/sources.list ]; then
+		sed -n -e 's/^deb[[:space:]]/deb-src /p' /etc/apt/sources.list \
+			> /etc/apt/sources.list.d/ofld-deb-src.list
+	else
+		die "no apt sources found to derive a deb-src entry from"
+	fi
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $PKGS >&2

@@ -1,0 +1,39 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# The README's two commands.
+#   buildtools/quickstart.sh demo   install, build, run the main job
+#   buildtools/quickstart.sh test   install, build, run every test suite
+# BUILD_DIR (default: build) chooses the build directory.
+set -eu
+
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+
+case "${1:-}" in
+demo | test) ;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 2
+	;;
+esac
+
+if [ "$(id -u)" -eq 0 ]; then
+	buildtools/install-deps.sh
+else
+	echo "quickstart: not root, skipping package installation" >&2
+fi
+
+if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+	meson setup "$BUILD_DIR"
+fi
+ninja -C "$BUILD_DIR"
+
+case "$1" in
+demo)
+	exec "$BUILD_DIR/apps/ofld-fwd" --no-huge -m 1024 --no-pci --file-prefix "ofld-demo-$$" \
+		-l 0,1 --log-level=pmd.net.ofld:notice -- --seconds 5
+	;;
+test)
+	exec meson test -C "$BUILD_DIR" --print-errorlogs --num-processes 2
+	;;
+esac

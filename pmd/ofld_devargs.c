@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+
+/*
+ * Device arguments of net_ofld. Every key is parsed strictly: a bad value,
+ * an out-of-range value, an unknown or repeated key each fail the probe
+ * with a log line that names the argument.
+ */
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_kvargs.h>
+
+#include "ofld_private.h"
+
+#define ARG_PAIR	"pair"
+#define ARG_LOWER	"lower"
+#define ARG_SPEED	"speed"
+#define ARG_LOSS	"loss"
+#define ARG_REORDER	"reorder"
+#define ARG_DUP		"dup"
+#define ARG_SEED	"seed"
+#define ARG_MAC		"mac"
+
+static const char *const valid_keys[] = {
+	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_LOSS, ARG_REORDER, ARG_DUP,
+	ARG_SEED, ARG_MAC, NULL,
+};
+
+struct arg_ctx {
+	const char *dev;
+	struct ofld_devargs *da;
+};
+
+static int
+parse_u64(const char *key, const char *val, uint64_t min, uint64_t max,
+	  uint64_t *out, const struct arg_ctx *ctx)
+{
+	unsigned long long v;
+	char *end = NULL;
+
+	if (val == NULL || *val == '\0' || !isdigit((unsigned char)*val))
+		goto bad;
+	errno = 0;
+	v = strtoull(val, &end, 0);
+	if (end == val || *end != '\0' || (errno != 0 && errno != ERANGE))
+		goto bad;
+	if (errno == ERANGE || v < min || v > max) {
+		OFLD_LOG(ERR, "%s: device argument '%s=%s' out of range [%" PRIu64
+			 ", %" PRIu64 "]", ctx->dev, key, val, min, max);
+		return -ERANGE;
+	}
+	*out = v;
+	return 0;
+bad:
+	OFLD_LOG(ERR, "%s: device argument '%s=%s' is not a number",
+		 ctx->dev, key, val != NULL ? val : "");
+	return -EINVAL;
+}
+
+static int
+parse_prob(const char *key, const char *val, double *out,
+	   const struct arg_ctx *ctx)
+{
+	char *end = NULL;
+	double v;
+
+	if (val == NULL || *val == '\0')
+		goto bad;
+	errno = 0;
+	v = strtod(val, &end);
+	if (errno != 0 || end == val || *end != '\0' || !isfinite(v))
+		goto bad;
+	if (v < 0.0 || v > 1.0) {
+		OFLD_LOG(ERR, "%s: device argument '%s=%s' out of range [0, 1] "
+			 "(a probability)", ctx->dev, key, val);
+		return -ERANGE;
+	}
+	*out = v;
+	return 0;
+bad:
+	OFLD_LOG(ERR, "%s: device argument '%s=%s' is not a probability",
+		 ctx->dev, key, val != NULL ? val : "");
+	return -EINVAL;
+}
+
+static int
+parse_name(const char *key, const char *val, char *out, size_t size,
+	   bool portname, const struct arg_ctx *ctx)
+{
+	size_t i, len = val != NULL ? strlen(val) : 0;
+
+	if (len == 0 || len >= size) {
+		OFLD_LOG(ERR, "%s: device argument '%s' must be 1..%zu characters",
+			 ctx->dev, key, size - 1);
+		return -EINVAL;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char c = val[i];
+
+		if (!isalnum(c) && c != '_' && c != '-' &&
+		    !(portname && (c == ':' || c == '.'))) {
+			OFLD_LOG(ERR, "%s: device argument '%s=%s' has an invalid "
+				 "character '%c'", ctx->dev, key, val, c);
+			return -EINVAL;
+		}
+	}
+	memcpy(out, val, len + 1);
+	return 0;
+}
+
+static int
+handle_arg(const char *key, const char *val, void *opaque)
+{
+	const struct arg_ctx *ctx = opaque;
+	struct ofld_devargs *da = ctx->da;
+	uint64_t v;
+	int ret;
+
+	if (strcmp(key, ARG_PAIR) == 0)
+		return parse_name(key, val, da->pair, sizeof(da->pair), false,
+				  ctx);
+	if (strcmp(key, ARG_LOWER) == 0)
+		return parse_name(key, val, da->lower, sizeof(da->lower), true,
+				  ctx);
+	if (strcmp(key, ARG_SPEED) == 0) {
+		ret = parse_u64(key, val, 0, OFLD_MAX_SPEED, &v, ctx);
+		if (ret == 0) {
+			da->speed_mbps = (uint32_t)v;
+			da->speed_set = true;
+		}
+		return ret;
+	}
+	if (strcmp(key, ARG_LOSS) == 0)
+		return parse_prob(key, val, &da->loss, ctx);
+	if (strcmp(key, ARG_REORDER) == 0)
+		return parse_prob(key, val, &da->reorder, ctx);
+	if (strcmp(key, ARG_DUP) == 0)
+		return parse_prob(key, val, &da->dup, ctx);
+	if (strcmp(key, ARG_SEED) == 0)
+		return parse_u64(key, val, 0, UINT64_MAX, &da->seed, ctx);
+	if (strcmp(key, ARG_MAC) == 0) {
+		if (val == NULL ||
+		    rte_ether_unformat_addr(val, &da->mac) != 0 ||
+		    !rte_is_valid_assigned_ether_addr(&da->mac)) {
+			OFLD_LOG(ERR, "%s: device argument '%s=%s' is not a unicast "
+				 "MAC address", ctx->dev, key, val != NULL ? val : "");
+			return -EINVAL;
+		}
+		da->mac_set = true;
+		return 0;
+	}
+	return -EINVAL; /* not reached: keys are checked first */
+}
+
+static bool
+key_known(const char *key)
+{
+	unsigned int i;
+
+	for (i = 0; valid_keys[i] != NULL; i++)
+		if (strcmp(valid_keys[i], key) == 0)
+			return true;
+	return false;
+}
+
+/**
+ * Parse the device arguments of port NAME into *da (defaults filled in).
+ * @return 0, or -EINVAL / -ERANGE after logging which argument is wrong.
+ */
+int
+ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
+{
+	struct arg_ctx ctx = { .dev = name, .da = da };
+	struct rte_kvargs *kv = NULL;
+	unsigned int i;
+	int ret = 0;
+
+	memset(da, 0, sizeof(*da));
+	da->speed_mbps = OFLD_DEFAULT_SPEED;
+
+	if (args != NULL && *args != '\0') {
+		/* Parse without a key filter, to name the unknown key. */
+		kv = rte_kvargs_parse(args, NULL);
+		if (kv == NULL) {
+			OFLD_LOG(ERR, "%s: cannot parse device arguments '%s'",
+				 name, args);
+			return -EINVAL;
+		}
+		for (i = 0; i < kv->count; i++) {
+			const char *key = kv->pairs[i].key;
+
+			if (!key_known(key)) {
+				OFLD_LOG(ERR, "%s: unknown device argument '%s' "
+					 "(known: pair, lower, speed, loss, reorder, "
+					 "dup, seed, mac)", name, key);
+				ret = -EINVAL;
+				goto out;
+			}
+			if (rte_kvargs_count(kv, key) > 1) {
+				OFLD_LOG(ERR, "%s: device argument '%s' given more "
+					 "than once", name, key);
+				ret = -EINVAL;
+				goto out;
+			}
+		}
+		for (i = 0; valid_keys[i] != NULL; i++) {
+			ret = rte_kvargs_process(kv, valid_keys[i], handle_arg,
+						 &ctx);
+			if (ret != 0)
+				goto out;
+		}
+	}
+
+	if (da->pair[0] != '\0' && da->lower[0] != '\0') {
+		OFLD_LOG(ERR, "%s: device arguments 'pair' and 'lower' exclude "
+			 "each other", name);
+		ret = -EINVAL;
+	} else if (da->pair[0] == '\0' && da->lower[0] == '\0') {
+		OFLD_LOG(ERR, "%s: a cable is needed: give device argument "
+			 "'pair=NAME' or 'lower=PORTNAME'", name);
+		ret = -EINVAL;
+	}
+out:
+	rte_kvargs_free(kv);
+	return ret;
+}

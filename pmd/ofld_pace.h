@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_PACE_H
+#define OFLD_PACE_H
+
+/*
+ * Link-speed pacing of one port's transmit side.
+ *
+ * The wire is a clock counting bits: every frame advances it by its wire
+ * bits ((len + 24) * 8). A frame may start when the wire clock is at most
+ * `horizon` bits ahead of real time (converted to bits at the link speed),
+ * which lets a burst go in one call while the long-run rate is exactly the
+ * link speed. All transmit queues of the port share the clock: a lock-free
+ * fetch-add reserves wire time, so queues together never exceed the link.
+ */
+
+#include <stdint.h>
+
+#include <rte_atomic.h>
+#include <rte_common.h>
+#include <rte_cycles.h>
+
+/** Burst allowance: 32 full 1500-byte frames on the wire. */
+#define OFLD_PACE_HORIZON_BITS	(32ULL * (1514 + 24) * 8)
+
+struct ofld_pacer {
+	/** Wire clock in bits since `tsc_base`; advanced by every queue. */
+	uint64_t clock __rte_cache_aligned;
+	/* Read-only after configuration. */
+	uint64_t tsc_base __rte_cache_aligned;
+	uint64_t bits_per_tsc_q32;	/**< link bits per TSC cycle, 32.32 */
+	uint64_t horizon;
+	uint32_t enabled;
+};
+
+static inline void
+ofld_pacer_init(struct ofld_pacer *p, uint32_t speed_mbps)
+{
+	unsigned __int128 bps = (unsigned __int128)speed_mbps * 1000000u;
+
+	p->tsc_base = rte_get_tsc_cycles();
+	p->bits_per_tsc_q32 = (uint64_t)((bps << 32) / rte_get_tsc_hz());
+	p->horizon = OFLD_PACE_HORIZON_BITS;
+	p->enabled = speed_mbps != 0;
+	__atomic_store_n(&p->clock, 0, __ATOMIC_RELAXED);
+}
+
+/** Real time, in bits at the link speed, since the pacer was set up. */
+static inline uint64_t
+ofld_pacer_now(const struct ofld_pacer *p)
+{
+	unsigned __int128 t = rte_get_tsc_cycles() - p->tsc_base;
+
+	return (uint64_t)((t * p->bits_per_tsc_q32) >> 32);
+}
+
+/**
+ * How many wire bits may start now. Also pulls an idle wire clock up to
+ * real time, so an idle link does not bank credit.
+ */
+static inline uint64_t
+ofld_pacer_budget(struct ofld_pacer *p)
+{
+	uint64_t now = ofld_pacer_now(p);
+	uint64_t clock = __atomic_load_n(&p->clock, __ATOMIC_RELAXED);
+
+	while (clock < now) {
+		/* Relaxed is enough: the clock orders nothing but itself. */
+		if (__atomic_compare_exchange_n(&p->clock, &clock, now, false,
+				__ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+			clock = now;
+			break;
+		}
+	}
+	if (clock - now >= p->horizon)
+		return 0;
+	return now + p->horizon - clock;
+}
+
+/** Reserve wire time for frames about to be sent (or give it back). */
+static inline void
+ofld_pacer_charge(struct ofld_pacer *p, uint64_t bits)
+{
+	__atomic_fetch_add(&p->clock, bits, __ATOMIC_RELAXED);
+}
+
+static inline void
+ofld_pacer_refund(struct ofld_pacer *p, uint64_t bits)
+{
+	__atomic_fetch_sub(&p->clock, bits, __ATOMIC_RELAXED);
+}
+
+#endif /* OFLD_PACE_H */

@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_PRIVATE_H
+#define OFLD_PRIVATE_H
+
+/*
+ * Internals of the net_ofld poll-mode driver. Not installed, not API.
+ *
+ * Ownership: one struct pmd_internals per port (dev_private); one struct
+ * ofld_rxq / ofld_txq per queue holding everything its burst function
+ * touches; the pair cable (struct ofld_pair) is shared by its two ports and
+ * lives while either of them exists.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+
+#include "ofld_pace.h"
+#include "ofld_fault.h"
+
+extern int ofld_logtype;
+
+/** One log type, one macro, function name first (no logging in bursts). */
+#define OFLD_LOG(level, fmt, ...) \
+	rte_log(RTE_LOG_ ## level, ofld_logtype, "%s(): " fmt "\n", \
+		__func__, ##__VA_ARGS__)
+
+#define OFLD_DRIVER_NAME	"net_ofld"
+#define OFLD_MAX_QUEUES		16
+#define OFLD_LANE_SIZE		4096	/**< frames per pair lane (ring) */
+#define OFLD_DEFAULT_SPEED	100000	/**< Mbit/s of the pair cable */
+#define OFLD_MAX_SPEED		400000	/**< Mbit/s */
+#define OFLD_MIN_MTU		RTE_ETHER_MIN_MTU
+#define OFLD_MAX_MTU		9600
+/** Frame bytes beyond the MTU that the port accepts: Ethernet + 2 VLANs. */
+#define OFLD_L2_OVERHEAD	(RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
+#define OFLD_NAME_MAX		32
+#define OFLD_BURST_CHUNK	32
+
+/** Parsed device arguments (see docs/guide.md for each key). */
+struct ofld_devargs {
+	char pair[OFLD_NAME_MAX];	/**< pair cable name, "" if none */
+	char lower[RTE_ETH_NAME_MAX_LEN]; /**< lower port name, "" if none */
+	uint32_t speed_mbps;		/**< 0: unpaced */
+	bool speed_set;
+	double loss, reorder, dup;	/**< fault probabilities, 0..1 */
+	uint64_t seed;
+	struct rte_ether_addr mac;
+	bool mac_set;
+};
+
+int ofld_devargs_parse(const char *name, const char *args,
+		       struct ofld_devargs *da);
+
+enum ofld_cable_kind {
+	OFLD_CABLE_PAIR,
+	OFLD_CABLE_LOWER,
+};
+
+/**
+ * One direction of one queue of the pair cable: a single-producer
+ * single-consumer ring from one transmit queue of one end to one receive
+ * queue of the other end.
+ */
+struct ofld_lane {
+	struct rte_ring *ring;
+	/** Receiving end is started (written by control path, read by tx). */
+	uint32_t rx_up;
+	/** Frames lost because the ring was full; written by the producer only,
+	 * read by the receiving port as imissed.
+	 */
+	uint64_t overrun;
+} __rte_cache_aligned;
+
+struct pmd_internals;
+
+/** A pair cable: lanes[d][q] carries frames from end d, queue q. */
+struct ofld_pair {
+	char name[OFLD_NAME_MAX];
+	struct pmd_internals *end[2];
+	uint32_t started[2];
+	struct ofld_lane lanes[2][OFLD_MAX_QUEUES];
+	struct ofld_pair *next;
+};
+
+/** Per receive queue counters; all written by the queue's thread only. */
+struct ofld_rxq_stats {
+	uint64_t packets;
+	uint64_t bytes;
+	uint64_t mac_filtered;	/**< dropped: not for us, promiscuous off */
+	uint64_t oversize;	/**< dropped: longer than MTU + L2 overhead */
+};
+
+struct ofld_rxq {
+	struct pmd_internals *pi;
+	uint16_t qid;
+	uint16_t port_id;
+	uint16_t nb_lanes;	/**< pair: lanes this queue drains */
+	uint16_t next_lane;	/**< round robin start */
+	struct ofld_lane *lanes[OFLD_MAX_QUEUES];
+	struct rte_mempool *mp;
+	struct ofld_rxq_stats st;
+	struct ofld_rxq_stats base;	/**< snapshot at the last reset */
+	uint64_t missed_base;
+} __rte_cache_aligned;
+
+/** Per transmit queue counters; all written by the queue's thread only. */
+struct ofld_txq_stats {
+	uint64_t packets;	/**< frames put on the wire */
+	uint64_t bytes;
+	uint64_t link_down;	/**< dropped: no peer or peer stopped */
+	uint64_t oversize;	/**< dropped: longer than MTU + L2 overhead */
+	uint64_t pacing_stalls;	/**< bursts cut short by the link speed */
+	uint64_t fault_loss;
+	uint64_t fault_dup;
+	uint64_t fault_reorder;
+	uint64_t fault_nomem;	/**< duplicate not made: mempool empty */
+	uint64_t peer_overrun;	/**< on the wire, peer receive ring full */
+	uint64_t lower_full;	/**< dropped: lower port refused them */
+};
+
+struct ofld_txq {
+	struct pmd_internals *pi;
+	uint16_t qid;
+	uint16_t lower_port;
+	struct ofld_lane *lane;	/**< pair: lane towards the peer */
+	struct ofld_fault fault;
+	struct ofld_txq_stats st;
+	struct ofld_txq_stats base;	/**< snapshot at the last reset */
+} __rte_cache_aligned;
+
+struct pmd_internals {
+	struct rte_eth_dev *dev;
+	uint16_t port_id;
+	enum ofld_cable_kind cable;
+	struct ofld_devargs da;
+	struct rte_ether_addr mac;
+	uint32_t max_frame;	/**< MTU + L2 overhead */
+	struct ofld_pacer pacer;	/**< shared by all tx queues */
+	struct ofld_fault_cfg fault_cfg;
+
+	/* pair cable */
+	struct ofld_pair *pair;
+	int end;		/**< which end of the pair this port is */
+
+	/* lower cable */
+	uint16_t lower_port;
+	uint64_t lower_owner;
+	bool lower_configured;
+	bool lower_started;
+};
+
+/* pair cable registry and data path (ofld_pair.c) */
+int ofld_pair_attach(struct pmd_internals *pi, const char *name);
+void ofld_pair_detach(struct pmd_internals *pi);
+void ofld_pair_start(struct pmd_internals *pi);
+void ofld_pair_stop(struct pmd_internals *pi);
+bool ofld_pair_link_up(const struct pmd_internals *pi);
+uint64_t ofld_pair_rx_missed(const struct ofld_rxq *rxq);
+uint16_t ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n);
+uint16_t ofld_pair_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
+
+/* lower cable data path (ofld_lower.c) */
+uint16_t ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n);
+uint16_t ofld_lower_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
+
+/* shared by both cables (ofld_tx.c) */
+uint16_t ofld_tx_admit(struct ofld_txq *txq, struct rte_mbuf **pkts,
+		       uint16_t n, struct rte_mbuf **out, uint16_t *nb_out,
+		       uint64_t *bits, bool *stalled);
+void ofld_txq_flush(struct ofld_txq *txq);
+
+/** Wire bits of a frame: payload, preamble + SFD, gap and FCS. */
+static inline uint64_t
+ofld_frame_bits(const struct rte_mbuf *m)
+{
+	return ((uint64_t)m->pkt_len + 24) * 8;
+}
+
+#endif /* OFLD_PRIVATE_H */

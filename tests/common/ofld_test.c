@@ -1,0 +1,259 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#include "ofld_test.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_bus_vdev.h>
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+
+static struct rte_mempool *pool;
+static char *log_buf;
+static size_t log_len, log_cap;
+
+/* Log stream: everything goes to stderr and into a buffer tests can read. */
+static ssize_t
+log_write(void *cookie, const char *buf, size_t size)
+{
+	RTE_SET_USED(cookie);
+	if (fwrite(buf, 1, size, stderr) != size)
+		return -1;
+	if (log_len + size + 1 > log_cap) {
+		size_t cap = (log_len + size + 1) * 2;
+		char *p = realloc(log_buf, cap);
+
+		if (p == NULL)
+			return (ssize_t)size;
+		log_buf = p;
+		log_cap = cap;
+	}
+	memcpy(log_buf + log_len, buf, size);
+	log_len += size;
+	log_buf[log_len] = '\0';
+	return (ssize_t)size;
+}
+
+const char *
+ofld_test_log(void)
+{
+	return log_buf != NULL ? log_buf : "";
+}
+
+void
+ofld_test_log_clear(void)
+{
+	log_len = 0;
+	if (log_buf != NULL)
+		log_buf[0] = '\0';
+}
+
+int
+ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
+{
+	static cookie_io_functions_t fns = { .write = log_write };
+	char prefix[64];
+	char *argv[32];
+	int argc = 0, i, ret;
+	FILE *f;
+
+	f = fopencookie(NULL, "w", fns);
+	if (f == NULL)
+		return -1;
+	setvbuf(f, NULL, _IONBF, 0);
+	rte_openlog_stream(f);
+
+	snprintf(prefix, sizeof(prefix), "--file-prefix=ofld-test-%d",
+		 (int)getpid());
+	argv[argc++] = (char *)(uintptr_t)prog;
+	argv[argc++] = (char *)(uintptr_t)"--no-huge";
+	argv[argc++] = (char *)(uintptr_t)"-m";
+	argv[argc++] = (char *)(uintptr_t)"512";
+	argv[argc++] = (char *)(uintptr_t)"--no-pci";
+	argv[argc++] = (char *)(uintptr_t)"--no-shconf";
+	argv[argc++] = prefix;
+	argv[argc++] = (char *)(uintptr_t)"--log-level=pmd.net.ofld:info";
+	for (i = 0; i < extra_argc && argc < (int)RTE_DIM(argv) - 1; i++)
+		argv[argc++] = extra_argv[i];
+	argv[argc] = NULL;
+
+	ret = rte_eal_init(argc, argv);
+	if (ret < 0)
+		return ret;
+	pool = rte_pktmbuf_pool_create("ofld_test_pool", OFLD_TEST_POOL_SIZE,
+				       0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
+				       rte_socket_id());
+	return pool != NULL ? 0 : -1;
+}
+
+void
+ofld_test_eal_cleanup(void)
+{
+	rte_mempool_free(pool);
+	pool = NULL;
+	rte_eal_cleanup();
+}
+
+struct rte_mempool *
+ofld_test_pool(void)
+{
+	return pool;
+}
+
+bool
+ofld_test_pool_full(void)
+{
+	unsigned int avail = rte_mempool_avail_count(pool);
+
+	if (avail != OFLD_TEST_POOL_SIZE)
+		fprintf(stderr, "mempool: %u of %u mbufs back\n", avail,
+			OFLD_TEST_POOL_SIZE);
+	return avail == OFLD_TEST_POOL_SIZE;
+}
+
+int
+ofld_test_vdev(const char *name, const char *args)
+{
+	uint16_t port;
+
+	if (rte_vdev_init(name, args) != 0)
+		return -1;
+	if (rte_eth_dev_get_port_by_name(name, &port) != 0)
+		return -1;
+	return port;
+}
+
+int
+ofld_test_port_start(uint16_t port, uint16_t nrxq, uint16_t ntxq)
+{
+	struct rte_eth_conf conf;
+	uint16_t q;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(port, nrxq, ntxq, &conf);
+	if (ret != 0)
+		return ret;
+	for (q = 0; q < nrxq; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, 1024, rte_socket_id(),
+					     NULL, pool);
+		if (ret != 0)
+			return ret;
+	}
+	for (q = 0; q < ntxq; q++) {
+		ret = rte_eth_tx_queue_setup(port, q, 1024, rte_socket_id(),
+					     NULL);
+		if (ret != 0)
+			return ret;
+	}
+	return rte_eth_dev_start(port);
+}
+
+uint64_t
+ofld_test_xstat(uint16_t port, const char *name)
+{
+	uint64_t id, value;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) != 0)
+		return UINT64_MAX;
+	if (rte_eth_xstats_get_by_id(port, &id, &value, 1) != 1)
+		return UINT64_MAX;
+	return value;
+}
+
+static inline uint8_t
+pattern_byte(uint32_t seq, uint16_t tag, uint32_t i)
+{
+	return (uint8_t)(seq * 31 + tag * 7 + i * 13 + (i >> 8));
+}
+
+#define HDR_LEN (RTE_ETHER_HDR_LEN + 6)
+
+struct rte_mbuf *
+ofld_test_frame(const struct rte_ether_addr *dst, uint32_t len, uint32_t seq,
+		uint16_t tag)
+{
+	static const struct rte_ether_addr src = {
+		.addr_bytes = { 0x02, 0, 0, 0, 0xee, 0x01 } };
+	struct rte_ether_hdr *eth;
+	struct rte_mbuf *m;
+	uint8_t *p;
+	uint32_t i;
+
+	if (len < HDR_LEN || len > RTE_MBUF_DEFAULT_DATAROOM)
+		return NULL;
+	m = rte_pktmbuf_alloc(pool);
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, len);
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	eth = (struct rte_ether_hdr *)p;
+	rte_ether_addr_copy(dst, &eth->dst_addr);
+	rte_ether_addr_copy(&src, &eth->src_addr);
+	eth->ether_type = rte_cpu_to_be_16(OFLD_TEST_ETHERTYPE);
+	p += RTE_ETHER_HDR_LEN;
+	memcpy(p, &seq, 4);
+	memcpy(p + 4, &tag, 2);
+	for (i = HDR_LEN; i < len; i++)
+		((uint8_t *)eth)[i] = pattern_byte(seq, tag, i);
+	return m;
+}
+
+int
+ofld_test_frame_check(const struct rte_mbuf *m, uint32_t *seq, uint16_t *tag)
+{
+	const uint8_t *p;
+	uint32_t i;
+
+	if (m->nb_segs != 1 || m->pkt_len < HDR_LEN)
+		return -1;
+	p = rte_pktmbuf_mtod(m, const uint8_t *);
+	if (((const struct rte_ether_hdr *)p)->ether_type !=
+	    rte_cpu_to_be_16(OFLD_TEST_ETHERTYPE))
+		return -1;
+	memcpy(seq, p + RTE_ETHER_HDR_LEN, 4);
+	memcpy(tag, p + RTE_ETHER_HDR_LEN + 4, 2);
+	for (i = HDR_LEN; i < m->pkt_len; i++)
+		if (p[i] != pattern_byte(*seq, *tag, i))
+			return -1;
+	return 0;
+}
+
+uint16_t
+ofld_test_rx_all(uint16_t port, uint16_t queue, struct rte_mbuf **bufs,
+		 uint16_t n)
+{
+	const uint64_t idle = rte_get_timer_hz() / 5;
+	uint64_t idle_until = rte_get_timer_cycles() + idle;
+	uint16_t got = 0, k;
+
+	while (got < n && rte_get_timer_cycles() < idle_until) {
+		k = rte_eth_rx_burst(port, queue, bufs + got,
+				     RTE_MIN(n - got, 64));
+		if (k != 0)
+			idle_until = rte_get_timer_cycles() + idle;
+		got += k;
+	}
+	return got;
+}
+
+uint16_t
+ofld_test_tx_all(uint16_t port, uint16_t queue, struct rte_mbuf **pkts,
+		 uint16_t n)
+{
+	uint64_t deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	uint16_t done = 0;
+
+	while (done < n && rte_get_timer_cycles() < deadline)
+		done += rte_eth_tx_burst(port, queue, pkts + done, n - done);
+	return done;
+}

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_TEST_H
+#define OFLD_TEST_H
+
+/*
+ * Helpers shared by the CUnit suites: EAL start-up for tests (no hugepages,
+ * a private file prefix, logs captured so a test can check what was said),
+ * ports over the public ethdev API, frames with a checkable pattern.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#define OFLD_TEST_POOL_SIZE	8191
+#define OFLD_TEST_ETHERTYPE	0x88b5	/* IEEE local experimental */
+
+/** Start EAL for a test program; extra EAL arguments may be added. */
+int ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv);
+void ofld_test_eal_cleanup(void);
+
+/** The log captured since the last ofld_test_log_clear(). */
+const char *ofld_test_log(void);
+void ofld_test_log_clear(void);
+
+struct rte_mempool *ofld_test_pool(void);
+/** Every mbuf of the test pool is back (none leaked, none in flight). */
+bool ofld_test_pool_full(void);
+
+/** Create a vdev and return its port id, or -1. */
+int ofld_test_vdev(const char *name, const char *args);
+/** Configure nrxq/ntxq queues with the test pool and start the port. */
+int ofld_test_port_start(uint16_t port, uint16_t nrxq, uint16_t ntxq);
+/** Value of the named xstat, or UINT64_MAX when the name is unknown. */
+uint64_t ofld_test_xstat(uint16_t port, const char *name);
+
+/**
+ * A frame of len bytes (Ethernet header included) to dst whose payload
+ * starts with a 32-bit sequence number and a 16-bit tag, then a pattern
+ * derived from both.
+ */
+struct rte_mbuf *ofld_test_frame(const struct rte_ether_addr *dst,
+				 uint32_t len, uint32_t seq, uint16_t tag);
+/** A frame made by ofld_test_frame(): 0 if intact, with its seq and tag. */
+int ofld_test_frame_check(const struct rte_mbuf *m, uint32_t *seq,
+			  uint16_t *tag);
+
+/** Poll port/queue until n frames arrived or 200 ms of idle polling. */
+uint16_t ofld_test_rx_all(uint16_t port, uint16_t queue,
+			  struct rte_mbuf **bufs, uint16_t n);
+/** Send all frames, retrying while the link paces; returns frames taken. */
+uint16_t ofld_test_tx_all(uint16_t port, uint16_t queue,
+			  struct rte_mbuf **pkts, uint16_t n);
+
+#endif /* OFLD_TEST_H */
