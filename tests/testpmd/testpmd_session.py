@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""Drive Debian's dpdk-testpmd interactively through a pseudo-terminal (so
+that its output is line-buffered and every command's answer ends at the
+next prompt), with net_ofld loaded by -d."""
+import os
+import pty
+import re
+import select
+import subprocess
+import time
+
+PROMPT = "testpmd> "
+
+
+class Testpmd:
+    def __init__(self, testpmd, pmd_so, vdevs, eal=(), app=(), timeout=60):
+        self.log = []
+        prefix = f"ofld-tp-{os.getpid()}-{time.monotonic_ns() % 100000}"
+        argv = [testpmd, "-l", "0,1", "--no-huge", "-m", "1024", "--no-pci",
+                "--file-prefix", prefix, "-d", pmd_so]
+        for v in vdevs:
+            argv += ["--vdev", v]
+        argv += list(eal) + ["--", "-i", "--total-num-mbufs=16384"]
+        argv += list(app)
+        self.master, slave = pty.openpty()
+        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave,
+                                     stderr=slave, close_fds=True)
+        os.close(slave)
+        self.buf = ""
+        self.expect(PROMPT, timeout)
+
+    def _read(self, deadline):
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return False
+            r, _, _ = select.select([self.master], [], [], left)
+            if not r:
+                return False
+            try:
+                data = os.read(self.master, 65536)
+            except OSError:
+                return False
+            if not data:
+                return False
+            text = data.decode(errors="replace").replace("\r", "")
+            self.log.append(text)
+            self.buf += text
+            return True
+
+    def expect(self, what, timeout=30):
+        """Return the output up to and including `what` (a string)."""
+        deadline = time.monotonic() + timeout
+        while what not in self.buf:
+            if not self._read(deadline):
+                raise TimeoutError(f"testpmd: no '{what.strip()}' in "
+                                   f"{timeout}s; last output:\n"
+                                   + self.buf[-3000:])
+        i = self.buf.index(what) + len(what)
+        out, self.buf = self.buf[:i], self.buf[i:]
+        return out
+
+    def cmd(self, line, timeout=30):
+        """Run one command, return its output (up to the next prompt)."""
+        os.write(self.master, (line + "\n").encode())
+        return self.expect(PROMPT, timeout)
+
+    def quit(self, timeout=60):
+        os.write(self.master, b"quit\n")
+        deadline = time.monotonic() + timeout
+        while self.proc.poll() is None and time.monotonic() < deadline:
+            self._read(min(deadline, time.monotonic() + 0.5))
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.master)
+        return self.proc.returncode
+
+    def output(self):
+        return "".join(self.log)
+
+
+def port_stats(text):
+    """Per-port RX/TX packets from the 'Forward statistics for port N'
+    blocks printed by 'stop'."""
+    stats = {}
+    for m in re.finditer(r"Forward statistics for port (\d+).*?"
+                         r"RX-packets: (\d+).*?TX-packets: (\d+)", text,
+                         re.S):
+        stats[int(m.group(1))] = (int(m.group(2)), int(m.group(3)))
+    return stats
+
+
+def xstats(text):
+    """name -> value from 'show port xstats N'."""
+    return {m.group(1): int(m.group(2))
+            for m in re.finditer(r"^(\w+): (\d+)$", text, re.M)}
