@@ -6,15 +6,54 @@ import os
 import pty
 import re
 import select
+import shutil
+import stat
 import subprocess
+import tempfile
 import time
 
 PROMPT = "testpmd> "
 
 
+def _insecure(path):
+    """EAL's -d refuses a plugin below a world-writable directory."""
+    path = os.path.dirname(os.path.abspath(path))
+    while True:
+        if os.stat(path).st_mode & stat.S_IWOTH:
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+
+
+def loadable_plugin(pmd_so):
+    """Return (path testpmd -d accepts, temporary dir to remove or None).
+    A build tree under /tmp (world-writable) gets a private copy of the
+    plugin in a fresh directory below $HOME (or another safe place)."""
+    if not _insecure(pmd_so):
+        return pmd_so, None
+    for base in (os.environ.get("XDG_RUNTIME_DIR"),
+                 os.path.expanduser("~/.cache"), "/run"):
+        if not base:
+            continue
+        try:
+            os.makedirs(base, exist_ok=True)
+        except OSError:
+            continue
+        if os.path.isdir(base) and not _insecure(os.path.join(base, "x")):
+            d = tempfile.mkdtemp(prefix="ofld-plugin-", dir=base)
+            dst = os.path.join(d, os.path.basename(pmd_so))
+            shutil.copy2(pmd_so, dst)
+            return dst, d
+    raise RuntimeError("no directory without world-writable parents to "
+                       "load the plugin from")
+
+
 class Testpmd:
     def __init__(self, testpmd, pmd_so, vdevs, eal=(), app=(), timeout=60):
         self.log = []
+        pmd_so, self.plugin_dir = loadable_plugin(pmd_so)
         prefix = f"ofld-tp-{os.getpid()}-{time.monotonic_ns() % 100000}"
         argv = [testpmd, "-l", "0,1", "--no-huge", "-m", "1024", "--no-pci",
                 "--file-prefix", prefix, "-d", pmd_so]
@@ -27,7 +66,11 @@ class Testpmd:
                                      stderr=slave, close_fds=True)
         os.close(slave)
         self.buf = ""
-        self.expect(PROMPT, timeout)
+        try:
+            self.expect(PROMPT, timeout)
+        except Exception:
+            self.quit(timeout=5)
+            raise
 
     def _read(self, deadline):
         while True:
@@ -74,6 +117,8 @@ class Testpmd:
             self.proc.kill()
             self.proc.wait()
         os.close(self.master)
+        if self.plugin_dir:
+            shutil.rmtree(self.plugin_dir, ignore_errors=True)
         return self.proc.returncode
 
     def output(self):
