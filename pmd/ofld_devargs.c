@@ -27,10 +27,34 @@
 #define ARG_DUP		"dup"
 #define ARG_SEED	"seed"
 #define ARG_MAC		"mac"
+#define ARG_GSO_L3	"gso_l3"
+#define ARG_GSO_L4	"gso_l4"
+#define ARG_GSO_MAX	"gso_max_size"
+#define ARG_GSO_MINSEG	"gso_min_segs"
+#define ARG_GSO_L4OFF	"gso_l4_offset_max"
+
+#define GSO_MAX_SIZE_LIMIT	(16u << 20)
 
 static const char *const valid_keys[] = {
 	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_LOSS, ARG_REORDER, ARG_DUP,
-	ARG_SEED, ARG_MAC, NULL,
+	ARG_SEED, ARG_MAC, ARG_GSO_L3, ARG_GSO_L4, ARG_GSO_MAX, ARG_GSO_MINSEG,
+	ARG_GSO_L4OFF, NULL,
+};
+
+struct kind_name {
+	const char *name;
+	uint32_t bit;
+};
+
+static const struct kind_name l3_kinds[] = {
+	{ "ipv4", OFLD_GSO_L3_IPV4 }, { "ipv4opts", OFLD_GSO_L3_IPV4_OPTS },
+	{ "ipv6", OFLD_GSO_L3_IPV6 }, { "ipv6ext", OFLD_GSO_L3_IPV6_EXT },
+	{ NULL, 0 },
+};
+
+static const struct kind_name l4_kinds[] = {
+	{ "tcp", OFLD_GSO_L4_TCP }, { "tcpopts", OFLD_GSO_L4_TCP_OPTS },
+	{ "udp", OFLD_GSO_L4_UDP }, { NULL, 0 },
 };
 
 struct arg_ctx {
@@ -115,6 +139,42 @@ parse_name(const char *key, const char *val, char *out, size_t size,
 	return 0;
 }
 
+/* "ipv4:ipv6ext": kind names joined by ':' into a bit set. */
+static int
+parse_kinds(const char *key, const char *val, const struct kind_name *kinds,
+	    uint32_t *out, const struct arg_ctx *ctx)
+{
+	const char *p = val, *end;
+	uint32_t bits = 0;
+	size_t len;
+	int i;
+
+	if (val == NULL || *val == '\0')
+		goto bad;
+	while (*p != '\0') {
+		end = strchr(p, ':');
+		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		for (i = 0; kinds[i].name != NULL; i++)
+			if (strlen(kinds[i].name) == len &&
+			    strncmp(kinds[i].name, p, len) == 0)
+				break;
+		if (kinds[i].name == NULL)
+			goto bad;
+		bits |= kinds[i].bit;
+		p += len;
+		if (*p == ':')
+			p++;
+	}
+	*out = bits;
+	return 0;
+bad:
+	OFLD_LOG(ERR, "%s: device argument '%s=%s': expected kinds from "
+		 "%s joined by ':'", ctx->dev, key, val != NULL ? val : "",
+		 kinds == l3_kinds ? "ipv4, ipv4opts, ipv6, ipv6ext" :
+		 "tcp, tcpopts, udp");
+	return -EINVAL;
+}
+
 static int
 handle_arg(const char *key, const char *val, void *opaque)
 {
@@ -156,6 +216,25 @@ handle_arg(const char *key, const char *val, void *opaque)
 		da->mac_set = true;
 		return 0;
 	}
+	if (strcmp(key, ARG_GSO_L3) == 0)
+		return parse_kinds(key, val, l3_kinds, &da->gso_hw.l3, ctx);
+	if (strcmp(key, ARG_GSO_L4) == 0)
+		return parse_kinds(key, val, l4_kinds, &da->gso_hw.l4, ctx);
+	if (strcmp(key, ARG_GSO_MAX) == 0) {
+		ret = parse_u64(key, val, 1, GSO_MAX_SIZE_LIMIT, &v, ctx);
+		da->gso_hw.max_offload_size = (uint32_t)v;
+		return ret;
+	}
+	if (strcmp(key, ARG_GSO_MINSEG) == 0) {
+		ret = parse_u64(key, val, 1, OFLD_GSO_MAX_SEGS, &v, ctx);
+		da->gso_hw.min_segs = (uint32_t)v;
+		return ret;
+	}
+	if (strcmp(key, ARG_GSO_L4OFF) == 0) {
+		ret = parse_u64(key, val, 1, OFLD_GSO_L4_OFFSET_HW, &v, ctx);
+		da->gso_hw.l4_offset_max = (uint32_t)v;
+		return ret;
+	}
 	return -EINVAL; /* not reached: keys are checked first */
 }
 
@@ -184,6 +263,13 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 
 	memset(da, 0, sizeof(*da));
 	da->speed_mbps = OFLD_DEFAULT_SPEED;
+	da->gso_hw = (struct ofld_gso_caps){
+		.l3 = OFLD_GSO_L3_ALL,
+		.l4 = OFLD_GSO_L4_ALL,
+		.max_offload_size = OFLD_GSO_DEFAULT_MAX_SIZE,
+		.min_segs = 1,
+		.l4_offset_max = OFLD_GSO_L4_OFFSET_HW,
+	};
 
 	if (args != NULL && *args != '\0') {
 		/* Parse without a key filter, to name the unknown key. */
@@ -199,7 +285,8 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 			if (!key_known(key)) {
 				OFLD_LOG(ERR, "%s: unknown device argument '%s' "
 					 "(known: pair, lower, speed, loss, reorder, "
-					 "dup, seed, mac)", name, key);
+					 "dup, seed, mac, gso_l3, gso_l4, gso_max_size, "
+					 "gso_min_segs, gso_l4_offset_max)", name, key);
 				ret = -EINVAL;
 				goto out;
 			}
@@ -218,6 +305,14 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 		}
 	}
 
+	if (ret == 0 && ofld_gso_caps_valid(&da->gso_hw) != 0) {
+		/* G2: a "with options" kind needs its plain kind. */
+		OFLD_LOG(ERR, "%s: device arguments 'gso_l3=...'/'gso_l4=...' make "
+			 "an invalid GSO record: ipv4opts needs ipv4, ipv6ext "
+			 "needs ipv6, tcpopts needs tcp", name);
+		ret = -EINVAL;
+		goto out;
+	}
 	if (da->pair[0] != '\0' && da->lower[0] != '\0') {
 		OFLD_LOG(ERR, "%s: device arguments 'pair' and 'lower' exclude "
 			 "each other", name);

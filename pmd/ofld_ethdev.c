@@ -8,8 +8,10 @@
  * ofld_pair.c (pair cable) and ofld_tx.c (lower cable).
  */
 
+#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -21,6 +23,7 @@
 #include <rte_malloc.h>
 
 #include "ofld_private.h"
+#include "rte_pmd_ofld.h"
 
 RTE_LOG_REGISTER_DEFAULT(ofld_logtype, NOTICE);
 
@@ -41,7 +44,18 @@ static const struct xstat_def tx_xstats[] = {
 	TXS(packets), TXS(bytes), TXS(link_down), TXS(oversize),
 	TXS(pacing_stalls), TXS(fault_loss), TXS(fault_dup),
 	TXS(fault_reorder), TXS(fault_nomem), TXS(peer_overrun),
-	TXS(lower_full),
+	TXS(lower_full), TXS(gso_sends), TXS(gso_nomem), TXS(csum_bad),
+#define GSO_REFUSED(v, n) \
+	{ "gso_" n, offsetof(struct ofld_txq_stats, gso_refused[v]) }
+	GSO_REFUSED(OFLD_GSO_BAD_FLAGS, "bad_flags"),
+	GSO_REFUSED(OFLD_GSO_BAD_LENGTHS, "bad_lengths"),
+	GSO_REFUSED(OFLD_GSO_BAD_L3, "bad_l3"),
+	GSO_REFUSED(OFLD_GSO_BAD_L4, "bad_l4"),
+	GSO_REFUSED(OFLD_GSO_BAD_MSS, "bad_mss"),
+	GSO_REFUSED(OFLD_GSO_KIND_OFF, "kind_off"),
+	GSO_REFUSED(OFLD_GSO_TOO_BIG, "too_big"),
+	GSO_REFUSED(OFLD_GSO_TOO_FEW_SEGS, "too_few_segs"),
+	GSO_REFUSED(OFLD_GSO_L4_OFFSET, "l4_offset"),
 };
 /* Per receive queue, after the table: frames missed (peer overran us). */
 #define RX_XSTATS_N (RTE_DIM(rx_xstats) + 1)
@@ -312,7 +326,14 @@ ofld_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_rx_queues = OFLD_MAX_QUEUES;
 	info->max_tx_queues = OFLD_MAX_QUEUES;
 	info->rx_offload_capa = 0;
-	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* G5: what the hardware GSO record and the checksum engine can do. */
+	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
+		RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
+		RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	if (pi->gso_hw.l4 & (OFLD_GSO_L4_TCP | OFLD_GSO_L4_TCP_OPTS))
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	if (pi->gso_hw.l4 & OFLD_GSO_L4_UDP)
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_UDP_TSO;
 	info->rx_desc_lim.nb_max = UINT16_MAX;
 	info->rx_desc_lim.nb_min = 1;
 	info->rx_desc_lim.nb_align = 1;
@@ -337,8 +358,6 @@ ofld_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 					      li.max_rx_pktlen);
 		info->rx_desc_lim = li.rx_desc_lim;
 		info->tx_desc_lim = li.tx_desc_lim;
-		info->tx_offload_capa &= li.tx_offload_capa |
-			RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	}
 	return 0;
 }
@@ -349,19 +368,70 @@ ofld_set_max_frame(struct pmd_internals *pi, uint16_t mtu)
 	pi->max_frame = (uint32_t)mtu + OFLD_L2_OVERHEAD;
 }
 
+/*
+ * The one "apply GSO settings" handler (G3, the analogue of
+ * EvtNetAdapterOffloadSetGso): every path that changes the active record
+ * (the private API, rte_eth_dev_configure, testpmd's tso set / port
+ * config) ends here. It publishes the record to the data path under the
+ * seqlock (G4) and keeps ethdev's configured offloads in step (G5).
+ */
+static int
+ofld_gso_apply(struct pmd_internals *pi, const struct ofld_gso_caps *active)
+{
+	uint64_t *offloads = &pi->dev->data->dev_conf.txmode.offloads;
+	const bool on = active->l3 != 0 && active->l4 != 0;
+
+	if (ofld_gso_caps_subset(active, &pi->gso_hw) != 0)
+		return -EINVAL;
+	rte_seqlock_write_lock(&pi->gso_lock);
+	pi->gso_active = *active;
+	rte_seqlock_write_unlock(&pi->gso_lock);
+
+	*offloads &= ~(RTE_ETH_TX_OFFLOAD_TCP_TSO | RTE_ETH_TX_OFFLOAD_UDP_TSO);
+	if (on && (active->l4 & (OFLD_GSO_L4_TCP | OFLD_GSO_L4_TCP_OPTS)))
+		*offloads |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
+	if (on && (active->l4 & OFLD_GSO_L4_UDP))
+		*offloads |= RTE_ETH_TX_OFFLOAD_UDP_TSO;
+	OFLD_LOG(DEBUG, "%s: GSO l3 %#x l4 %#x max %u min segs %u l4 off %u",
+		 pi->dev->data->name, active->l3, active->l4,
+		 active->max_offload_size, active->min_segs,
+		 active->l4_offset_max);
+	return 0;
+}
+
 static int
 ofld_dev_configure(struct rte_eth_dev *dev)
 {
 	struct pmd_internals *pi = dev->data->dev_private;
+	const uint64_t req = dev->data->dev_conf.txmode.offloads;
+	const uint32_t tcp = OFLD_GSO_L4_TCP | OFLD_GSO_L4_TCP_OPTS;
+	struct ofld_gso_caps active;
+	struct rte_eth_dev_info li;
 	struct rte_eth_conf conf;
 	int ret;
 
 	ofld_set_max_frame(pi, dev->data->mtu);
+	/* G5: TCP_TSO / UDP_TSO switch the TCP / UDP part of the record. */
+	ofld_gso_active_read(pi, &active);
+	if (active.l3 == 0)
+		active.l3 = pi->gso_hw.l3;
+	active.l4 &= ~(tcp | OFLD_GSO_L4_UDP);
+	if (req & RTE_ETH_TX_OFFLOAD_TCP_TSO)
+		active.l4 |= pi->gso_hw.l4 & tcp;
+	if (req & RTE_ETH_TX_OFFLOAD_UDP_TSO)
+		active.l4 |= pi->gso_hw.l4 & OFLD_GSO_L4_UDP;
+	ret = ofld_gso_apply(pi, &active);
+	if (ret != 0)
+		return ret;
 	if (pi->cable != OFLD_CABLE_LOWER)
 		return 0;
 
 	memset(&conf, 0, sizeof(conf));
 	conf.link_speeds = RTE_ETH_LINK_SPEED_AUTONEG;
+	/* Segments are chains: the lower port must take multi-segment mbufs. */
+	if (rte_eth_dev_info_get(pi->lower_port, &li) == 0 &&
+	    (li.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS))
+		conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	ret = rte_eth_dev_configure(pi->lower_port, dev->data->nb_rx_queues,
 				    dev->data->nb_tx_queues, &conf);
 	if (ret != 0) {
@@ -582,6 +652,70 @@ ofld_allmulti_disable(struct rte_eth_dev *dev)
 	return ofld_allmulti_set(dev, false);
 }
 
+static const struct eth_dev_ops ofld_ops;
+
+/* The public record and the engine's are the same thing, field by field. */
+static_assert(sizeof(struct rte_pmd_ofld_gso_caps) ==
+	      sizeof(struct ofld_gso_caps), "GSO record layout");
+static_assert(RTE_PMD_OFLD_GSO_L3_IPV6_EXT == OFLD_GSO_L3_IPV6_EXT &&
+	      RTE_PMD_OFLD_GSO_L4_UDP == OFLD_GSO_L4_UDP &&
+	      RTE_PMD_OFLD_GSO_L4_TCP_OPTS == OFLD_GSO_L4_TCP_OPTS,
+	      "GSO kind bits");
+
+static int
+ofld_port_internals(uint16_t port_id, struct pmd_internals **pi)
+{
+	struct rte_eth_dev *dev;
+
+	if (!rte_eth_dev_is_valid_port(port_id))
+		return -ENODEV;
+	dev = &rte_eth_devices[port_id];
+	if (dev->dev_ops != &ofld_ops)
+		return -ENOTSUP;
+	*pi = dev->data->dev_private;
+	return 0;
+}
+
+int
+rte_pmd_ofld_gso_caps_get(uint16_t port_id, struct rte_pmd_ofld_gso_caps *hw,
+			  struct rte_pmd_ofld_gso_caps *active)
+{
+	struct pmd_internals *pi;
+	struct ofld_gso_caps a;
+	int ret = ofld_port_internals(port_id, &pi);
+
+	if (ret != 0)
+		return ret;
+	if (hw != NULL)
+		memcpy(hw, &pi->gso_hw, sizeof(*hw));
+	if (active != NULL) {
+		ofld_gso_active_read(pi, &a);
+		memcpy(active, &a, sizeof(*active));
+	}
+	return 0;
+}
+
+int
+rte_pmd_ofld_gso_caps_set(uint16_t port_id,
+			  const struct rte_pmd_ofld_gso_caps *active)
+{
+	static pthread_mutex_t set_lock = PTHREAD_MUTEX_INITIALIZER;
+	struct pmd_internals *pi;
+	struct ofld_gso_caps a;
+	int ret = ofld_port_internals(port_id, &pi);
+
+	if (ret != 0)
+		return ret;
+	if (active == NULL)
+		return -EINVAL;
+	memcpy(&a, active, sizeof(a));
+	/* Control path: one setter at a time, readers never wait. */
+	pthread_mutex_lock(&set_lock);
+	ret = ofld_gso_apply(pi, &a);
+	pthread_mutex_unlock(&set_lock);
+	return ret;
+}
+
 static const struct eth_dev_ops ofld_ops = {
 	.dev_configure = ofld_dev_configure,
 	.dev_start = ofld_dev_start,
@@ -618,6 +752,7 @@ ofld_set_bursts(struct rte_eth_dev *dev, enum ofld_cable_kind cable)
 		dev->rx_pkt_burst = ofld_lower_rx_burst;
 		dev->tx_pkt_burst = ofld_lower_tx_burst;
 	}
+	dev->tx_pkt_prepare = ofld_tx_prepare;
 }
 
 static int
@@ -702,6 +837,15 @@ ofld_probe(struct rte_vdev_device *vdev)
 	pi->fault_cfg.reorder = ofld_fault_threshold(da.reorder);
 	pi->fault_cfg.seed = da.seed;
 	pi->fault_cfg.enabled = da.loss > 0 || da.dup > 0 || da.reorder > 0;
+	/* G1: hardware record from the device arguments; active starts with
+	 * the hardware's L3 kinds and no L4 kind: TSO/USO come on through
+	 * rte_eth_dev_configure() offloads or the private API.
+	 */
+	pi->gso_hw = da.gso_hw;
+	rte_seqlock_init(&pi->gso_lock);
+	pi->gso_active = da.gso_hw;
+	pi->gso_active.l4 = 0;
+	pi->gso_flags = 0;
 	if (da.mac_set) {
 		pi->mac = da.mac;
 	} else {
@@ -765,4 +909,6 @@ static struct rte_vdev_driver ofld_vdev_driver = {
 RTE_PMD_REGISTER_VDEV(net_ofld, ofld_vdev_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_ofld,
 	"pair=<name> lower=<port name> speed=<Mbit/s, 0: unpaced> "
-	"loss=<0..1> reorder=<0..1> dup=<0..1> seed=<uint64> mac=<xx:xx:xx:xx:xx:xx>");
+	"loss=<0..1> reorder=<0..1> dup=<0..1> seed=<uint64> mac=<xx:xx:xx:xx:xx:xx> "
+	"gso_l3=<ipv4:ipv4opts:ipv6:ipv6ext> gso_l4=<tcp:tcpopts:udp> "
+	"gso_max_size=<bytes> gso_min_segs=<n> gso_l4_offset_max=<bytes>");

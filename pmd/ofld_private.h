@@ -22,6 +22,9 @@
 #include <rte_log.h>
 #include <rte_mbuf.h>
 #include <rte_ring.h>
+#include <rte_seqlock.h>
+
+#include "ofld_gso.h"
 
 #include "ofld_pace.h"
 #include "ofld_fault.h"
@@ -44,6 +47,12 @@ extern int ofld_logtype;
 #define OFLD_L2_OVERHEAD	(RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
 #define OFLD_NAME_MAX		32
 #define OFLD_BURST_CHUNK	32
+/** Default hardware max offload size (G13): 256 KiB. */
+#define OFLD_GSO_DEFAULT_MAX_SIZE	(256u * 1024)
+/** The L4 header may start this far in: the engine's header buffer less
+ * the longest TCP header.
+ */
+#define OFLD_GSO_L4_OFFSET_HW	(OFLD_GSO_HDR_MAX - 60)
 
 /** Parsed device arguments (see docs/guide.md for each key). */
 struct ofld_devargs {
@@ -55,6 +64,7 @@ struct ofld_devargs {
 	uint64_t seed;
 	struct rte_ether_addr mac;
 	bool mac_set;
+	struct ofld_gso_caps gso_hw;	/**< hardware GSO record (G1, G2) */
 };
 
 int ofld_devargs_parse(const char *name, const char *args,
@@ -125,6 +135,11 @@ struct ofld_txq_stats {
 	uint64_t fault_nomem;	/**< duplicate not made: mempool empty */
 	uint64_t peer_overrun;	/**< on the wire, peer receive ring full */
 	uint64_t lower_full;	/**< dropped: lower port refused them */
+	uint64_t gso_sends;	/**< large sends segmented */
+	uint64_t gso_nomem;	/**< large sends dropped: mempool empty */
+	uint64_t csum_bad;	/**< dropped: checksum flags do not fit */
+	/** large sends refused, by reason (G7); [0] unused */
+	uint64_t gso_refused[OFLD_GSO_NB_VERDICTS];
 };
 
 struct ofld_txq {
@@ -135,6 +150,8 @@ struct ofld_txq {
 	struct ofld_fault fault;
 	struct ofld_txq_stats st;
 	struct ofld_txq_stats base;	/**< snapshot at the last reset */
+	struct ofld_gso_pkt gso_pkt;	/**< the large send being cut */
+	struct rte_mbuf *gso_out[OFLD_GSO_MAX_SEGS]; /**< its segments */
 } __rte_cache_aligned;
 
 struct pmd_internals {
@@ -146,6 +163,14 @@ struct pmd_internals {
 	uint32_t max_frame;	/**< MTU + L2 overhead */
 	struct ofld_pacer pacer;	/**< shared by all tx queues */
 	struct ofld_fault_cfg fault_cfg;
+
+	/* GSO records (G1): hardware fixed at probe; active read by the data
+	 * path under a seqlock (G4), written by ofld_gso_apply() only.
+	 */
+	struct ofld_gso_caps gso_hw;
+	rte_seqlock_t gso_lock;
+	struct ofld_gso_caps gso_active;
+	uint32_t gso_flags;		/**< OFLD_GSO_F_* for the engine */
 
 	/* pair cable */
 	struct ofld_pair *pair;
@@ -168,15 +193,23 @@ uint64_t ofld_pair_rx_missed(const struct ofld_rxq *rxq);
 uint16_t ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n);
 uint16_t ofld_pair_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
 
-/* lower cable data path (ofld_lower.c) */
+/* transmit for both cables, lower cable receive (ofld_tx.c) */
 uint16_t ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n);
 uint16_t ofld_lower_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
-
-/* shared by both cables (ofld_tx.c) */
-uint16_t ofld_tx_admit(struct ofld_txq *txq, struct rte_mbuf **pkts,
-		       uint16_t n, struct rte_mbuf **out, uint16_t *nb_out,
-		       uint64_t *bits, bool *stalled);
+uint16_t ofld_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n);
 void ofld_txq_flush(struct ofld_txq *txq);
+
+/** A torn-free copy of the active GSO record (lock-free reader, G4). */
+static inline void
+ofld_gso_active_read(struct pmd_internals *pi, struct ofld_gso_caps *c)
+{
+	uint32_t sn;
+
+	do {
+		sn = rte_seqlock_read_begin(&pi->gso_lock);
+		*c = pi->gso_active;
+	} while (rte_seqlock_read_retry(&pi->gso_lock, sn));
+}
 
 /** Wire bits of a frame: payload, preamble + SFD, gap and FCS. */
 static inline uint64_t

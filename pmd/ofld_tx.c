@@ -3,19 +3,24 @@
  */
 
 /*
- * The parts of the data path both cables share: transmit admission (frame
- * size, link-speed pacing, fault injection) and the lower cable's bursts.
+ * The transmit path both cables share: per packet, GSO validation and
+ * segmentation (rules G7-G14) or checksum offloads, the MTU check, link-speed
+ * pacing, fault injection; then the cable's own emit step. And tx_prepare.
  * No locks, no heap, no logging: everything that goes wrong is counted.
  */
 
 #include <ethdev_driver.h>
 #include <rte_branch_prediction.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 
 #include "ofld_private.h"
 
-/* Fault injection on one admitted frame; returns the new count in out[]. */
+#define SEG_FLAGS	(RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_UDP_SEG)
+#define CSUM_FLAGS	(RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK)
+
+/* Fault injection on one frame; returns the new count in out[]. */
 static inline uint16_t
 ofld_fault_apply(struct ofld_txq *txq, struct rte_mbuf *m,
 		 struct rte_mbuf **out, uint16_t k)
@@ -52,76 +57,233 @@ ofld_fault_apply(struct ofld_txq *txq, struct rte_mbuf *m,
 	return k;
 }
 
-/**
- * Admit frames pkts[0..n) for the wire: drop oversize ones, stop where the
- * link is busy, apply faults. out[] (room for 2 * n + 1) receives what goes
- * on the wire now. Without faults out[] is exactly pkts[0..k): admission
- * stops before an oversize frame that follows admitted ones, so that a
- * cable can hand the unsent tail back to the caller.
- *
- * @return number of pkts consumed (sent to out[], or freed and counted);
- *   *stalled says the link was busy, *bits the wire bits charged.
+/* Put frames on the pair cable: what the receiver has no room for is lost. */
+static __rte_always_inline void
+emit_pair(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
+{
+	struct ofld_lane *lane = txq->lane;
+	uint16_t sent, j;
+
+	sent = rte_ring_sp_enqueue_burst(lane->ring, (void **)f, n, NULL);
+	if (unlikely(sent < n)) {
+		for (j = sent; j < n; j++)
+			rte_pktmbuf_free(f[j]);
+		/* single producer: a relaxed read-modify-write is enough */
+		__atomic_store_n(&lane->overrun, lane->overrun + (n - sent),
+				 __ATOMIC_RELAXED);
+		txq->st.peer_overrun += n - sent;
+	}
+}
+
+/* Hand frames to the lower port: what it refuses is dropped and counted
+ * (a large send cannot be handed back half sent).
  */
-uint16_t
-ofld_tx_admit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
-	      struct rte_mbuf **out, uint16_t *nb_out, uint64_t *bits,
-	      bool *stalled)
+static __rte_always_inline void
+emit_lower(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
+{
+	uint16_t sent = rte_eth_tx_burst(txq->lower_port, txq->qid, f, n);
+	uint16_t j;
+
+	if (unlikely(sent < n)) {
+		for (j = sent; j < n; j++)
+			rte_pktmbuf_free(f[j]);
+		txq->st.lower_full += n - sent;
+	}
+}
+
+static __rte_always_inline void
+emit(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n, bool pair)
+{
+	if (n == 0)
+		return;
+	if (pair)
+		emit_pair(txq, f, n);
+	else
+		emit_lower(txq, f, n);
+}
+
+/* Frames to the wire, through fault injection when it is on. */
+static __rte_always_inline void
+tx_frames(struct ofld_txq *txq, struct rte_mbuf **f, uint32_t n, bool pair)
+{
+	struct rte_mbuf *out[2 * OFLD_BURST_CHUNK + 1];
+	uint32_t j, c, i;
+	uint16_t k;
+
+	if (likely(!txq->pi->fault_cfg.enabled)) {
+		for (j = 0; j < n; j += c) {
+			c = RTE_MIN(n - j, (uint32_t)UINT16_MAX);
+			emit(txq, f + j, (uint16_t)c, pair);
+		}
+		return;
+	}
+	for (j = 0; j < n; j += c) {
+		c = RTE_MIN(n - j, (uint32_t)OFLD_BURST_CHUNK);
+		k = 0;
+		for (i = 0; i < c; i++)
+			k = ofld_fault_apply(txq, f[j + i], out, k);
+		emit(txq, out, k, pair);
+	}
+}
+
+/* Checksum offloads of a plain packet, done here (G14). Leaving them to a
+ * lower port that has them needs the pseudo-header prepared its way; not
+ * done yet, so software always computes them.
+ */
+static inline int
+tx_csum(struct rte_mbuf *m)
+{
+	return ofld_csum_apply(m);
+}
+
+static __rte_always_inline uint16_t
+ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
+	  bool pair)
 {
 	struct pmd_internals *pi = txq->pi;
-	const bool faults = pi->fault_cfg.enabled != 0;
-	uint64_t budget = UINT64_MAX, used = 0, bytes = 0;
-	uint16_t i, k = 0, admitted = 0;
+	struct rte_mbuf *batch[OFLD_BURST_CHUNK];
+	struct ofld_gso_pkt *p = &txq->gso_pkt;
+	struct ofld_gso_caps caps;
+	uint64_t budget = UINT64_MAX, used = 0, bits;
+	bool have_caps = false;
+	uint16_t i, nb = 0;
 	struct rte_mbuf *m;
+	int r;
 
-	*stalled = false;
-	if (unlikely(txq->fault.held != NULL && n == 0)) {
+	if (unlikely(n == 0 && txq->fault.held != NULL)) {
 		/* An empty burst releases a frame held back by reordering. */
-		out[k++] = txq->fault.held;
+		m = txq->fault.held;
 		txq->fault.held = NULL;
+		emit(txq, &m, 1, pair);
+		return 0;
 	}
 	if (pi->pacer.enabled)
 		budget = ofld_pacer_budget(&pi->pacer);
 
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
-		if (unlikely(m->pkt_len > pi->max_frame)) {
-			if (admitted != 0)
+		if (m->ol_flags & SEG_FLAGS) {
+			enum ofld_gso_verdict v;
+
+			if (!have_caps) {
+				ofld_gso_active_read(pi, &caps);
+				have_caps = true;
+			}
+			v = ofld_gso_parse(m, &caps, p);
+			if (likely(v == OFLD_GSO_OK) &&
+			    unlikely((uint32_t)p->hdr_len + p->mss >
+				     pi->max_frame))
+				v = OFLD_GSO_BAD_MSS; /* segments over the MTU */
+			if (unlikely(v != OFLD_GSO_OK)) {
+				rte_pktmbuf_free(m);
+				txq->st.gso_refused[v]++;
+				continue;
+			}
+			if (unlikely(used >= budget))
 				break;
+			/* Earlier frames first: order is kept. */
+			tx_frames(txq, batch, nb, pair);
+			nb = 0;
+			r = ofld_gso_segment(m, p, m->pool, m->pool,
+					     txq->gso_out, pi->gso_flags);
+			if (unlikely(r < 0)) {
+				rte_pktmbuf_free(m);
+				txq->st.gso_nomem++;
+				continue;
+			}
+			bits = ((uint64_t)r * (p->hdr_len + 24) + p->payload) * 8;
+			used += bits;
+			txq->st.gso_sends++;
+			txq->st.packets += r;
+			txq->st.bytes += (uint64_t)r * p->hdr_len + p->payload;
+			tx_frames(txq, txq->gso_out, r, pair);
+			continue;
+		}
+		if ((m->ol_flags & CSUM_FLAGS) && unlikely(tx_csum(m))) {
+			rte_pktmbuf_free(m);
+			txq->st.csum_bad++;
+			continue;
+		}
+		if (unlikely(m->pkt_len > pi->max_frame)) {
 			rte_pktmbuf_free(m);
 			txq->st.oversize++;
 			continue;
 		}
-		if (unlikely(used >= budget)) {
-			*stalled = true;
+		if (unlikely(used >= budget))
 			break;
-		}
 		used += ofld_frame_bits(m);
-		bytes += m->pkt_len;
-		admitted++;
-		if (faults)
-			k = ofld_fault_apply(txq, m, out, k);
-		else
-			out[k++] = m;
+		txq->st.packets++;
+		txq->st.bytes += m->pkt_len;
+		batch[nb++] = m;
+		if (nb == OFLD_BURST_CHUNK) {
+			tx_frames(txq, batch, nb, pair);
+			nb = 0;
+		}
 	}
-	if (unlikely(*stalled))
+	tx_frames(txq, batch, nb, pair);
+	if (unlikely(i < n))
 		txq->st.pacing_stalls++;
 	if (used != 0 && pi->pacer.enabled)
 		ofld_pacer_charge(&pi->pacer, used);
-	txq->st.packets += admitted;
-	txq->st.bytes += bytes;
-	*nb_out = k;
-	*bits = used;
 	return i;
 }
 
-/** Free what a transmit queue still holds (a frame held for reordering). */
-void
-ofld_txq_flush(struct ofld_txq *txq)
+uint16_t
+ofld_pair_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 {
-	if (txq->fault.held != NULL) {
-		rte_pktmbuf_free(txq->fault.held);
-		txq->fault.held = NULL;
+	struct ofld_txq *txq = q;
+
+	/* Pairs with the release in ofld_pair_start()/_stop(). */
+	if (unlikely(!__atomic_load_n(&txq->lane->rx_up, __ATOMIC_ACQUIRE))) {
+		rte_pktmbuf_free_bulk(pkts, n);
+		txq->st.link_down += n;
+		return n;
 	}
+	return ofld_xmit(txq, pkts, n, true);
+}
+
+uint16_t
+ofld_lower_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	return ofld_xmit(q, pkts, n, false);
+}
+
+/* rte_eth_tx_prepare(): the same checks as tx_burst, nothing changed. */
+uint16_t
+ofld_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct ofld_txq *txq = q;
+	struct pmd_internals *pi = txq->pi;
+	struct ofld_gso_pkt p;
+	struct ofld_gso_caps caps;
+	enum ofld_gso_verdict v;
+	bool have_caps = false;
+	struct rte_mbuf *m;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		m = pkts[i];
+		if (m->ol_flags & SEG_FLAGS) {
+			if (!have_caps) {
+				ofld_gso_active_read(pi, &caps);
+				have_caps = true;
+			}
+			v = ofld_gso_parse(m, &caps, &p);
+			if (v == OFLD_GSO_OK &&
+			    (uint32_t)p.hdr_len + p.mss > pi->max_frame)
+				v = OFLD_GSO_BAD_MSS;
+			if (v != OFLD_GSO_OK) {
+				rte_errno = ofld_gso_verdict_errno(v);
+				return i;
+			}
+		} else if (((m->ol_flags & CSUM_FLAGS) &&
+			    ofld_csum_check(m) != 0) ||
+			   m->pkt_len > pi->max_frame) {
+			rte_errno = EINVAL;
+			return i;
+		}
+	}
+	return n;
 }
 
 uint16_t
@@ -141,44 +303,12 @@ ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 	return got;
 }
 
-uint16_t
-ofld_lower_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
+/** Free what a transmit queue still holds (a frame held for reordering). */
+void
+ofld_txq_flush(struct ofld_txq *txq)
 {
-	struct ofld_txq *txq = q;
-	struct pmd_internals *pi = txq->pi;
-	struct rte_mbuf *out[2 * OFLD_BURST_CHUNK + 1];
-	uint16_t done = 0, chunk, adm, k, sent, j;
-	uint64_t bits, unsent_bits, unsent_bytes;
-	bool stalled;
-
-	do {
-		chunk = RTE_MIN(n - done, OFLD_BURST_CHUNK);
-		adm = ofld_tx_admit(txq, pkts + done, chunk, out, &k, &bits,
-				    &stalled);
-		sent = k == 0 ? 0 :
-			rte_eth_tx_burst(txq->lower_port, txq->qid, out, k);
-		if (unlikely(sent < k)) {
-			if (pi->fault_cfg.enabled) {
-				/* out[] is no longer the caller's order: drop. */
-				for (j = sent; j < k; j++)
-					rte_pktmbuf_free(out[j]);
-				txq->st.lower_full += k - sent;
-			} else {
-				/* out[] == pkts[done..done+k): hand back the tail. */
-				unsent_bits = 0;
-				unsent_bytes = 0;
-				for (j = sent; j < k; j++) {
-					unsent_bits += ofld_frame_bits(out[j]);
-					unsent_bytes += out[j]->pkt_len;
-				}
-				txq->st.packets -= k - sent;
-				txq->st.bytes -= unsent_bytes;
-				if (pi->pacer.enabled)
-					ofld_pacer_refund(&pi->pacer, unsent_bits);
-				return done + (adm - (k - sent));
-			}
-		}
-		done += adm;
-	} while (done < n && !stalled);
-	return done;
+	if (txq->fault.held != NULL) {
+		rte_pktmbuf_free(txq->fault.held);
+		txq->fault.held = NULL;
+	}
 }

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef RTE_PMD_OFLD_H
+#define RTE_PMD_OFLD_H
+
+/**
+ * @file
+ * net_ofld private API: what the ethdev API has no words for.
+ *
+ * GSO capability record (the analogue of NetAdapterCx's
+ * NET_ADAPTER_OFFLOAD_GSO_CAPABILITIES): every net_ofld port has a
+ * *hardware* record (what the NIC can do, from device arguments) and an
+ * *active* record (what is switched on now, always a subset of hardware).
+ * The active record decides which large sends tx_prepare/tx_burst accept.
+ */
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @name Layer-3 kinds (rte_pmd_ofld_gso_caps.l3) */
+/**@{*/
+#define RTE_PMD_OFLD_GSO_L3_IPV4	(1u << 0) /**< IPv4, no options */
+#define RTE_PMD_OFLD_GSO_L3_IPV4_OPTS	(1u << 1) /**< IPv4 with options */
+#define RTE_PMD_OFLD_GSO_L3_IPV6	(1u << 2) /**< IPv6, no ext. headers */
+#define RTE_PMD_OFLD_GSO_L3_IPV6_EXT	(1u << 3) /**< IPv6 with ext. headers */
+/**@}*/
+
+/** @name Layer-4 kinds (rte_pmd_ofld_gso_caps.l4) */
+/**@{*/
+#define RTE_PMD_OFLD_GSO_L4_TCP		(1u << 0) /**< TCP, no options */
+#define RTE_PMD_OFLD_GSO_L4_TCP_OPTS	(1u << 1) /**< TCP with options */
+#define RTE_PMD_OFLD_GSO_L4_UDP		(1u << 2) /**< UDP (USO) */
+/**@}*/
+
+/** A GSO capability record, queried and set as a whole. */
+struct rte_pmd_ofld_gso_caps {
+	uint32_t l3;		/**< RTE_PMD_OFLD_GSO_L3_* */
+	uint32_t l4;		/**< RTE_PMD_OFLD_GSO_L4_* */
+	/** Most bytes of L4 payload one large send may carry. */
+	uint32_t max_offload_size;
+	/** Fewest segments a large send must make; smaller ones are refused. */
+	uint32_t min_segs;
+	/** Largest offset of the L4 header from the frame start; 0: none. */
+	uint32_t l4_offset_max;
+};
+
+/**
+ * Query the GSO records of a net_ofld port.
+ *
+ * @param port_id  a net_ofld port
+ * @param hw       filled with the hardware record (may be NULL)
+ * @param active   filled with the active record (may be NULL)
+ * @return 0; -ENODEV if port_id is not a valid port; -ENOTSUP if it is not
+ *   a net_ofld port.
+ */
+int rte_pmd_ofld_gso_caps_get(uint16_t port_id,
+			      struct rte_pmd_ofld_gso_caps *hw,
+			      struct rte_pmd_ofld_gso_caps *active);
+
+/**
+ * Replace the active GSO record of a net_ofld port (the analogue of
+ * EvtNetAdapterOffloadSetGso). Works while traffic flows: every packet is
+ * checked against the old or the new record, never a mix, and every packet
+ * submitted after this returns is checked against the new one. Also keeps
+ * the port's configured RTE_ETH_TX_OFFLOAD_TCP_TSO / _UDP_TSO in step.
+ *
+ * An active record with no l3 or no l4 kind switches GSO off.
+ *
+ * @param port_id  a net_ofld port
+ * @param active   the new record: a subset of the hardware record (kinds
+ *   within it, "with options" only with "without options", 1 <=
+ *   max_offload_size <= hardware, min_segs >= hardware, l4_offset_max
+ *   within the hardware limit)
+ * @return 0; -EINVAL (NULL, or not a subset: nothing changes); -ENODEV;
+ *   -ENOTSUP (not a net_ofld port).
+ */
+int rte_pmd_ofld_gso_caps_set(uint16_t port_id,
+			      const struct rte_pmd_ofld_gso_caps *active);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* RTE_PMD_OFLD_H */
