@@ -94,14 +94,39 @@ parse_ipv6(struct ofld_gso_pkt *p, uint8_t want_proto)
 
 	if ((rte_be_to_cpu_32(ip6->vtc_flow) >> 28) != 6)
 		return OFLD_GSO_BAD_L3;
+	p->v6_dst_off = p->l2_len + offsetof(struct rte_ipv6_hdr, dst_addr);
 	while (nh == IPV6_EXT_HOPOPTS || nh == IPV6_EXT_ROUTING ||
 	       nh == IPV6_EXT_DSTOPTS) {
+		uint32_t hlen;
+
 		if (nh == IPV6_EXT_HOPOPTS && off != sizeof(*ip6))
 			return OFLD_GSO_BAD_L3; /* hop-by-hop only first */
 		if (off + 8 > p->l3_len)
 			return OFLD_GSO_BAD_L3;
+		hlen = ((uint32_t)l3[off + 1] + 1) * 8;
+		if (off + hlen > p->l3_len)
+			return OFLD_GSO_BAD_L3;
+		if (nh == IPV6_EXT_ROUTING && l3[off + 3] != 0) {
+			/* RFC 8200 8.1: checksums use the final destination. */
+			uint32_t a;
+
+			switch (l3[off + 2]) {
+			case 0:	/* last address of the list */
+				a = off + hlen - 16;
+				break;
+			case 2:	/* type 2: the home address */
+			case 4:	/* segment routing: segment list[0] */
+				a = off + 8;
+				break;
+			default:
+				return OFLD_GSO_BAD_L3;
+			}
+			if (hlen < 24 || a + 16 > off + hlen)
+				return OFLD_GSO_BAD_L3;
+			p->v6_dst_off = p->l2_len + a;
+		}
 		nh = l3[off];
-		off += ((uint32_t)l3[off + 1] + 1) * 8;
+		off += hlen;
 	}
 	if (off != p->l3_len)
 		return OFLD_GSO_BAD_L3;
@@ -287,7 +312,8 @@ gso_ctx_init(struct gso_ctx *c, const struct ofld_gso_pkt *p, uint32_t flags)
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
 
 		c->l3_fixed = p->l3_len - sizeof(*ip6);
-		c->phdr0 = __rte_raw_cksum(ip6->src_addr, 32, 0) +
+		c->phdr0 = __rte_raw_cksum(ip6->src_addr, 16, 0) +
+			__rte_raw_cksum(p->hdr + p->v6_dst_off, 16, 0) +
 			rte_cpu_to_be_16((uint16_t)(p->udp ? IPPROTO_UDP :
 						    IPPROTO_TCP));
 	}

@@ -119,6 +119,10 @@ struct ofld_gso_pkt {
 	uint32_t kind_l4;	/**< the OFLD_GSO_L4_* it needs */
 	uint32_t payload;	/**< L4 payload bytes */
 	uint32_t nb_segs;	/**< segments it makes */
+	/** IPv6: offset in hdr of the destination the L4 checksum uses (the
+	 * final one when a routing header has segments left, RFC 8200 8.1).
+	 */
+	uint16_t v6_dst_off;
 	uint8_t hdr[OFLD_GSO_HDR_MAX]; /**< copy of its headers */
 };
 
