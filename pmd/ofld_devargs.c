@@ -154,6 +154,8 @@ parse_kinds(const char *key, const char *val, const struct kind_name *kinds,
 	while (*p != '\0') {
 		end = strchr(p, ':');
 		len = end != NULL ? (size_t)(end - p) : strlen(p);
+		if (len == 0 || (end != NULL && end[1] == '\0'))
+			goto bad;	/* empty kind: "::" or a trailing ':' */
 		for (i = 0; kinds[i].name != NULL; i++)
 			if (strlen(kinds[i].name) == len &&
 			    strncmp(kinds[i].name, p, len) == 0)
