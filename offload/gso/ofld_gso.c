@@ -14,6 +14,9 @@
 #include <string.h>
 
 #include <rte_byteorder.h>
+#include <rte_common.h>
+#include <rte_cpuflags.h>
+#include <rte_memcpy.h>
 #include <rte_ether.h>
 #include <rte_ip.h>
 #include <rte_mbuf.h>
@@ -260,13 +263,83 @@ csum_fold16(uint64_t sum)
 	return (uint16_t)s;
 }
 
+/*
+ * Raw ones' complement sum of a buffer, in the byte order of memory (as
+ * __rte_raw_cksum), 32-bit words added into 64-bit accumulators: folding
+ * mod 0xffff makes it the same sum. A portable version and an AVX2 one,
+ * picked once at start-up from the CPU's flags.
+ */
+static uint64_t
+sum_portable(const uint8_t *b, uint32_t len)
+{
+	uint64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+	uint32_t w[4];
+	uint16_t h;
+
+	for (; len >= 16; b += 16, len -= 16) {
+		memcpy(w, b, 16);
+		s0 += w[0];
+		s1 += w[1];
+		s2 += w[2];
+		s3 += w[3];
+	}
+	for (; len >= 4; b += 4, len -= 4) {
+		memcpy(w, b, 4);
+		s0 += w[0];
+	}
+	if (len >= 2) {
+		memcpy(&h, b, 2);
+		s1 += h;
+		b += 2;
+		len -= 2;
+	}
+	if (len)
+		s2 += *b;	/* the low byte of a little-endian word */
+	return s0 + s1 + s2 + s3;
+}
+
+#if defined(RTE_ARCH_X86)
+#include <immintrin.h>
+
+static __attribute__((target("avx2"))) uint64_t
+sum_avx2(const uint8_t *b, uint32_t len)
+{
+	__m256i acc0 = _mm256_setzero_si256(), acc1 = _mm256_setzero_si256();
+	const __m256i zero = _mm256_setzero_si256();
+	uint64_t lanes[4];
+
+	for (; len >= 64; b += 64, len -= 64) {
+		__m256i v0 = _mm256_loadu_si256((const __m256i *)b);
+		__m256i v1 = _mm256_loadu_si256((const __m256i *)(b + 32));
+
+		acc0 = _mm256_add_epi64(acc0, _mm256_unpacklo_epi32(v0, zero));
+		acc1 = _mm256_add_epi64(acc1, _mm256_unpackhi_epi32(v0, zero));
+		acc0 = _mm256_add_epi64(acc0, _mm256_unpacklo_epi32(v1, zero));
+		acc1 = _mm256_add_epi64(acc1, _mm256_unpackhi_epi32(v1, zero));
+	}
+	_mm256_storeu_si256((__m256i *)lanes, _mm256_add_epi64(acc0, acc1));
+	return lanes[0] + lanes[1] + lanes[2] + lanes[3] +
+		sum_portable(b, len);
+}
+#endif
+
+static uint64_t (*sum_fn)(const uint8_t *, uint32_t) = sum_portable;
+
+RTE_INIT(ofld_gso_pick_sum)
+{
+#if defined(RTE_ARCH_X86)
+	if (rte_cpu_get_flag_enabled(RTE_CPUFLAG_AVX2))
+		sum_fn = sum_avx2;
+#endif
+}
+
 /* Ones' complement sum of a payload piece that starts at byte offset
  * `off` of the checksummed area (odd offsets swap the bytes).
  */
 static inline uint32_t
 csum_piece(const void *buf, uint32_t len, uint32_t off)
 {
-	uint16_t s = csum_fold16(__rte_raw_cksum(buf, len, 0));
+	uint16_t s = csum_fold16(sum_fn(buf, len));
 
 	if (off & 1)
 		s = (uint16_t)((s << 8) | (s >> 8));
@@ -280,12 +353,52 @@ struct gso_ctx {
 	uint64_t phdr0;		/* pseudo-header sum without the length */
 	uint64_t l4_sum0;	/* phdr0 + L4 header sum */
 	uint64_t ip_sum0;	/* IPv4 header sum without tot_len and id */
+	uint64_t ip_sum_mid;	/* ip_sum0 + total length of a full segment */
+	uint64_t l4_sum_mid;	/* l4_sum0 + lengths of a full segment */
 	uint32_t seq0;
 	uint16_t id0;
 	uint16_t l3_fixed;	/* IPv6: extension header bytes */
 	uint8_t tcp_flags;
 	bool l4_lower;
+	/* The headers of a full middle segment: lengths, middle flags and
+	 * (L4 left to the port below) the pseudo-header sum already set.
+	 */
+	uint8_t tmpl[OFLD_GSO_HDR_MAX];
 };
+
+/* The full-segment template and its sums, from the zeroed template. */
+static void
+gso_ctx_mid(struct gso_ctx *c, uint8_t *t)
+{
+	const struct ofld_gso_pkt *p = c->p;
+	const uint16_t l4_len = p->l4_len + p->mss;
+	uint8_t *l3 = t + p->l2_len, *l4 = l3 + p->l3_len;
+
+	c->l4_sum_mid = c->l4_sum0 + rte_cpu_to_be_16(l4_len);
+	if (p->ipv4) {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)l3;
+		uint16_t tot = p->l3_len + l4_len;
+
+		ip->total_length = rte_cpu_to_be_16(tot);
+		c->ip_sum_mid = c->ip_sum0 + rte_cpu_to_be_16(tot);
+	} else {
+		((struct rte_ipv6_hdr *)l3)->payload_len =
+			rte_cpu_to_be_16(c->l3_fixed + l4_len);
+	}
+	if (p->udp) {
+		struct rte_udp_hdr *uh = (struct rte_udp_hdr *)l4;
+
+		uh->dgram_len = rte_cpu_to_be_16(l4_len);
+		c->l4_sum_mid += rte_cpu_to_be_16(l4_len);
+		if (c->l4_lower)
+			uh->dgram_cksum = csum_fold16(c->phdr0 +
+						      rte_cpu_to_be_16(l4_len));
+	} else if (c->l4_lower) {
+		((struct rte_tcp_hdr *)l4)->cksum =
+			csum_fold16(c->phdr0 + rte_cpu_to_be_16(l4_len));
+	}
+	memcpy(c->tmpl, t, p->hdr_len);
+}
 
 static void
 gso_ctx_init(struct gso_ctx *c, const struct ofld_gso_pkt *p, uint32_t flags)
@@ -335,6 +448,7 @@ gso_ctx_init(struct gso_ctx *c, const struct ofld_gso_pkt *p, uint32_t flags)
 		th->tcp_flags &= ~(TCP_FLAGS_LAST_ONLY | TCP_FLAGS_FIRST_ONLY);
 		c->l4_sum0 += __rte_raw_cksum(th, p->l4_len, 0);
 	}
+	gso_ctx_mid(c, tmpl);
 }
 
 /* Fix the headers of segment s (payload sum psum, payload bytes len). */
@@ -405,26 +519,125 @@ gso_fix_headers(const struct gso_ctx *c, uint8_t *hdr, uint32_t s,
 	}
 }
 
-int
-ofld_gso_segment(struct rte_mbuf *m, const struct ofld_gso_pkt *p,
-		 struct rte_mempool *hdr_mp, struct rte_mempool *ind_mp,
-		 struct rte_mbuf **out, uint32_t flags)
+/*
+ * Reference [off, off + len) of input mbuf `src` from `mi`, as
+ * rte_pktmbuf_attach() does but without touching the reference count: the
+ * caller adds all of a source mbuf's references in one update.
+ */
+static inline void
+attach_noref(struct rte_mbuf *mi, const struct rte_mbuf *src, uint32_t off,
+	     uint32_t len)
 {
-	struct gso_ctx c;
-	struct rte_mbuf *src = m, *h, *tail, *mi;
+	if (RTE_MBUF_HAS_EXTBUF(src)) {
+		mi->ol_flags = src->ol_flags;
+		mi->shinfo = src->shinfo;
+	} else {
+		mi->priv_size = src->priv_size;
+		mi->ol_flags = src->ol_flags | RTE_MBUF_F_INDIRECT;
+	}
+	rte_mbuf_iova_set(mi, rte_mbuf_iova_get(src));
+	mi->buf_addr = src->buf_addr;
+	mi->buf_len = src->buf_len;
+	mi->data_off = (uint16_t)(src->data_off + off);
+	mi->data_len = (uint16_t)len;
+	mi->pkt_len = len;
+	mi->nb_segs = 1;
+	mi->next = NULL;
+}
+
+/* Add n references to the buffer of input mbuf src. */
+static inline void
+ref_add(struct rte_mbuf *src, uint16_t n)
+{
+	if (n == 0)
+		return;
+	if (RTE_MBUF_HAS_EXTBUF(src))
+		rte_mbuf_ext_refcnt_update(src->shinfo, (int16_t)n);
+	else
+		rte_mbuf_refcnt_update(rte_mbuf_from_indirect(src), (int16_t)n);
+}
+
+/* Indirect mbufs come in bulk from the pool, this many at a time. */
+#define IND_BULK 64
+
+/* A header mbuf fresh from its pool, set up as rte_pktmbuf_reset() would
+ * for what a segment head uses.
+ */
+static inline void
+hdr_init(struct rte_mbuf *h, const struct rte_mbuf *m, uint64_t ol,
+	 uint64_t tx_offload, uint16_t hdr_len, uint32_t pkt_len)
+{
+	h->data_off = RTE_PKTMBUF_HEADROOM;
+	h->data_len = hdr_len;
+	h->pkt_len = pkt_len;
+	h->nb_segs = 1;
+	h->ol_flags = (h->ol_flags & RTE_MBUF_F_EXTERNAL) | ol;
+	h->tx_offload = tx_offload;
+	h->packet_type = m->packet_type;
+	h->port = m->port;
+	h->vlan_tci = 0;
+	h->vlan_tci_outer = 0;
+}
+
+/* Fix a middle segment (full MSS, no edge flags): the template has the
+ * lengths; only the IPv4 ID, TCP seq and the checksums change.
+ */
+static __rte_always_inline void
+gso_fix_mid(const struct gso_ctx *c, uint8_t *hdr, uint32_t s, uint32_t psum,
+	    const bool v4, const bool udp, const bool lower)
+{
+	const struct ofld_gso_pkt *p = c->p;
+	uint8_t *l4 = hdr + p->l2_len + p->l3_len;
+
+	if (v4) {
+		struct rte_ipv4_hdr *ip =
+			(struct rte_ipv4_hdr *)(hdr + p->l2_len);
+		uint16_t id_be = rte_cpu_to_be_16((uint16_t)(c->id0 + s));
+
+		ip->packet_id = id_be;
+		ip->hdr_checksum = ~csum_fold16(c->ip_sum_mid + id_be);
+	}
+	if (udp) {
+		uint16_t cks;
+
+		if (lower)
+			return;
+		cks = ~csum_fold16(c->l4_sum_mid + psum);
+		((struct rte_udp_hdr *)l4)->dgram_cksum = cks == 0 ? 0xffff : cks;
+	} else {
+		struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)l4;
+		uint32_t seq_be = rte_cpu_to_be_32(c->seq0 + s * p->mss);
+
+		th->sent_seq = seq_be;
+		if (lower)
+			return;
+		/* seq in network order, summed as the two words it is */
+		th->cksum = ~csum_fold16(c->l4_sum_mid + (seq_be & 0xffff) +
+					 (seq_be >> 16) + psum);
+	}
+}
+
+static __rte_always_inline int
+gso_cut(struct rte_mbuf *m, const struct ofld_gso_pkt *p, struct gso_ctx *c,
+	struct rte_mempool *ind_mp, struct rte_mbuf **out, uint32_t pieces,
+	const bool v4, const bool udp, const bool lower)
+{
+	struct rte_mbuf *ind[IND_BULK];
+	struct rte_mbuf *src, *h, *tail, *mi;
+	const uint32_t mss = p->mss, n = p->nb_segs;
 	uint32_t s, off, left, take, seg_len, psum, pos;
-	uint64_t ol = 0;
+	uint32_t ind_n = 0, ind_i = 0;
+	uint16_t refs = 0;
+	uint64_t ol = 0, txo;
 	uint8_t *hdr;
 
-	if (rte_pktmbuf_alloc_bulk(hdr_mp, out, p->nb_segs) != 0)
-		return -ENOMEM;
-	gso_ctx_init(&c, p, flags);
-	if (c.l4_lower)
-		ol = (p->ipv4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6) |
-			(p->udp ? RTE_MBUF_F_TX_UDP_CKSUM :
-			 RTE_MBUF_F_TX_TCP_CKSUM);
+	if (lower)
+		ol = (v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6) |
+			(udp ? RTE_MBUF_F_TX_UDP_CKSUM : RTE_MBUF_F_TX_TCP_CKSUM);
+	txo = rte_mbuf_tx_offload(p->l2_len, p->l3_len, p->l4_len, 0, 0, 0, 0);
 
 	/* Cursor in the input: payload starts after the headers. */
+	src = m;
 	off = p->hdr_len;
 	while (src != NULL && off >= src->data_len) {
 		off -= src->data_len;
@@ -432,57 +645,117 @@ ofld_gso_segment(struct rte_mbuf *m, const struct ofld_gso_pkt *p,
 	}
 
 	left = p->payload;
-	for (s = 0; s < p->nb_segs; s++) {
+	for (s = 0; s < n; s++) {
 		h = out[s];
-		seg_len = RTE_MIN(left, (uint32_t)p->mss);
-		hdr = (uint8_t *)rte_pktmbuf_append(h, p->hdr_len);
-		if (unlikely(hdr == NULL))
-			goto nomem_from; /* header room too small: a pool issue */
-		memcpy(hdr, p->hdr, p->hdr_len);
+		seg_len = RTE_MIN(left, mss);
+		hdr_init(h, m, ol, txo, p->hdr_len, p->hdr_len + seg_len);
+		hdr = rte_pktmbuf_mtod(h, uint8_t *);
+		rte_memcpy(hdr, c->tmpl, p->hdr_len);
 		tail = h;
 		psum = 0;
 		pos = 0;
 		while (pos < seg_len) {
-			while (off >= src->data_len) {
+			if (off >= src->data_len) {
+				ref_add(src, refs);
+				refs = 0;
 				off = 0;
 				src = src->next;
+				continue;
 			}
+			if (unlikely(ind_i == ind_n)) {
+				ind_n = RTE_MIN(pieces, (uint32_t)IND_BULK);
+				ind_i = 0;
+				if (unlikely(rte_mempool_get_bulk(ind_mp,
+						(void **)ind, ind_n) != 0)) {
+					ind_n = 0;
+					goto nomem;
+				}
+				pieces -= ind_n;
+			}
+			mi = ind[ind_i++];
 			take = RTE_MIN(seg_len - pos, src->data_len - off);
-			mi = rte_pktmbuf_alloc(ind_mp);
-			if (unlikely(mi == NULL))
-				goto nomem_from;
-			rte_pktmbuf_attach(mi, src);
-			mi->data_off += off;
-			mi->data_len = take;
-			mi->pkt_len = take;
+			attach_noref(mi, src, off, take);
+			refs++;
 			tail->next = mi;
 			tail = mi;
 			h->nb_segs++;
-			h->pkt_len += take;
-			if (!c.l4_lower)
+			if (!lower)
 				psum += csum_piece(rte_pktmbuf_mtod(mi, void *),
 						   take, pos);
 			off += take;
 			pos += take;
 		}
 		left -= seg_len;
-		gso_fix_headers(&c, hdr, s, seg_len, psum,
-				s + 1 == p->nb_segs);
-		h->ol_flags = ol;
-		h->l2_len = p->l2_len;
-		h->l3_len = p->l3_len;
-		h->l4_len = p->l4_len;
-		h->packet_type = m->packet_type;
-		h->port = m->port;
+		if (likely(s != 0 && s + 1 != n))
+			gso_fix_mid(c, hdr, s, psum, v4, udp, lower);
+		else
+			gso_fix_headers(c, hdr, s, seg_len, psum, s + 1 == n);
 	}
+	ref_add(src, refs);
 	rte_pktmbuf_free(m);
-	return p->nb_segs;
+	return n;
 
-nomem_from:
-	/* Free every segment, built or not: indirect ones detach. */
-	for (s = 0; s < p->nb_segs; s++)
+nomem:
+	/* The references taken so far belong to the built segments: add
+	 * them, then free every segment (indirect ones detach and drop them
+	 * again; heads not reached yet are plain pool mbufs) and the unused
+	 * indirect mbufs.
+	 */
+	ref_add(src, refs);
+	for (s = 0; s < n; s++)
 		rte_pktmbuf_free(out[s]);
+	if (ind_i < ind_n)
+		rte_mempool_put_bulk(ind_mp, (void **)&ind[ind_i], ind_n - ind_i);
 	return -ENOMEM;
+}
+
+int
+ofld_gso_segment(struct rte_mbuf *m, const struct ofld_gso_pkt *p,
+		 struct rte_mempool *hdr_mp, struct rte_mempool *ind_mp,
+		 struct rte_mbuf **out, uint32_t flags)
+{
+	const uint32_t mss = p->mss;
+	struct rte_mbuf *src;
+	uint32_t off, a, b, pieces = 0, s;
+	struct gso_ctx c;
+
+	/* Pieces = (segment, input mbuf) overlaps: one indirect mbuf each. */
+	off = p->hdr_len;
+	a = 0;
+	for (src = m; src != NULL; src = src->next) {
+		if (off >= src->data_len) {
+			off -= src->data_len;
+			continue;
+		}
+		b = a + src->data_len - off;
+		pieces += (b - 1) / mss - a / mss + 1;
+		a = b;
+		off = 0;
+	}
+
+	if (rte_mempool_get_bulk(hdr_mp, (void **)out, p->nb_segs) != 0)
+		return -ENOMEM;
+	for (s = 0; s < p->nb_segs; s++) {
+		if (unlikely(out[s]->buf_len <
+			     RTE_PKTMBUF_HEADROOM + p->hdr_len)) {
+			/* header room too small: a pool that cannot serve */
+			rte_mempool_put_bulk(hdr_mp, (void **)out, p->nb_segs);
+			return -ENOMEM;
+		}
+	}
+	gso_ctx_init(&c, p, flags);
+
+	/* One loop per kind, so the per-segment path has no kind branches. */
+	switch ((p->ipv4 ? 4 : 0) | (p->udp ? 2 : 0) | (c.l4_lower ? 1 : 0)) {
+	case 0: return gso_cut(m, p, &c, ind_mp, out, pieces, false, false, false);
+	case 1: return gso_cut(m, p, &c, ind_mp, out, pieces, false, false, true);
+	case 2: return gso_cut(m, p, &c, ind_mp, out, pieces, false, true, false);
+	case 3: return gso_cut(m, p, &c, ind_mp, out, pieces, false, true, true);
+	case 4: return gso_cut(m, p, &c, ind_mp, out, pieces, true, false, false);
+	case 5: return gso_cut(m, p, &c, ind_mp, out, pieces, true, false, true);
+	case 6: return gso_cut(m, p, &c, ind_mp, out, pieces, true, true, false);
+	default: return gso_cut(m, p, &c, ind_mp, out, pieces, true, true, true);
+	}
 }
 
 /* Where a plain packet's L3 and L4 headers are, if its checksum flags can
