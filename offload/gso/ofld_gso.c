@@ -354,6 +354,7 @@ struct gso_ctx {
 	uint64_t l4_sum0;	/* phdr0 + L4 header sum */
 	uint64_t ip_sum0;	/* IPv4 header sum without tot_len and id */
 	uint64_t ip_sum_mid;	/* ip_sum0 + total length of a full segment */
+	uint32_t ip_sum_mid16;	/* the same, folded to 16 bits */
 	uint64_t l4_sum_mid;	/* l4_sum0 + lengths of a full segment */
 	uint32_t seq0;
 	uint16_t id0;
@@ -381,6 +382,7 @@ gso_ctx_mid(struct gso_ctx *c, uint8_t *t)
 
 		ip->total_length = rte_cpu_to_be_16(tot);
 		c->ip_sum_mid = c->ip_sum0 + rte_cpu_to_be_16(tot);
+		c->ip_sum_mid16 = csum_fold16(c->ip_sum_mid);
 	} else {
 		((struct rte_ipv6_hdr *)l3)->payload_len =
 			rte_cpu_to_be_16(c->l3_fixed + l4_len);
@@ -594,8 +596,10 @@ gso_fix_mid(const struct gso_ctx *c, uint8_t *hdr, uint32_t s, uint32_t psum,
 			(struct rte_ipv4_hdr *)(hdr + p->l2_len);
 		uint16_t id_be = rte_cpu_to_be_16((uint16_t)(c->id0 + s));
 
+		uint32_t sum = c->ip_sum_mid16 + id_be;	/* <= 0x1fffe */
+
 		ip->packet_id = id_be;
-		ip->hdr_checksum = ~csum_fold16(c->ip_sum_mid + id_be);
+		ip->hdr_checksum = ~(uint16_t)((sum & 0xffff) + (sum >> 16));
 	}
 	if (udp) {
 		uint16_t cks;
@@ -716,7 +720,7 @@ ofld_gso_segment(struct rte_mbuf *m, const struct ofld_gso_pkt *p,
 {
 	const uint32_t mss = p->mss;
 	struct rte_mbuf *src;
-	uint32_t off, a, b, pieces = 0, s;
+	uint32_t off, a, b, pieces = 0;
 	struct gso_ctx c;
 
 	/* Pieces = (segment, input mbuf) overlaps: one indirect mbuf each. */
@@ -735,13 +739,11 @@ ofld_gso_segment(struct rte_mbuf *m, const struct ofld_gso_pkt *p,
 
 	if (rte_mempool_get_bulk(hdr_mp, (void **)out, p->nb_segs) != 0)
 		return -ENOMEM;
-	for (s = 0; s < p->nb_segs; s++) {
-		if (unlikely(out[s]->buf_len <
-			     RTE_PKTMBUF_HEADROOM + p->hdr_len)) {
-			/* header room too small: a pool that cannot serve */
-			rte_mempool_put_bulk(hdr_mp, (void **)out, p->nb_segs);
-			return -ENOMEM;
-		}
+	/* The mbufs of a packet mempool all have the same room. */
+	if (unlikely(out[0]->buf_len < RTE_PKTMBUF_HEADROOM + p->hdr_len)) {
+		/* header room too small: a pool that cannot serve */
+		rte_mempool_put_bulk(hdr_mp, (void **)out, p->nb_segs);
+		return -ENOMEM;
 	}
 	gso_ctx_init(&c, p, flags);
 
