@@ -45,20 +45,24 @@ const char *const ofld_gso_verdict_name[OFLD_GSO_NB_VERDICTS] = {
 	[OFLD_GSO_L4_OFFSET] = "l4_offset",
 };
 
+/* A "with options" kind only with its plain kind (G2); known bits only. */
+static bool
+caps_kinds_consistent(const struct ofld_gso_caps *c)
+{
+	return !(c->l3 & ~OFLD_GSO_L3_ALL) && !(c->l4 & ~OFLD_GSO_L4_ALL) &&
+		!((c->l3 & OFLD_GSO_L3_IPV4_OPTS) &&
+		  !(c->l3 & OFLD_GSO_L3_IPV4)) &&
+		!((c->l3 & OFLD_GSO_L3_IPV6_EXT) &&
+		  !(c->l3 & OFLD_GSO_L3_IPV6)) &&
+		!((c->l4 & OFLD_GSO_L4_TCP_OPTS) && !(c->l4 & OFLD_GSO_L4_TCP));
+}
+
 int
 ofld_gso_caps_valid(const struct ofld_gso_caps *c)
 {
-	if ((c->l3 & ~OFLD_GSO_L3_ALL) || (c->l4 & ~OFLD_GSO_L4_ALL))
-		return -EINVAL;
-	if (c->l3 == 0 || c->l4 == 0)
+	if (!caps_kinds_consistent(c) || c->l3 == 0 || c->l4 == 0)
 		return -EINVAL;
 	if (c->max_offload_size == 0 || c->min_segs == 0)
-		return -EINVAL;
-	if ((c->l3 & OFLD_GSO_L3_IPV4_OPTS) && !(c->l3 & OFLD_GSO_L3_IPV4))
-		return -EINVAL;
-	if ((c->l3 & OFLD_GSO_L3_IPV6_EXT) && !(c->l3 & OFLD_GSO_L3_IPV6))
-		return -EINVAL;
-	if ((c->l4 & OFLD_GSO_L4_TCP_OPTS) && !(c->l4 & OFLD_GSO_L4_TCP))
 		return -EINVAL;
 	return 0;
 }
@@ -67,13 +71,8 @@ int
 ofld_gso_caps_subset(const struct ofld_gso_caps *a,
 		     const struct ofld_gso_caps *hw)
 {
-	if ((a->l3 & ~hw->l3) || (a->l4 & ~hw->l4))
-		return -EINVAL;
-	if ((a->l3 & OFLD_GSO_L3_IPV4_OPTS) && !(a->l3 & OFLD_GSO_L3_IPV4))
-		return -EINVAL;
-	if ((a->l3 & OFLD_GSO_L3_IPV6_EXT) && !(a->l3 & OFLD_GSO_L3_IPV6))
-		return -EINVAL;
-	if ((a->l4 & OFLD_GSO_L4_TCP_OPTS) && !(a->l4 & OFLD_GSO_L4_TCP))
+	if ((a->l3 & ~hw->l3) || (a->l4 & ~hw->l4) ||
+	    !caps_kinds_consistent(a))
 		return -EINVAL;
 	if (a->max_offload_size == 0 ||
 	    a->max_offload_size > hw->max_offload_size)

@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <CUnit/Basic.h>
+
 #include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -256,4 +258,28 @@ ofld_test_tx_all(uint16_t port, uint16_t queue, struct rte_mbuf **pkts,
 	while (done < n && rte_get_timer_cycles() < deadline)
 		done += rte_eth_tx_burst(port, queue, pkts + done, n - done);
 	return done;
+}
+
+int
+ofld_test_main(const char *prog, const char *suite,
+	       const struct ofld_test_case *cases)
+{
+	unsigned int failed;
+	CU_pSuite s;
+
+	if (ofld_test_eal_init(prog, 0, NULL) != 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	if (CU_initialize_registry() != CUE_SUCCESS)
+		return 1;
+	s = CU_add_suite(suite, NULL, NULL);
+	for (; cases->name != NULL; cases++)
+		CU_add_test(s, cases->name, cases->fn);
+	CU_basic_set_mode(CU_BRM_VERBOSE);
+	CU_basic_run_tests();
+	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
+	CU_cleanup_registry();
+	ofld_test_eal_cleanup();
+	return failed != 0;
 }

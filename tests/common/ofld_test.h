@@ -57,4 +57,17 @@ uint16_t ofld_test_rx_all(uint16_t port, uint16_t queue,
 uint16_t ofld_test_tx_all(uint16_t port, uint16_t queue,
 			  struct rte_mbuf **pkts, uint16_t n);
 
+struct ofld_test_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+/**
+ * The whole main() of a CUnit test program: EAL up, one suite with the
+ * NULL-terminated @p cases, verbose run, clean-up.
+ * @return the process exit code (0: every assertion passed).
+ */
+int ofld_test_main(const char *prog, const char *suite,
+		   const struct ofld_test_case *cases);
+
 #endif /* OFLD_TEST_H */

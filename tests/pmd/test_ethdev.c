@@ -785,35 +785,24 @@ test_lower_null(void)
 int
 main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct ofld_test_case cases[] = {
+		{ "probe, info, link", test_probe_and_info },
+		{ "bad device arguments", test_bad_devargs },
+		{ "pair traffic N in N out", test_pair_traffic },
+		{ "pair receiver overrun", test_pair_overrun },
+		{ "queues and reconfigure", test_queues_reconfigure },
+		{ "queue release", test_queue_release },
+		{ "stats and xstats", test_stats_and_xstats },
+		{ "link down drops", test_link_down_drops },
+		{ "mtu", test_mtu },
+		{ "mac and promiscuous", test_mac_and_promisc },
+		{ "pacing backpressure", test_pacing_backpressure },
+		{ "fault injection", test_faults },
+		{ "hot-unplug", test_hot_unplug },
+		{ "lower cable over net_null", test_lower_null },
+		{ NULL, NULL },
+	};
 
 	RTE_SET_USED(argc);
-	if (ofld_test_eal_init(argv[0], 0, NULL) != 0) {
-		fprintf(stderr, "EAL init failed\n");
-		return 1;
-	}
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("net_ofld ethdev", NULL, NULL);
-	CU_add_test(s, "probe, info, link", test_probe_and_info);
-	CU_add_test(s, "bad device arguments", test_bad_devargs);
-	CU_add_test(s, "pair traffic N in N out", test_pair_traffic);
-	CU_add_test(s, "pair receiver overrun", test_pair_overrun);
-	CU_add_test(s, "queues and reconfigure", test_queues_reconfigure);
-	CU_add_test(s, "queue release", test_queue_release);
-	CU_add_test(s, "stats and xstats", test_stats_and_xstats);
-	CU_add_test(s, "link down drops", test_link_down_drops);
-	CU_add_test(s, "mtu", test_mtu);
-	CU_add_test(s, "mac and promiscuous", test_mac_and_promisc);
-	CU_add_test(s, "pacing backpressure", test_pacing_backpressure);
-	CU_add_test(s, "fault injection", test_faults);
-	CU_add_test(s, "hot-unplug", test_hot_unplug);
-	CU_add_test(s, "lower cable over net_null", test_lower_null);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	ofld_test_eal_cleanup();
-	return failed != 0;
+	return ofld_test_main(argv[0], "net_ofld ethdev", cases);
 }

@@ -515,28 +515,17 @@ test_g4_set_while_sending(void)
 int
 main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct ofld_test_case cases[] = {
+		{ "G1-G3 records and the private API", test_records_api },
+		{ "G2 bad GSO device arguments", test_bad_gso_devargs },
+		{ "G5 ethdev view", test_ethdev_view },
+		{ "G8-G12 segments cross the cable", test_segments_cross_the_cable },
+		{ "G7 tx_prepare errno, tx_burst drops", test_refusals_prepare_and_burst },
+		{ "G6/G14 checksum offloads", test_checksum_offloads },
+		{ "G4 set while sending", test_g4_set_while_sending },
+		{ NULL, NULL },
+	};
 
 	RTE_SET_USED(argc);
-	if (ofld_test_eal_init(argv[0], 0, NULL) != 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("net_ofld GSO", NULL, NULL);
-	CU_add_test(s, "G1-G3 records and the private API", test_records_api);
-	CU_add_test(s, "G2 bad GSO device arguments", test_bad_gso_devargs);
-	CU_add_test(s, "G5 ethdev view", test_ethdev_view);
-	CU_add_test(s, "G8-G12 segments cross the cable",
-		    test_segments_cross_the_cable);
-	CU_add_test(s, "G7 tx_prepare errno, tx_burst drops",
-		    test_refusals_prepare_and_burst);
-	CU_add_test(s, "G6/G14 checksum offloads", test_checksum_offloads);
-	CU_add_test(s, "G4 set while sending", test_g4_set_while_sending);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	ofld_test_eal_cleanup();
-	return failed != 0;
+	return ofld_test_main(argv[0], "net_ofld GSO", cases);
 }

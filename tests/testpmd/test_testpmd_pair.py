@@ -8,15 +8,9 @@ net_ofld's counters with values that agree with the forward statistics."""
 import sys
 import time
 
-from testpmd_session import Testpmd, port_stats, xstats
+from testpmd_session import Checks, Testpmd, port_stats, xstats
 
-checks = []
-
-
-def check(name, cond, detail=""):
-    checks.append(cond)
-    print(("ok   " if cond else "FAIL ") + name + (f" ({detail})"
-                                                   if detail else ""))
+check = Checks()
 
 
 def main():
@@ -63,11 +57,10 @@ def main():
     finally:
         rc = tp.quit()
     check("testpmd exits cleanly", rc == 0, f"exit code {rc}")
-    failed = checks.count(False)
-    print(f"{len(checks) - failed} passed, {failed} failed")
-    if failed:
+    rc = check.finish()
+    if rc:
         sys.stderr.write(tp.output()[-6000:])
-    return 1 if failed else 0
+    return rc
 
 
 if __name__ == "__main__":

@@ -19,17 +19,11 @@ import time
 from scapy.all import Ether, IP, IPv6, TCP, Raw, wrpcap  # noqa: E402
 import subprocess
 
-from testpmd_session import Testpmd
+from testpmd_session import Checks, Testpmd
 
 MSS = 800
 SIZES = [128, 800, 801, 1700, 2500, 8000, 20000, 60000]
-checks = []
-
-
-def check(name, cond, detail=""):
-    checks.append(cond)
-    print(("ok   " if cond else "FAIL ") + name +
-          (f" ({detail})" if detail else ""))
+check = Checks()
 
 
 def payload(i, n):
@@ -138,11 +132,10 @@ def main():
         if not v6:
             check(f"{name}: IPv4 ID +1 per segment", ok_id)
         check(f"{name}: reassembled payload identical", got == data)
-    failed = checks.count(False)
-    print(f"{len(checks) - failed} passed, {failed} failed")
-    if failed:
+    rc = check.finish()
+    if rc:
         sys.stderr.write(tp.output()[-5000:])
-    return 1 if failed else 0
+    return rc
 
 
 if __name__ == "__main__":

@@ -140,3 +140,21 @@ def xstats(text):
     """name -> value from 'show port xstats N'."""
     return {m.group(1): int(m.group(2))
             for m in re.finditer(r"^(\w+): (\d+)$", text, re.M)}
+
+
+class Checks:
+    """Named checks printed as they go, and the closing 'N passed, N
+    failed' line."""
+
+    def __init__(self):
+        self.results = []
+
+    def __call__(self, name, cond, detail=""):
+        self.results.append(bool(cond))
+        print(("ok   " if cond else "FAIL ") + name +
+              (f" ({detail})" if detail else ""))
+
+    def finish(self):
+        failed = self.results.count(False)
+        print(f"{len(self.results) - failed} passed, {failed} failed")
+        return 1 if failed or not self.results else 0

@@ -619,33 +619,22 @@ test_g1_g2_records(void)
 int
 main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct ofld_test_case cases[] = {
+		{ "G1/G2 capability records", test_g1_g2_records },
+		{ "G7 every refusal and its errno", test_g7_refusals },
+		{ "G8 sizes at MSS boundaries", test_g8_mss_boundaries },
+		{ "G8 multi-segment inputs", test_g8_multiseg_input },
+		{ "G9 options and ext headers copied", test_g9_options_copied },
+		{ "G10 TCP flags and seq", test_g10_tcp_flags },
+		{ "G11 L4 checksum left to the port below", test_g11_l4_left_to_lower },
+		{ "G12 IPv4 ID wrap, USO datagrams", test_g12_ip_id_wrap },
+		{ "G13 inputs over 64 KiB", test_g13_over_64k },
+		{ "G14 checksum offloads", test_g14_csum_apply },
+		{ "zero copy refcounts", test_zero_copy_refcount },
+		{ "no memory: input untouched", test_nomem_leaves_input },
+		{ NULL, NULL },
+	};
 
 	RTE_SET_USED(argc);
-	if (ofld_test_eal_init(argv[0], 0, NULL) != 0)
-		return 1;
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	s = CU_add_suite("GSO engine", NULL, NULL);
-	CU_add_test(s, "G1/G2 capability records", test_g1_g2_records);
-	CU_add_test(s, "G7 every refusal and its errno", test_g7_refusals);
-	CU_add_test(s, "G8 sizes at MSS boundaries", test_g8_mss_boundaries);
-	CU_add_test(s, "G8 multi-segment inputs", test_g8_multiseg_input);
-	CU_add_test(s, "G9 options and ext headers copied",
-		    test_g9_options_copied);
-	CU_add_test(s, "G10 TCP flags and seq", test_g10_tcp_flags);
-	CU_add_test(s, "G11 L4 checksum left to the port below",
-		    test_g11_l4_left_to_lower);
-	CU_add_test(s, "G12 IPv4 ID wrap, USO datagrams", test_g12_ip_id_wrap);
-	CU_add_test(s, "G13 inputs over 64 KiB", test_g13_over_64k);
-	CU_add_test(s, "G14 checksum offloads", test_g14_csum_apply);
-	CU_add_test(s, "zero copy refcounts", test_zero_copy_refcount);
-	CU_add_test(s, "no memory: input untouched", test_nomem_leaves_input);
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	ofld_test_eal_cleanup();
-	return failed != 0;
+	return ofld_test_main(argv[0], "GSO engine", cases);
 }
