@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_REQ_H
+#define OFLD_REQ_H
+
+/**
+ * @file
+ * Space a send request carries in its own first mbuf (an mbuf dynamic
+ * field, the analogue of NDIS's MiniportReserved): the link of the
+ * lockless send queue while it is queued, and its completion (status,
+ * bytes acknowledged) when it comes back. Queueing allocates nothing.
+ */
+
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+#include <rte_mbuf_dyn.h>
+
+#include "ofld_mpsc.h"
+
+/** What a send request carries in its first mbuf. */
+struct ofld_req_meta {
+	struct ofld_mpsc_node link;	/**< send queue link (owned by ofld) */
+	uint32_t acked;			/**< completion: bytes acknowledged */
+	uint16_t status;		/**< completion status */
+	uint16_t flags;			/**< ofld's own use */
+};
+
+/** Byte offset of struct ofld_req_meta in an mbuf; -1 before register. */
+extern int ofld_req_offset;
+
+/**
+ * Register the dynamic field (idempotent; every process that posts or
+ * completes requests must call it, once EAL is up).
+ * @return 0, or -rte_errno.
+ */
+int ofld_req_register(void);
+
+static inline struct ofld_req_meta *
+ofld_req(struct rte_mbuf *m)
+{
+	return RTE_MBUF_DYNFIELD(m, ofld_req_offset, struct ofld_req_meta *);
+}
+
+/** The request mbuf that holds queue node n. */
+static inline struct rte_mbuf *
+ofld_req_of(struct ofld_mpsc_node *n)
+{
+	return (struct rte_mbuf *)(void *)((char *)n - ofld_req_offset -
+		offsetof(struct ofld_req_meta, link));
+}
+
+#endif /* OFLD_REQ_H */
