@@ -19,12 +19,19 @@
 
 #include "ofld_mpsc.h"
 
-/** What a send request carries in its first mbuf. */
+/**
+ * What a send request carries in its first mbuf. The same layout also
+ * carries received data and connection events to the application.
+ */
 struct ofld_req_meta {
-	struct ofld_mpsc_node link;	/**< send queue link (owned by ofld) */
+	struct ofld_mpsc_node link;	/**< queue link (owned by ofld) */
+	void *conn;			/**< connection it belongs to */
 	uint32_t acked;			/**< completion: bytes acknowledged */
 	uint16_t status;		/**< completion status */
-	uint16_t flags;			/**< ofld's own use */
+	uint8_t kind;			/**< event kind */
+	uint8_t pad;
+	uint32_t refs;			/**< buffer references when taken */
+	uint32_t len;			/**< request length when taken */
 };
 
 /** Byte offset of struct ofld_req_meta in an mbuf; -1 before register. */

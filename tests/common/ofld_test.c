@@ -76,7 +76,7 @@ ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 	argv[argc++] = (char *)(uintptr_t)prog;
 	argv[argc++] = (char *)(uintptr_t)"--no-huge";
 	argv[argc++] = (char *)(uintptr_t)"-m";
-	argv[argc++] = (char *)(uintptr_t)"512";
+	argv[argc++] = (char *)(uintptr_t)"1024";
 	argv[argc++] = (char *)(uintptr_t)"--no-pci";
 	argv[argc++] = (char *)(uintptr_t)"--no-shconf";
 	argv[argc++] = prefix;
@@ -264,13 +264,23 @@ int
 ofld_test_main(const char *prog, const char *suite,
 	       const struct ofld_test_case *cases)
 {
-	unsigned int failed;
-	CU_pSuite s;
+	int ret;
 
 	if (ofld_test_eal_init(prog, 0, NULL) != 0) {
 		fprintf(stderr, "EAL init failed\n");
 		return 1;
 	}
+	ret = ofld_test_run(suite, cases);
+	ofld_test_eal_cleanup();
+	return ret;
+}
+
+int
+ofld_test_run(const char *suite, const struct ofld_test_case *cases)
+{
+	unsigned int failed;
+	CU_pSuite s;
+
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	s = CU_add_suite(suite, NULL, NULL);
@@ -280,6 +290,5 @@ ofld_test_main(const char *prog, const char *suite,
 	CU_basic_run_tests();
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
-	ofld_test_eal_cleanup();
 	return failed != 0;
 }

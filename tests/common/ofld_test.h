@@ -70,4 +70,7 @@ struct ofld_test_case {
 int ofld_test_main(const char *prog, const char *suite,
 		   const struct ofld_test_case *cases);
 
+/** Run one suite of the NULL-terminated @p cases (EAL already up). */
+int ofld_test_run(const char *suite, const struct ofld_test_case *cases);
+
 #endif /* OFLD_TEST_H */

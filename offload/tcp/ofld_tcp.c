@@ -1,0 +1,1442 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+
+/*
+ * The TCP send offload engine. See ofld_tcp.h for the contract and
+ * docs/design.md for the picture. Sequence numbers compare modulo 2^32.
+ *
+ * Send side: posted requests wait on the connection's lockless queue;
+ * the engine moves them to its send list (oldest first), cuts segments at
+ * MSS and at request ends (PSH on each request's last segment, T6), sends
+ * while the flight fits min(snd_wnd, cwnd) (T7), and frees acknowledged
+ * requests to the engine's "waiting" FIFO, from which they complete once
+ * no segment of ours still references their buffers (T5).
+ *
+ * Loss: RTO per RFC 6298 (Karn: no RTT sample from retransmitted data),
+ * go-back-N from snd_una on expiry; fast retransmit on the third dup ACK
+ * and NewReno recovery (RFC 6582).
+ */
+
+#include <errno.h>
+#include <string.h>
+
+#include <rte_branch_prediction.h>
+#include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ether.h>
+#include <rte_hash.h>
+#include <rte_ip.h>
+#include <rte_jhash.h>
+#include <rte_malloc.h>
+#include <rte_ring.h>
+#include <rte_tcp.h>
+
+#include "ofld_tcp.h"
+
+#define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b)	((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b)	((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b)	((int32_t)((a) - (b)) >= 0)
+
+#define TH_FIN	RTE_TCP_FIN_FLAG
+#define TH_SYN	RTE_TCP_SYN_FLAG
+#define TH_RST	RTE_TCP_RST_FLAG
+#define TH_PSH	RTE_TCP_PSH_FLAG
+#define TH_ACK	RTE_TCP_ACK_FLAG
+
+#define OUT_BURST	64
+#define MAX_RTO_US	(60u * 1000 * 1000)
+#define MAX_BACKOFF	12
+#define TS_OPT_LEN	12	/* NOP NOP kind len TSval TSecr */
+
+enum ev_kind {
+	EVK_SEND_DONE = OFLD_TCP_EV_SEND_DONE,
+	EVK_RECV = OFLD_TCP_EV_RECV,
+	EVK_CLOSED = OFLD_TCP_EV_CLOSED,
+	EVK_PEER_FIN = OFLD_TCP_EV_PEER_FIN,
+};
+
+struct conn_key {
+	uint8_t ipv6;
+	uint8_t pad;
+	uint16_t local_port;
+	uint16_t remote_port;
+	uint16_t pad2;
+	uint8_t local_ip[16];
+	uint8_t remote_ip[16];
+};
+
+struct ofld_tcp_conn {
+	/* ---- hot: send and ACK state ---- */
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_end;		/* seq after the last queued byte */
+	uint32_t snd_wnd, cwnd, ssthresh;
+	uint32_t recover;		/* NewReno: snd_max at loss */
+	uint32_t ca_acc;		/* congestion avoidance byte count */
+	uint32_t rcv_nxt, rcv_wnd, last_ack_sent;
+	uint32_t ts_recent, ts_offset;
+	uint32_t srtt_us, rttvar_us, rto_us;
+	uint32_t rtt_seq;		/* sample in progress: ack >= this */
+	uint64_t rtt_start_us;		/* 0: no sample in progress */
+	uint64_t rto_at_us;		/* 0: timer off */
+	uint64_t delack_at_us;		/* 0: no ACK owed */
+	uint32_t snd_wl1, snd_wl2;
+	uint16_t mss;
+	uint16_t ip_id;
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t dupacks;
+	uint8_t backoff;
+	uint8_t unacked_segs;		/* received since our last ACK */
+	bool in_recovery;
+	bool ts_ok;
+	bool ipv6;
+	bool fin_queued, fin_sent, fin_acked, peer_fin, dead, active;
+	bool close_done;
+	uint8_t hdr_len;		/* eth + ip + tcp (+ options) */
+
+	/* ---- send list (engine thread only) ---- */
+	struct rte_mbuf *sl_head, *sl_tail;	/* oldest, newest request */
+	uint32_t head_done;		/* bytes of sl_head acknowledged */
+	struct rte_mbuf *nxt_req;	/* request holding snd_nxt */
+	uint32_t nxt_off;
+	uint64_t queued_bytes;		/* in the send list, not acked */
+	uint64_t posted_bytes;		/* posted, still on the queue */
+
+	/* ---- posting (any thread) ---- */
+	struct ofld_mpsc sendq;
+
+	/* ---- cold ---- */
+	struct ofld_tcp_engine *e;
+	uint64_t cookie;
+	struct conn_key key;
+	struct rte_ether_addr remote_mac;
+	uint32_t idx;
+	struct ofld_req_meta ev_closed;	/* connection events' carriers */
+	struct ofld_req_meta ev_fin;
+	uint8_t tmpl[RTE_ETHER_HDR_LEN + 40 + 20 + TS_OPT_LEN];
+} __rte_cache_aligned;
+
+struct ofld_tcp_engine {
+	struct ofld_tcp_engine_conf conf;
+	struct rte_hash *hash;
+	struct rte_ring *events;
+	struct ofld_tcp_conn *conns;
+	uint32_t *free_idx;
+	uint32_t nb_free;
+	uint64_t us_mult;		/* TSC -> us, 32.32 */
+	uint64_t now_us;
+	/* events that did not fit the ring, oldest first */
+	struct ofld_mpsc_node *ovf_head, *ovf_tail;
+	/* acked requests still referenced by segments in flight */
+	struct ofld_mpsc_node *wait_head, *wait_tail;
+	struct rte_mbuf *out[OUT_BURST];
+	uint16_t nb_out;
+	struct ofld_tcp_stats st;
+};
+
+/* ---- small helpers -------------------------------------------------- */
+
+static inline uint64_t
+now_us(struct ofld_tcp_engine *e)
+{
+	unsigned __int128 t = rte_get_tsc_cycles();
+
+	e->now_us = (uint64_t)((t * e->us_mult) >> 32);
+	return e->now_us;
+}
+
+static inline uint32_t
+ts_now(const struct ofld_tcp_conn *c)
+{
+	return (uint32_t)(c->e->now_us / 1000) + c->ts_offset; /* 1 ms tick */
+}
+
+static inline struct ofld_req_meta *
+meta_of_node(struct ofld_mpsc_node *n)
+{
+	return container_of(n, struct ofld_req_meta, link);
+}
+
+/* A simple FIFO of nodes (engine thread only). */
+static inline void
+fifo_put(struct ofld_mpsc_node **head, struct ofld_mpsc_node **tail,
+	 struct ofld_mpsc_node *n)
+{
+	n->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = n;
+	else
+		*head = n;
+	*tail = n;
+}
+
+static inline struct ofld_mpsc_node *
+fifo_take(struct ofld_mpsc_node **head, struct ofld_mpsc_node **tail)
+{
+	struct ofld_mpsc_node *n = *head;
+
+	if (n != NULL) {
+		*head = n->next;
+		if (*head == NULL)
+			*tail = NULL;
+	}
+	return n;
+}
+
+/* Buffer references of a request's mbufs, as the engine counts them. */
+static uint32_t
+buf_refs(const struct rte_mbuf *m)
+{
+	uint32_t refs = 0;
+
+	for (; m != NULL; m = m->next) {
+		if (RTE_MBUF_HAS_EXTBUF(m))
+			refs += rte_mbuf_ext_refcnt_read(m->shinfo);
+		else
+			refs += rte_mbuf_refcnt_read(
+				rte_mbuf_from_indirect((struct rte_mbuf *)
+						       (uintptr_t)m));
+	}
+	return refs;
+}
+
+/* ---- events ------------------------------------------------------- */
+
+static void
+event_put(struct ofld_tcp_engine *e, struct ofld_req_meta *ev)
+{
+	/* Keep order: once something waits, everything after it waits. */
+	if (e->ovf_head == NULL &&
+	    rte_ring_sp_enqueue(e->events, ev) == 0)
+		return;
+	e->st.events_deferred++;
+	fifo_put(&e->ovf_head, &e->ovf_tail, &ev->link);
+}
+
+static void
+events_flush(struct ofld_tcp_engine *e)
+{
+	while (e->ovf_head != NULL &&
+	       rte_ring_sp_enqueue(e->events, meta_of_node(e->ovf_head)) == 0)
+		fifo_take(&e->ovf_head, &e->ovf_tail);
+}
+
+/* Requests leave in order through the waiting FIFO (T4, T5). */
+static void
+req_finish(struct ofld_tcp_engine *e, struct ofld_tcp_conn *c,
+	   struct rte_mbuf *m, enum ofld_tcp_status status, uint32_t acked)
+{
+	struct ofld_req_meta *r = ofld_req(m);
+
+	r->conn = c;
+	r->status = status;
+	r->acked = acked;
+	r->kind = EVK_SEND_DONE;
+	fifo_put(&e->wait_head, &e->wait_tail, &r->link);
+}
+
+static void
+waiting_flush(struct ofld_tcp_engine *e)
+{
+	struct ofld_req_meta *r;
+	struct rte_mbuf *m;
+
+	while (e->wait_head != NULL) {
+		r = meta_of_node(e->wait_head);
+		if (r->kind == EVK_SEND_DONE) {
+			m = ofld_req_of(&r->link);
+			if (buf_refs(m) != r->refs)
+				break;	/* a segment of ours points into it */
+			e->st.reqs_done++;
+		}
+		fifo_take(&e->wait_head, &e->wait_tail);
+		event_put(e, r);
+	}
+}
+
+static void
+conn_event(struct ofld_tcp_conn *c, struct ofld_req_meta *ev,
+	   enum ev_kind kind, enum ofld_tcp_status status)
+{
+	ev->conn = c;
+	ev->kind = kind;
+	ev->status = status;
+	ev->acked = 0;
+	/* Connection events follow the requests already finished. */
+	if (c->e->wait_head != NULL) {
+		fifo_put(&c->e->wait_head, &c->e->wait_tail, &ev->link);
+		return;
+	}
+	event_put(c->e, ev);
+}
+
+uint16_t
+ofld_tcp_events(struct ofld_tcp_engine *e, struct ofld_tcp_event *ev,
+		uint16_t n)
+{
+	void *objs[64];
+	struct ofld_req_meta *r;
+	uint16_t got, i;
+
+	n = RTE_MIN(n, (uint16_t)RTE_DIM(objs));
+	got = rte_ring_sc_dequeue_burst(e->events, objs, n, NULL);
+	for (i = 0; i < got; i++) {
+		struct ofld_tcp_conn *c;
+
+		r = objs[i];
+		c = r->conn;
+		ev[i].kind = (enum ofld_tcp_event_kind)r->kind;
+		ev[i].status = (enum ofld_tcp_status)r->status;
+		ev[i].conn = c;
+		ev[i].conn_cookie = c != NULL ? c->cookie : 0;
+		ev[i].bytes = r->acked;
+		ev[i].m = (r->kind == EVK_SEND_DONE || r->kind == EVK_RECV) ?
+			ofld_req_of(&r->link) : NULL;
+	}
+	return got;
+}
+
+/* ---- output --------------------------------------------------------- */
+
+static void
+out_flush(struct ofld_tcp_engine *e)
+{
+	if (e->nb_out != 0) {
+		e->conf.xmit(e->conf.xmit_arg, e->out, e->nb_out);
+		e->nb_out = 0;
+	}
+}
+
+static inline void
+out_put(struct ofld_tcp_engine *e, struct rte_mbuf *m)
+{
+	e->out[e->nb_out++] = m;
+	if (e->nb_out == OUT_BURST)
+		out_flush(e);
+}
+
+/* Attach [off, off + len) of request chain req behind tail. */
+static int
+attach_slice(struct ofld_tcp_engine *e, struct rte_mbuf *h,
+	     struct rte_mbuf *req, uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *seg = req, *tail = h, *mi;
+	uint32_t take;
+
+	while (seg != NULL && off >= seg->data_len) {
+		off -= seg->data_len;
+		seg = seg->next;
+	}
+	while (len > 0 && seg != NULL) {
+		take = RTE_MIN(len, (uint32_t)seg->data_len - off);
+		mi = rte_pktmbuf_alloc(e->conf.tx_pool);
+		if (unlikely(mi == NULL))
+			return -ENOMEM;
+		rte_pktmbuf_attach(mi, seg);
+		mi->data_off += off;
+		mi->data_len = take;
+		mi->pkt_len = take;
+		tail->next = mi;
+		tail = mi;
+		h->nb_segs++;
+		h->pkt_len += take;
+		len -= take;
+		off = 0;
+		seg = seg->next;
+	}
+	return 0;
+}
+
+/* Build and queue one segment: seq, flags, payload [off, off+len) of req. */
+static int
+send_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
+	     struct rte_mbuf *req, uint32_t off, uint32_t len)
+{
+	struct ofld_tcp_engine *e = c->e;
+	const uint32_t l3 = RTE_ETHER_HDR_LEN;
+	const uint32_t l4 = l3 + (c->ipv6 ? 40 : 20);
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *h;
+	uint8_t *p;
+
+	h = rte_pktmbuf_alloc(e->conf.tx_pool);
+	if (unlikely(h == NULL)) {
+		e->st.nomem++;
+		return -ENOMEM;
+	}
+	p = (uint8_t *)rte_pktmbuf_append(h, c->hdr_len);
+	memcpy(p, c->tmpl, c->hdr_len);
+	if (len != 0 && attach_slice(e, h, req, off, len) != 0) {
+		rte_pktmbuf_free(h);
+		e->st.nomem++;
+		return -ENOMEM;
+	}
+	th = (struct rte_tcp_hdr *)(p + l4);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16((uint16_t)((c->rcv_wnd >> c->rcv_wscale) >
+		65535u ? 65535u : c->rcv_wnd >> c->rcv_wscale));
+	if (c->ts_ok) {
+		uint32_t *ts = (uint32_t *)(void *)((uint8_t *)th + 24);
+
+		ts[0] = rte_cpu_to_be_32(ts_now(c));
+		ts[1] = rte_cpu_to_be_32(c->ts_recent);
+	}
+	th->cksum = 0;
+	if (c->ipv6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
+
+		ip6->payload_len = rte_cpu_to_be_16(
+			(uint16_t)(h->pkt_len - l4));
+		th->cksum = rte_ipv6_udptcp_cksum_mbuf(h, ip6, l4);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + l3);
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(h->pkt_len - l3));
+		/* T14: IDs 0x8000..0xffff, DF set (in the template) */
+		ip->packet_id = rte_cpu_to_be_16(0x8000 | (c->ip_id++ & 0x7fff));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum_mbuf(h, ip, l4);
+	}
+	c->last_ack_sent = c->rcv_nxt;
+	c->unacked_segs = 0;
+	c->delack_at_us = 0;
+	e->st.segs_out++;
+	e->st.bytes_out += len;
+	out_put(e, h);
+	return 0;
+}
+
+static void
+send_ack(struct ofld_tcp_conn *c)
+{
+	send_segment(c, c->snd_nxt, TH_ACK, NULL, 0, 0);
+}
+
+static void
+arm_rto(struct ofld_tcp_conn *c)
+{
+	c->rto_at_us = c->e->now_us + ((uint64_t)c->rto_us << c->backoff);
+}
+
+/* Pull what was posted onto the send list (T3: in posting order). */
+static void
+take_posted(struct ofld_tcp_conn *c)
+{
+	struct ofld_mpsc_node *n;
+	struct ofld_req_meta *r;
+	struct rte_mbuf *m;
+
+	while ((n = ofld_mpsc_pop(&c->sendq)) != NULL) {
+		m = ofld_req_of(n);
+		r = ofld_req(m);
+		r->refs = buf_refs(m);
+		r->len = m->pkt_len;
+		r->link.next = NULL;
+		if (c->sl_tail != NULL)
+			ofld_req(c->sl_tail)->link.next = &r->link;
+		else
+			c->sl_head = m;
+		c->sl_tail = m;
+		if (c->nxt_req == NULL) {
+			c->nxt_req = m;
+			c->nxt_off = 0;
+		}
+		c->snd_end += m->pkt_len;
+		c->queued_bytes += m->pkt_len;
+		__atomic_fetch_sub(&c->posted_bytes, m->pkt_len,
+				   __ATOMIC_RELAXED);
+	}
+}
+
+static inline struct rte_mbuf *
+req_next(struct rte_mbuf *m)
+{
+	struct ofld_mpsc_node *n = ofld_req(m)->link.next;
+
+	return n != NULL ? ofld_req_of(n) : NULL;
+}
+
+/* Point (nxt_req, nxt_off) at snd_nxt, walking from the oldest request. */
+static void
+reposition_nxt(struct ofld_tcp_conn *c)
+{
+	uint32_t off = c->snd_nxt - (c->snd_una - c->head_done);
+	struct rte_mbuf *m = c->sl_head;
+
+	while (m != NULL && off >= ofld_req(m)->len) {
+		off -= ofld_req(m)->len;
+		m = req_next(m);
+	}
+	c->nxt_req = m;
+	c->nxt_off = m != NULL ? off : 0;
+}
+
+/* Send what the windows allow (T7), segments cut at request ends (T6). */
+static void
+output(struct ofld_tcp_conn *c)
+{
+	uint32_t win, flight, room, len, rem;
+	uint8_t flags;
+
+	if (c->dead)
+		return;
+	take_posted(c);
+	for (;;) {
+		win = RTE_MIN(c->snd_wnd, c->cwnd);
+		flight = c->snd_nxt - c->snd_una;
+		room = win > flight ? win - flight : 0;
+		if (c->nxt_req == NULL || room == 0)
+			break;
+		rem = ofld_req(c->nxt_req)->len - c->nxt_off;
+		len = RTE_MIN(rem, (uint32_t)c->mss);
+		len = RTE_MIN(len, room);
+		/* no runt segments while a full one will fit soon */
+		if (len < rem && len < c->mss && flight != 0)
+			break;
+		flags = TH_ACK | (len == rem ? TH_PSH : 0);
+		if (send_segment(c, c->snd_nxt, flags, c->nxt_req, c->nxt_off,
+				 len) != 0)
+			break;
+		if (SEQ_GEQ(c->snd_nxt, c->snd_max)) {
+			/* new data: time it if nothing is being timed */
+			if (c->rtt_start_us == 0) {
+				c->rtt_start_us = c->e->now_us;
+				c->rtt_seq = c->snd_nxt + len;
+			}
+		} else {
+			c->e->st.retrans_segs++;
+			c->e->st.retrans_bytes += len;
+		}
+		c->snd_nxt += len;
+		if (SEQ_GT(c->snd_nxt, c->snd_max))
+			c->snd_max = c->snd_nxt;
+		c->nxt_off += len;
+		if (c->nxt_off == ofld_req(c->nxt_req)->len) {
+			c->nxt_req = req_next(c->nxt_req);
+			c->nxt_off = 0;
+		}
+		if (c->rto_at_us == 0)
+			arm_rto(c);
+	}
+	/* FIN after the data (T10), without waiting for ACKs */
+	if (c->fin_queued && !c->fin_sent && c->snd_nxt == c->snd_end) {
+		if (send_segment(c, c->snd_nxt, TH_FIN | TH_ACK, NULL, 0, 0)
+		    == 0) {
+			c->fin_sent = true;
+			c->snd_nxt++;
+			if (SEQ_GT(c->snd_nxt, c->snd_max))
+				c->snd_max = c->snd_nxt;
+			if (c->rto_at_us == 0)
+				arm_rto(c);
+		}
+	} else if (c->fin_sent && c->snd_nxt == c->snd_end &&
+		   !c->fin_acked && SEQ_LT(c->snd_nxt, c->snd_max)) {
+		/* go-back-N reached the FIN again */
+		if (send_segment(c, c->snd_nxt, TH_FIN | TH_ACK, NULL, 0, 0)
+		    == 0)
+			c->snd_nxt++;
+	}
+}
+
+/* Resend the segment at snd_una (fast retransmit, partial ACK). */
+static void
+retransmit_una(struct ofld_tcp_conn *c)
+{
+	struct rte_mbuf *m = c->sl_head;
+	uint32_t rem, len;
+
+	if (m == NULL) {
+		if (c->fin_sent && !c->fin_acked)
+			send_segment(c, c->snd_end, TH_FIN | TH_ACK, NULL, 0, 0);
+		return;
+	}
+	rem = ofld_req(m)->len - c->head_done;
+	len = RTE_MIN(rem, (uint32_t)c->mss);
+	if (send_segment(c, c->snd_una, TH_ACK | (len == rem ? TH_PSH : 0), m,
+			 c->head_done, len) == 0) {
+		c->e->st.retrans_segs++;
+		c->e->st.retrans_bytes += len;
+	}
+	c->rtt_start_us = 0;	/* Karn */
+}
+
+/* ---- timers, RTT, congestion control --------------------------------- */
+
+static void
+rtt_sample(struct ofld_tcp_conn *c, uint32_t r_us)
+{
+	const uint32_t min_rto = c->e->conf.min_rto_us;
+	uint32_t delta;
+
+	if (r_us == 0)
+		r_us = 1;
+	if (c->srtt_us == 0) {
+		c->srtt_us = r_us;
+		c->rttvar_us = r_us / 2;
+	} else {
+		delta = c->srtt_us > r_us ? c->srtt_us - r_us :
+			r_us - c->srtt_us;
+		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
+		c->srtt_us = (7 * c->srtt_us + r_us) / 8;
+	}
+	c->rto_us = c->srtt_us + RTE_MAX(4 * c->rttvar_us, 1u);
+	c->rto_us = RTE_MAX(c->rto_us, min_rto);
+	c->rto_us = RTE_MIN(c->rto_us, MAX_RTO_US);
+}
+
+static void
+rto_expired(struct ofld_tcp_conn *c)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+
+	c->e->st.rto_fired++;
+	c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+	c->cwnd = c->mss;
+	c->ca_acc = 0;
+	c->in_recovery = false;
+	c->dupacks = 0;
+	c->recover = c->snd_max;	/* RFC 6582: no fast retransmit */
+	c->rtt_start_us = 0;		/* Karn */
+	if (c->backoff < MAX_BACKOFF)
+		c->backoff++;
+	/* go back N */
+	c->snd_nxt = c->snd_una;
+	if (c->fin_sent && !c->fin_acked && c->snd_una == c->snd_end + 1)
+		c->snd_nxt = c->snd_end;
+	reposition_nxt(c);
+	c->rto_at_us = 0;
+	output(c);
+	if (c->rto_at_us == 0 && c->snd_una != c->snd_max)
+		arm_rto(c);
+}
+
+/* ---- ACK processing ------------------------------------------------- */
+
+/* Bytes newly acknowledged: retire requests, oldest first. */
+static void
+ack_data(struct ofld_tcp_conn *c, uint32_t acked)
+{
+	struct rte_mbuf *m;
+	uint32_t rem;
+
+	while (acked != 0 && (m = c->sl_head) != NULL) {
+		rem = ofld_req(m)->len - c->head_done;
+		if (acked < rem) {
+			c->head_done += acked;
+			c->queued_bytes -= acked;
+			return;
+		}
+		acked -= rem;
+		c->queued_bytes -= rem;
+		c->sl_head = req_next(m);
+		if (c->sl_head == NULL)
+			c->sl_tail = NULL;
+		if (c->nxt_req == m) {
+			c->nxt_req = c->sl_head;
+			c->nxt_off = 0;
+		}
+		c->head_done = 0;
+		req_finish(c->e, c, m, OFLD_TCP_SUCCESS, ofld_req(m)->len);
+	}
+	/* what is left is our FIN */
+	if (acked != 0 && c->fin_sent)
+		c->fin_acked = true;
+}
+
+static void
+cc_on_ack(struct ofld_tcp_conn *c, uint32_t acked, uint32_t ack)
+{
+	uint32_t flight;
+
+	if (c->in_recovery) {
+		if (SEQ_GEQ(ack, c->recover)) {
+			/* full ACK: leave recovery (RFC 6582 3.2 step 3) */
+			flight = c->snd_max - ack;
+			flight = RTE_MAX(flight, (uint32_t)c->mss) + c->mss;
+			c->cwnd = RTE_MIN(c->ssthresh, flight);
+			c->in_recovery = false;
+		} else {
+			/* partial ACK: resend the next hole, deflate */
+			retransmit_una(c);
+			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
+			c->cwnd += c->mss;
+		}
+		return;
+	}
+	if (c->cwnd < c->ssthresh) {
+		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);	/* slow start */
+	} else {
+		c->ca_acc += acked;
+		if (c->ca_acc >= c->cwnd) {
+			c->ca_acc -= c->cwnd;
+			c->cwnd += c->mss;
+		}
+	}
+}
+
+static void
+on_dupack(struct ofld_tcp_conn *c)
+{
+	uint32_t flight;
+
+	c->e->st.dupacks_in++;
+	if (c->in_recovery) {
+		c->cwnd += c->mss;	/* inflate */
+		return;
+	}
+	if (++c->dupacks != 3)
+		return;
+	if (!SEQ_GT(c->snd_una, c->recover) && c->recover != c->snd_una)
+		return;	/* RFC 6582: not after an RTO's go-back */
+	flight = c->snd_max - c->snd_una;
+	c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+	c->recover = c->snd_max;
+	c->in_recovery = true;
+	c->e->st.fast_retrans++;
+	retransmit_una(c);
+	c->cwnd = c->ssthresh + 3u * c->mss;
+}
+
+/* Every pending request comes back with status (T9, T11, T12, T13). */
+static void
+fail_pending(struct ofld_tcp_conn *c, enum ofld_tcp_status status)
+{
+	struct rte_mbuf *m, *next;
+	struct ofld_mpsc_node *n;
+	bool first = true;
+
+	take_posted(c);
+	for (m = c->sl_head; m != NULL; m = next) {
+		next = req_next(m);
+		/* only the first can be partly acknowledged (T13) */
+		req_finish(c->e, c, m, status, first ? c->head_done : 0);
+		first = false;
+	}
+	c->sl_head = c->sl_tail = c->nxt_req = NULL;
+	c->head_done = 0;
+	c->queued_bytes = 0;
+	/* late posts (a racing producer) come back too */
+	while ((n = ofld_mpsc_pop(&c->sendq)) != NULL) {
+		m = ofld_req_of(n);
+		ofld_req(m)->refs = buf_refs(m);
+		req_finish(c->e, c, m, status, 0);
+	}
+}
+
+static void
+conn_end(struct ofld_tcp_conn *c, enum ofld_tcp_status status)
+{
+	if (c->dead)
+		return;
+	fail_pending(c, status);
+	c->dead = true;
+	c->rto_at_us = 0;
+	c->delack_at_us = 0;
+	if (!c->close_done) {
+		c->close_done = true;
+		conn_event(c, &c->ev_closed, EVK_CLOSED, status);
+	}
+}
+
+/* ---- input --------------------------------------------------------- */
+
+struct seg_info {
+	uint32_t seq, ack, len;
+	uint16_t win;
+	uint8_t flags;
+	bool has_ts;
+	uint32_t tsval, tsecr;
+	uint32_t payload_off;
+};
+
+static void
+parse_ts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
+{
+	const uint8_t *o = (const uint8_t *)(th + 1);
+	uint32_t i = 0;
+
+	while (i < optlen) {
+		if (o[i] == 0)
+			break;
+		if (o[i] == 1) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= optlen || o[i + 1] < 2 || i + o[i + 1] > optlen)
+			break;	/* truncated or bogus: stop */
+		if (o[i] == 8 && o[i + 1] == 10) {
+			si->has_ts = true;
+			si->tsval = rte_be_to_cpu_32(*(const unaligned_uint32_t *)
+						     &o[i + 2]);
+			si->tsecr = rte_be_to_cpu_32(*(const unaligned_uint32_t *)
+						     &o[i + 6]);
+		}
+		i += o[i + 1];
+	}
+}
+
+static void
+deliver(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
+	uint32_t len)
+{
+	struct rte_mbuf *d;
+
+	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+	if (unlikely(d == NULL)) {
+		c->e->st.nomem++;
+		return;	/* not acknowledged: the peer sends it again */
+	}
+	ofld_req(d)->conn = c;
+	ofld_req(d)->kind = EVK_RECV;
+	ofld_req(d)->status = OFLD_TCP_SUCCESS;
+	ofld_req(d)->acked = len;
+	event_put(c->e, ofld_req(d));
+	c->rcv_nxt += len;
+	c->e->st.bytes_in += len;
+}
+
+static void
+segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
+	   const struct seg_info *si)
+{
+	struct ofld_tcp_engine *e = c->e;
+	uint32_t acked, wnd_end = c->rcv_nxt + RTE_MAX(c->rcv_wnd, 1u);
+	bool ack_now = false;
+
+	e->st.segs_in++;
+	if (si->flags & TH_RST) {
+		e->st.rst_in++;
+		/* RFC 5961 3.2: exact match resets, in-window challenges */
+		if (si->seq == c->rcv_nxt) {
+			conn_end(c, OFLD_TCP_ABORTED_BY_PEER);
+		} else if (SEQ_GEQ(si->seq, c->rcv_nxt) &&
+			   SEQ_LT(si->seq, wnd_end)) {
+			e->st.rst_challenged++;
+			send_ack(c);
+		}
+		return;
+	}
+	if (c->dead)
+		return;
+	if (si->flags & TH_SYN) {
+		/* RFC 5961 4.2: a SYN on a synchronized connection */
+		e->st.syn_challenged++;
+		send_ack(c);
+		return;
+	}
+	/* acceptability (RFC 793 3.3) */
+	if (si->len != 0 || (si->flags & TH_FIN)) {
+		if (!(SEQ_GEQ(si->seq, c->rcv_nxt) && SEQ_LT(si->seq, wnd_end)) &&
+		    !(SEQ_LT(si->seq, c->rcv_nxt) &&
+		      SEQ_GT(si->seq + si->len, c->rcv_nxt))) {
+			e->st.bad_seq++;
+			send_ack(c);
+			return;
+		}
+	}
+	if (!(si->flags & TH_ACK))
+		return;
+	if (si->has_ts && c->ts_ok && SEQ_LEQ(si->seq, c->last_ack_sent))
+		c->ts_recent = si->tsval;	/* RFC 7323 4.3 */
+
+	/* ACK */
+	if (SEQ_GT(si->ack, c->snd_max)) {
+		e->st.ack_unsent++;
+		send_ack(c);	/* RFC 5961 5.2: ACK of what was never sent */
+		return;
+	}
+	e->st.acks_in++;
+	if (SEQ_GT(si->ack, c->snd_una)) {
+		acked = si->ack - c->snd_una;
+		if (c->rtt_start_us != 0 && SEQ_GEQ(si->ack, c->rtt_seq)) {
+			rtt_sample(c, (uint32_t)(e->now_us - c->rtt_start_us));
+			c->rtt_start_us = 0;
+		}
+		c->backoff = 0;
+		c->dupacks = 0;
+		ack_data(c, acked);
+		c->snd_una = si->ack;
+		if (SEQ_LT(c->snd_nxt, c->snd_una)) {
+			c->snd_nxt = c->snd_una;
+			reposition_nxt(c);
+		}
+		cc_on_ack(c, acked, si->ack);
+		c->rto_at_us = 0;
+		if (c->snd_una != c->snd_max)
+			arm_rto(c);
+	} else if (si->ack == c->snd_una && si->len == 0 &&
+		   !(si->flags & TH_FIN) && c->snd_una != c->snd_max &&
+		   ((uint32_t)si->win << c->snd_wscale) == c->snd_wnd) {
+		on_dupack(c);
+	}
+	/* window update (RFC 793 SND.WL1/WL2) */
+	if (SEQ_LT(c->snd_wl1, si->seq) ||
+	    (c->snd_wl1 == si->seq && SEQ_LEQ(c->snd_wl2, si->ack))) {
+		c->snd_wnd = (uint32_t)si->win << c->snd_wscale;
+		c->snd_wl1 = si->seq;
+		c->snd_wl2 = si->ack;
+	}
+	if (c->fin_acked && c->snd_una == c->snd_max && !c->close_done &&
+	    c->sl_head == NULL) {
+		/* T10: the close completes when FIN and data are acked; the
+		 * receive side stays open until the peer closes its half.
+		 */
+		c->close_done = true;
+		c->rto_at_us = 0;
+		conn_event(c, &c->ev_closed, EVK_CLOSED, OFLD_TCP_SUCCESS);
+	}
+
+	/* payload */
+	if (si->len != 0) {
+		if (si->seq == c->rcv_nxt) {
+			deliver(c, frame, si->payload_off, si->len);
+			if (++c->unacked_segs >= 2)
+				ack_now = true;
+		} else if (SEQ_LT(si->seq, c->rcv_nxt) &&
+			   SEQ_GT(si->seq + si->len, c->rcv_nxt)) {
+			uint32_t skip = c->rcv_nxt - si->seq;
+
+			deliver(c, frame, si->payload_off + skip,
+				si->len - skip);
+			ack_now = true;
+		} else {
+			/* out of order: dup ACK, the sender retransmits */
+			e->st.ooo_dropped++;
+			ack_now = true;
+		}
+	}
+	if ((si->flags & TH_FIN) && si->seq + si->len == c->rcv_nxt &&
+	    !c->peer_fin) {
+		c->peer_fin = true;
+		c->rcv_nxt++;
+		ack_now = true;
+		conn_event(c, &c->ev_fin, EVK_PEER_FIN, OFLD_TCP_SUCCESS);
+	}
+	if (ack_now)
+		send_ack(c);
+	else if (si->len != 0 && c->delack_at_us == 0)
+		c->delack_at_us = e->now_us + e->conf.delack_us;
+	output(c);
+}
+
+static int
+conn_lookup(struct ofld_tcp_engine *e, struct rte_mbuf *m,
+	    struct ofld_tcp_conn **cp, struct seg_info *si)
+{
+	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)p;
+	const struct rte_tcp_hdr *th;
+	struct conn_key k;
+	uint32_t l3 = RTE_ETHER_HDR_LEN, l4, thl, iplen;
+	const void *l3hdr;
+	void *data;
+
+	if (m->data_len < RTE_ETHER_HDR_LEN + 20)
+		return -1;
+	memset(&k, 0, sizeof(k));
+	if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4)) {
+		const struct rte_ipv4_hdr *ip = (const void *)(p + l3);
+
+		if ((ip->version_ihl >> 4) != 4 ||
+		    ip->next_proto_id != IPPROTO_TCP ||
+		    (ip->fragment_offset & rte_cpu_to_be_16(0x3fff)))
+			return -1;
+		l4 = l3 + rte_ipv4_hdr_len(ip);
+		iplen = rte_be_to_cpu_16(ip->total_length);
+		if (iplen < l4 - l3 || l3 + iplen > m->pkt_len)
+			return -1;
+		memcpy(k.local_ip, &ip->dst_addr, 4);
+		memcpy(k.remote_ip, &ip->src_addr, 4);
+		if (m->data_len < l4 + sizeof(*th))
+			return -1;
+		th = (const void *)(p + l4);
+		thl = (th->data_off >> 4) * 4;
+		if (thl < 20 || l4 + thl > l3 + iplen || l4 + thl > m->data_len)
+			return -1;
+		si->len = l3 + iplen - l4 - thl;
+		l3hdr = ip;
+	} else if (eth->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6)) {
+		const struct rte_ipv6_hdr *ip6 = (const void *)(p + l3);
+
+		if (m->data_len < l3 + 40 || ip6->proto != IPPROTO_TCP)
+			return -1;
+		l4 = l3 + 40;
+		iplen = 40 + rte_be_to_cpu_16(ip6->payload_len);
+		if (l3 + iplen > m->pkt_len || m->data_len < l4 + sizeof(*th))
+			return -1;
+		k.ipv6 = 1;
+		memcpy(k.local_ip, ip6->dst_addr, 16);
+		memcpy(k.remote_ip, ip6->src_addr, 16);
+		th = (const void *)(p + l4);
+		thl = (th->data_off >> 4) * 4;
+		if (thl < 20 || l4 + thl > l3 + iplen || l4 + thl > m->data_len)
+			return -1;
+		si->len = l3 + iplen - l4 - thl;
+		l3hdr = ip6;
+	} else {
+		return -1;
+	}
+	k.local_port = rte_be_to_cpu_16(th->dst_port);
+	k.remote_port = rte_be_to_cpu_16(th->src_port);
+	if (rte_hash_lookup_data(e->hash, &k, &data) < 0)
+		return -1;
+	/* ours: its checksum must hold */
+	if ((k.ipv6 ? rte_ipv6_udptcp_cksum_mbuf_verify(m, l3hdr, l4) :
+	     rte_ipv4_udptcp_cksum_mbuf_verify(m, l3hdr, l4)) != 0) {
+		e->st.csum_bad++;
+		return -2;
+	}
+	*cp = data;
+	si->seq = rte_be_to_cpu_32(th->sent_seq);
+	si->ack = rte_be_to_cpu_32(th->recv_ack);
+	si->win = rte_be_to_cpu_16(th->rx_win);
+	si->flags = th->tcp_flags;
+	si->has_ts = false;
+	si->tsval = si->tsecr = 0;
+	si->payload_off = l4 + thl;
+	parse_ts(th, thl - 20, si);
+	return 0;
+}
+
+uint16_t
+ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
+	       uint16_t n, struct rte_mbuf **rest)
+{
+	struct ofld_tcp_conn *c;
+	struct seg_info si;
+	uint16_t i, k = 0;
+	int r;
+
+	now_us(e);
+	for (i = 0; i < n; i++) {
+		r = conn_lookup(e, frames[i], &c, &si);
+		if (r == -1) {
+			rest[k++] = frames[i];
+			continue;
+		}
+		if (r == 0)
+			segment_in(c, frames[i], &si);
+		rte_pktmbuf_free(frames[i]);
+	}
+	e->st.not_ours += k;
+	out_flush(e);
+	waiting_flush(e);
+	events_flush(e);
+	return k;
+}
+
+/* ---- poll ------------------------------------------------------------ */
+
+void
+ofld_tcp_poll(struct ofld_tcp_engine *e)
+{
+	struct ofld_tcp_conn *c;
+	uint32_t i;
+
+	now_us(e);
+	for (i = 0; i < e->conf.max_conns; i++) {
+		c = &e->conns[i];
+		if (!c->active)
+			continue;
+		if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us) {
+			if (c->backoff >= MAX_BACKOFF) {
+				conn_end(c, OFLD_TCP_TIMED_OUT);
+				continue;
+			}
+			rto_expired(c);
+		}
+		if (c->delack_at_us != 0 && e->now_us >= c->delack_at_us)
+			send_ack(c);
+		if (!c->dead &&
+		    (__atomic_load_n(&c->posted_bytes, __ATOMIC_RELAXED) != 0 ||
+		     c->nxt_req != NULL ||
+		     (c->fin_queued && !c->fin_sent)))
+			output(c);
+	}
+	out_flush(e);
+	waiting_flush(e);
+	events_flush(e);
+}
+
+/* ---- control --------------------------------------------------------- */
+
+static void
+conn_template(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
+{
+	uint8_t *p = c->tmpl;
+	struct rte_ether_hdr *eth = (struct rte_ether_hdr *)p;
+	struct rte_tcp_hdr *th;
+	uint32_t l4;
+
+	memset(c->tmpl, 0, sizeof(c->tmpl));
+	rte_ether_addr_copy(&st->remote_mac, &eth->dst_addr);
+	rte_ether_addr_copy(&c->e->conf.local_mac, &eth->src_addr);
+	if (st->ipv6) {
+		struct rte_ipv6_hdr *ip6 = (void *)(p + RTE_ETHER_HDR_LEN);
+
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6);
+		ip6->vtc_flow = rte_cpu_to_be_32(0x60000000);
+		ip6->proto = IPPROTO_TCP;
+		ip6->hop_limits = 64;
+		memcpy(ip6->src_addr, st->local_ip, 16);
+		memcpy(ip6->dst_addr, st->remote_ip, 16);
+		l4 = RTE_ETHER_HDR_LEN + 40;
+	} else {
+		struct rte_ipv4_hdr *ip = (void *)(p + RTE_ETHER_HDR_LEN);
+
+		eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+		ip->version_ihl = 0x45;
+		ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+		ip->time_to_live = 64;
+		ip->next_proto_id = IPPROTO_TCP;
+		memcpy(&ip->src_addr, st->local_ip, 4);
+		memcpy(&ip->dst_addr, st->remote_ip, 4);
+		l4 = RTE_ETHER_HDR_LEN + 20;
+	}
+	th = (struct rte_tcp_hdr *)(p + l4);
+	th->src_port = rte_cpu_to_be_16(st->local_port);
+	th->dst_port = rte_cpu_to_be_16(st->remote_port);
+	th->data_off = (uint8_t)(((20 + (st->ts_ok ? TS_OPT_LEN : 0)) / 4) << 4);
+	if (st->ts_ok)
+		memcpy(th + 1, "\x01\x01\x08\x0a", 4);
+	c->hdr_len = (uint8_t)(l4 + 20 + (st->ts_ok ? TS_OPT_LEN : 0));
+}
+
+struct ofld_tcp_conn *
+ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
+{
+	struct ofld_tcp_conn *c;
+	struct conn_key k;
+	uint32_t idx;
+
+	if (e == NULL || st == NULL || st->mss < 64 + TS_OPT_LEN ||
+	    st->snd_wscale > 14 || st->rcv_wscale > 14 ||
+	    SEQ_GT(st->snd_una, st->snd_nxt)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	memset(&k, 0, sizeof(k));
+	k.ipv6 = st->ipv6;
+	k.local_port = st->local_port;
+	k.remote_port = st->remote_port;
+	memcpy(k.local_ip, st->local_ip, st->ipv6 ? 16 : 4);
+	memcpy(k.remote_ip, st->remote_ip, st->ipv6 ? 16 : 4);
+	if (rte_hash_lookup(e->hash, &k) >= 0) {
+		rte_errno = EEXIST;
+		return NULL;
+	}
+	if (e->nb_free == 0) {
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	idx = e->free_idx[--e->nb_free];
+	c = &e->conns[idx];
+	memset(c, 0, sizeof(*c));
+	c->e = e;
+	c->idx = idx;
+	c->key = k;
+	c->cookie = st->cookie;
+	c->ipv6 = st->ipv6;
+	/* Sending starts at snd_una: what the previous stack had sent but
+	 * not seen acknowledged is posted again by the application (the
+	 * peer drops what it already has).
+	 */
+	c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = st->snd_una;
+	c->snd_wnd = st->snd_wnd;
+	c->mss = st->mss - (st->ts_ok ? TS_OPT_LEN : 0);
+	/* RFC 6928 initial window unless the state brings one */
+	c->cwnd = RTE_MAX(2u * c->mss, 14600u);
+	c->cwnd = st->cwnd != 0 ? st->cwnd : RTE_MIN(10u * c->mss, c->cwnd);
+	c->ssthresh = st->ssthresh != 0 ? st->ssthresh : UINT32_MAX / 2;
+	c->recover = st->snd_una;
+	c->srtt_us = st->srtt_us;
+	c->rttvar_us = st->rttvar_us;
+	c->rto_us = st->srtt_us != 0 ?
+		RTE_MAX(st->srtt_us + 4 * st->rttvar_us, e->conf.min_rto_us) :
+		RTE_MAX(1000000u, e->conf.min_rto_us);
+	c->rcv_nxt = c->last_ack_sent = st->rcv_nxt;
+	c->rcv_wnd = st->rcv_wnd;
+	c->snd_wscale = st->snd_wscale;
+	c->rcv_wscale = st->rcv_wscale;
+	c->ts_ok = st->ts_ok;
+	c->ts_recent = st->ts_recent;
+	c->ts_offset = st->ts_offset;
+	c->snd_wl1 = st->rcv_nxt;
+	c->snd_wl2 = st->snd_una;
+	c->remote_mac = st->remote_mac;
+	ofld_mpsc_init(&c->sendq);
+	conn_template(c, st);
+	if (rte_hash_add_key_data(e->hash, &c->key, c) < 0) {
+		e->free_idx[e->nb_free++] = idx;
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	c->active = true;
+	return c;
+}
+
+int
+ofld_tcp_send(struct ofld_tcp_conn *c, struct rte_mbuf **reqs, uint16_t n)
+{
+	struct ofld_req_meta *first, *prev = NULL;
+	uint64_t bytes = 0;
+	uint16_t i;
+
+	if (c == NULL || (n != 0 && reqs == NULL))
+		return -EINVAL;
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (reqs[i] == NULL || reqs[i]->pkt_len == 0)
+			return -EINVAL;
+	if (c->dead || c->fin_queued)
+		return -EPIPE;
+	/* link them first, then publish the chain in one step (T3) */
+	for (i = 0; i < n; i++) {
+		struct ofld_req_meta *r = ofld_req(reqs[i]);
+
+		if (prev != NULL)
+			prev->link.next = &r->link;
+		prev = r;
+		bytes += reqs[i]->pkt_len;
+	}
+	first = ofld_req(reqs[0]);
+	__atomic_fetch_add(&c->posted_bytes, bytes, __ATOMIC_RELAXED);
+	ofld_mpsc_push_chain(&c->sendq, &first->link, &prev->link);
+	__atomic_fetch_add(&c->e->st.reqs_posted, n, __ATOMIC_RELAXED);
+	return 0;
+}
+
+int
+ofld_tcp_close(struct ofld_tcp_conn *c)
+{
+	if (c == NULL)
+		return -EINVAL;
+	if (c->dead || c->fin_queued)
+		return -EPIPE;
+	take_posted(c);
+	c->fin_queued = true;
+	now_us(c->e);
+	output(c);
+	out_flush(c->e);
+	return 0;
+}
+
+int
+ofld_tcp_abort(struct ofld_tcp_conn *c)
+{
+	if (c == NULL)
+		return -EINVAL;
+	if (c->dead)
+		return -EPIPE;
+	now_us(c->e);
+	send_segment(c, c->snd_nxt, TH_RST | TH_ACK, NULL, 0, 0);
+	out_flush(c->e);
+	conn_end(c, OFLD_TCP_ABORTED_LOCALLY);
+	waiting_flush(c->e);
+	events_flush(c->e);
+	return 0;
+}
+
+void
+ofld_tcp_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->ipv6 = c->ipv6;
+	memcpy(st->local_ip, c->key.local_ip, 16);
+	memcpy(st->remote_ip, c->key.remote_ip, 16);
+	st->local_port = c->key.local_port;
+	st->remote_port = c->key.remote_port;
+	st->remote_mac = c->remote_mac;
+	st->cookie = c->cookie;
+	st->snd_una = c->snd_una;
+	st->snd_nxt = c->snd_nxt;
+	st->snd_max = c->snd_max;
+	st->snd_wnd = c->snd_wnd;
+	st->cwnd = c->cwnd;
+	st->ssthresh = c->ssthresh;
+	st->srtt_us = c->srtt_us;
+	st->rttvar_us = c->rttvar_us;
+	st->rcv_nxt = c->rcv_nxt;
+	st->rcv_wnd = c->rcv_wnd;
+	st->mss = c->mss + (c->ts_ok ? TS_OPT_LEN : 0);
+	st->snd_wscale = c->snd_wscale;
+	st->rcv_wscale = c->rcv_wscale;
+	st->ts_ok = c->ts_ok;
+	st->ts_recent = c->ts_recent;
+	st->ts_offset = c->ts_offset;
+}
+
+uint64_t
+ofld_tcp_backlog(const struct ofld_tcp_conn *c)
+{
+	return c->queued_bytes +
+		__atomic_load_n(&c->posted_bytes, __ATOMIC_RELAXED);
+}
+
+static void
+conn_free(struct ofld_tcp_conn *c)
+{
+	struct ofld_tcp_engine *e = c->e;
+
+	rte_hash_del_key(e->hash, &c->key);
+	c->active = false;
+	e->free_idx[e->nb_free++] = c->idx;
+}
+
+int
+ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
+{
+	struct ofld_tcp_engine *e;
+	struct ofld_mpsc_node *n;
+
+	if (c == NULL || st == NULL)
+		return -EINVAL;
+	e = c->e;
+	ofld_tcp_query(c, st);
+	if (!c->dead) {
+		fail_pending(c, OFLD_TCP_UPLOADED);
+		c->dead = true;
+	}
+	/* events already made must not point at a freed connection */
+	for (n = e->wait_head; n != NULL; n = n->next)
+		if (meta_of_node(n)->conn == c)
+			meta_of_node(n)->conn = NULL;
+	for (n = e->ovf_head; n != NULL; n = n->next)
+		if (meta_of_node(n)->conn == c)
+			meta_of_node(n)->conn = NULL;
+	conn_free(c);
+	waiting_flush(e);
+	events_flush(e);
+	return 0;
+}
+
+int
+ofld_tcp_release(struct ofld_tcp_conn *c)
+{
+	if (c == NULL || !c->active)
+		return -EINVAL;
+	if (!c->dead && !c->close_done)
+		return -EBUSY;
+	if (!c->dead)
+		fail_pending(c, OFLD_TCP_ABORTED_LOCALLY); /* nothing, normally */
+	c->dead = true;
+	conn_free(c);
+	return 0;
+}
+
+/* ---- engine ------------------------------------------------------------ */
+
+struct ofld_tcp_engine *
+ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf)
+{
+	struct rte_hash_parameters hp = { 0 };
+	struct ofld_tcp_engine *e;
+	char n[RTE_RING_NAMESIZE];
+	uint32_t i;
+
+	if (name == NULL || conf == NULL || conf->max_conns == 0 ||
+	    conf->tx_pool == NULL || conf->rx_pool == NULL ||
+	    conf->xmit == NULL || ofld_req_offset < 0) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	e = rte_zmalloc_socket("ofld_tcp_engine", sizeof(*e),
+			       RTE_CACHE_LINE_SIZE, conf->socket);
+	if (e == NULL) {
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	e->conf = *conf;
+	if (e->conf.delack_us == 0)
+		e->conf.delack_us = 500;
+	if (e->conf.min_rto_us == 0)
+		e->conf.min_rto_us = 1000;
+	if (e->conf.event_ring_size == 0)
+		e->conf.event_ring_size = 4096;
+	e->us_mult = (uint64_t)(((unsigned __int128)1000000 << 32) /
+				rte_get_tsc_hz());
+	e->conns = rte_zmalloc_socket("ofld_tcp_conns",
+				      sizeof(*e->conns) * conf->max_conns,
+				      RTE_CACHE_LINE_SIZE, conf->socket);
+	e->free_idx = rte_malloc_socket("ofld_tcp_free",
+					sizeof(uint32_t) * conf->max_conns, 0,
+					conf->socket);
+	snprintf(n, sizeof(n), "%s_h", name);
+	hp.name = n;
+	hp.entries = RTE_MAX(conf->max_conns, 8u);
+	hp.key_len = sizeof(struct conn_key);
+	hp.hash_func = rte_jhash;
+	hp.socket_id = conf->socket;
+	e->hash = rte_hash_create(&hp);
+	snprintf(n, sizeof(n), "%s_ev", name);
+	e->events = rte_ring_create(n, e->conf.event_ring_size, conf->socket,
+				    RING_F_SP_ENQ | RING_F_SC_DEQ);
+	if (e->conns == NULL || e->free_idx == NULL || e->hash == NULL ||
+	    e->events == NULL) {
+		ofld_tcp_engine_free(e);
+		rte_errno = ENOMEM;
+		return NULL;
+	}
+	for (i = 0; i < conf->max_conns; i++)
+		e->free_idx[i] = conf->max_conns - 1 - i;
+	e->nb_free = conf->max_conns;
+	return e;
+}
+
+void
+ofld_tcp_engine_free(struct ofld_tcp_engine *e)
+{
+	struct ofld_tcp_state st;
+	struct ofld_tcp_event ev[64];
+	uint32_t i;
+	uint16_t k, j;
+
+	if (e == NULL)
+		return;
+	for (i = 0; e->conns != NULL && i < e->conf.max_conns; i++)
+		if (e->conns[i].active)
+			ofld_tcp_terminate(&e->conns[i], &st);
+	/* Nothing can still reference requests once the wire is gone; hand
+	 * back whatever events nobody took, freeing their mbufs.
+	 */
+	while (e->wait_head != NULL) {
+		struct ofld_req_meta *r = meta_of_node(
+			fifo_take(&e->wait_head, &e->wait_tail));
+
+		if (r->kind == EVK_SEND_DONE)
+			rte_pktmbuf_free(ofld_req_of(&r->link));
+	}
+	while (e->ovf_head != NULL) {
+		struct ofld_req_meta *r = meta_of_node(
+			fifo_take(&e->ovf_head, &e->ovf_tail));
+
+		if (r->kind == EVK_SEND_DONE || r->kind == EVK_RECV)
+			rte_pktmbuf_free(ofld_req_of(&r->link));
+	}
+	while (e->events != NULL && (k = ofld_tcp_events(e, ev, 64)) != 0)
+		for (j = 0; j < k; j++)
+			rte_pktmbuf_free(ev[j].m);
+	rte_ring_free(e->events);
+	rte_hash_free(e->hash);
+	rte_free(e->free_idx);
+	rte_free(e->conns);
+	rte_free(e);
+}
+
+void
+ofld_tcp_stats_get(const struct ofld_tcp_engine *e, struct ofld_tcp_stats *s)
+{
+	*s = e->st;
+}
+
+size_t
+ofld_tcp_conn_size(void)
+{
+	return sizeof(struct ofld_tcp_conn);
+}

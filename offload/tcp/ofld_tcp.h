@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_TCP_H
+#define OFLD_TCP_H
+
+/**
+ * @file
+ * The ofld NIC's TCP send offload engine (Part T of the contract), one per
+ * NIC queue, no ethdev dependency.
+ *
+ * An application hands over an established connection (its delegated
+ * state, as with TCP chimney offload) and posts send requests: mbuf chains
+ * of any length, queued without allocation on a lockless queue linked
+ * through the mbuf itself (ofld_req.h). The engine cuts MSS segments
+ * (PSH on the last segment of every request), sends within min(peer
+ * window, congestion window), retransmits (RFC 6298 timer, fast
+ * retransmit and NewReno recovery, RFC 6582), and completes every request
+ * exactly once, in order, once the peer has acknowledged all of it. It is
+ * also a receiving peer: in-order payload is delivered as mbufs, with
+ * delayed ACKs.
+ *
+ * Threads: ofld_tcp_send() may be called from any thread (one thread per
+ * connection at a time); everything else on an engine runs in the one
+ * thread that runs the engine (ofld_tcp_input/ofld_tcp_poll), except
+ * ofld_tcp_events(), which one consumer thread may call concurrently.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "ofld_req.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct ofld_tcp_engine;
+struct ofld_tcp_conn;
+
+/** Completion status of a send request, or kind of connection event. */
+enum ofld_tcp_status {
+	OFLD_TCP_SUCCESS = 0,		/**< every byte acknowledged */
+	OFLD_TCP_ABORTED_BY_PEER,	/**< the peer reset the connection */
+	OFLD_TCP_ABORTED_LOCALLY,	/**< ofld_tcp_abort() */
+	OFLD_TCP_UPLOADED,		/**< ofld_tcp_terminate() */
+	OFLD_TCP_TIMED_OUT,		/**< too many retransmissions */
+};
+
+/** What the application gets back from ofld_tcp_events(). */
+enum ofld_tcp_event_kind {
+	OFLD_TCP_EV_SEND_DONE,	/**< a send request completes */
+	OFLD_TCP_EV_RECV,	/**< in-order payload received */
+	OFLD_TCP_EV_CLOSED,	/**< graceful close done / connection ended */
+	OFLD_TCP_EV_PEER_FIN,	/**< the peer closed its side */
+};
+
+struct ofld_tcp_event {
+	enum ofld_tcp_event_kind kind;
+	enum ofld_tcp_status status;
+	struct ofld_tcp_conn *conn;
+	uint64_t conn_cookie;	/**< the application's, from the state */
+	struct rte_mbuf *m;	/**< SEND_DONE: the request; RECV: data */
+	uint32_t bytes;		/**< SEND_DONE: bytes acked; RECV: length */
+};
+
+/** The delegated state of a connection (T12, T15), host byte order. */
+struct ofld_tcp_state {
+	bool ipv6;
+	uint8_t local_ip[16];	/**< IPv4 in the first 4 bytes */
+	uint8_t remote_ip[16];
+	uint16_t local_port;
+	uint16_t remote_port;
+	struct rte_ether_addr remote_mac;
+	uint64_t cookie;	/**< the application's, echoed in events */
+
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_wnd;	/**< peer's window, bytes (already scaled) */
+	uint32_t cwnd, ssthresh;
+	uint32_t srtt_us, rttvar_us;
+	uint32_t rcv_nxt;
+	uint32_t rcv_wnd;	/**< bytes we advertise */
+	uint16_t mss;		/**< peer's MSS (payload bytes per segment) */
+	uint8_t snd_wscale;	/**< shift of the peer's window field */
+	uint8_t rcv_wscale;	/**< shift of ours */
+	bool ts_ok;		/**< timestamps negotiated */
+	uint32_t ts_recent;	/**< last timestamp value from the peer */
+	uint32_t ts_offset;	/**< our clock's offset in our TSvals */
+};
+
+struct ofld_tcp_engine_conf {
+	uint32_t max_conns;
+	int socket;
+	struct rte_ether_addr local_mac;
+	/** Header and indirect mbufs of segments and ACKs. */
+	struct rte_mempool *tx_pool;
+	/** Received payload is copied into mbufs of this pool. */
+	struct rte_mempool *rx_pool;
+	/** Events ring size (power of two); completions never drop. */
+	uint32_t event_ring_size;
+	/** Puts frames on the wire; takes ownership of all n. */
+	void (*xmit)(void *arg, struct rte_mbuf **frames, uint16_t n);
+	void *xmit_arg;
+	/** Delayed ACK bound, microseconds (default 500). */
+	uint32_t delack_us;
+	/** Minimum RTO, microseconds (RFC 6298 says 1 s; default 1000). */
+	uint32_t min_rto_us;
+};
+
+/** Counters of an engine (W3). */
+struct ofld_tcp_stats {
+	uint64_t segs_out, bytes_out, retrans_segs, retrans_bytes;
+	uint64_t fast_retrans, rto_fired;
+	uint64_t segs_in, bytes_in, acks_in, dupacks_in;
+	uint64_t ooo_dropped;		/**< out of order: dropped, dup ACK */
+	uint64_t bad_seq;		/**< outside the window */
+	uint64_t ack_unsent;		/**< ACK of data never sent */
+	uint64_t rst_in, rst_challenged, syn_challenged;
+	uint64_t csum_bad, not_ours;
+	uint64_t reqs_posted, reqs_done, nomem;
+	uint64_t events_deferred;	/**< event ring full: kept for later */
+};
+
+/** Create an engine; NULL with rte_errno set on failure. */
+struct ofld_tcp_engine *ofld_tcp_engine_create(
+	const char *name, const struct ofld_tcp_engine_conf *conf);
+/** Free an engine; connections still in it are terminated (UPLOADED). */
+void ofld_tcp_engine_free(struct ofld_tcp_engine *e);
+
+/**
+ * Hand an established connection over (T12's reverse).
+ * @return the connection, or NULL with rte_errno: EINVAL (bad state),
+ *   EEXIST (same 4-tuple), ENOSPC (engine full).
+ */
+struct ofld_tcp_conn *ofld_tcp_offload(struct ofld_tcp_engine *e,
+				       const struct ofld_tcp_state *st);
+
+/**
+ * Post send requests, in order (T1-T3): never fails, never blocks, takes
+ * ownership of all n until each comes back in a SEND_DONE event.
+ * @return 0, or -EINVAL (NULL conn or request, or a request with
+ *   pkt_len 0), -EPIPE (connection closing or closed): nothing posted.
+ */
+int ofld_tcp_send(struct ofld_tcp_conn *c, struct rte_mbuf **reqs,
+		  uint16_t n);
+
+/** Graceful close (T10): FIN after what is queued. @return 0 or -EPIPE. */
+int ofld_tcp_close(struct ofld_tcp_conn *c);
+/** Abortive close (T11): RST, pending requests ABORTED_LOCALLY. */
+int ofld_tcp_abort(struct ofld_tcp_conn *c);
+/**
+ * Terminate the offload (T12): pending requests come back UPLOADED, *st
+ * gets the delegated state, the connection is freed.
+ */
+int ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st);
+/** Release a connection that has ended (after CLOSED): frees it. */
+int ofld_tcp_release(struct ofld_tcp_conn *c);
+
+/** Read the delegated state at any time (T15). */
+void ofld_tcp_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st);
+/** Bytes queued (posted or in the send list) not yet acknowledged (T15). */
+uint64_t ofld_tcp_backlog(const struct ofld_tcp_conn *c);
+
+/**
+ * Feed received frames: segments of offloaded connections are consumed;
+ * the others are written to rest[] (in order) for the application.
+ * @return how many went to rest[].
+ */
+uint16_t ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
+			uint16_t n, struct rte_mbuf **rest);
+
+/** Advance timers, send queued data, flush events. */
+void ofld_tcp_poll(struct ofld_tcp_engine *e);
+
+/** Take up to n events (one consumer thread). @return how many. */
+uint16_t ofld_tcp_events(struct ofld_tcp_engine *e, struct ofld_tcp_event *ev,
+			 uint16_t n);
+
+void ofld_tcp_stats_get(const struct ofld_tcp_engine *e,
+			struct ofld_tcp_stats *s);
+/** Size in bytes of a connection's state (reported, see design.md). */
+size_t ofld_tcp_conn_size(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* OFLD_TCP_H */

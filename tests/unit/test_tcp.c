@@ -1,0 +1,803 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+
+/*
+ * The TCP send offload engine on its own: two engines cabled back to back
+ * in memory (a wire with seeded loss), one sending, one receiving.
+ * Transfers are checked byte for byte; requests complete exactly once, in
+ * order (T1-T8); RST (T9), graceful (T10) and abortive (T11) close,
+ * terminate and continue on another engine (T12), query/backlog (T15),
+ * IPv6 (T16), sequence numbers across 2^32, RFC 5961 challenges. Every
+ * test ends with the mempool full.
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include <rte_cycles.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "ofld_fault.h"
+#include "ofld_tcp.h"
+#include "ofld_test.h"
+
+#define WIRE_MAX 65536
+#define POOL_SIZE 65535
+
+struct wire {
+	struct rte_mbuf *q[WIRE_MAX];
+	uint32_t head, tail;
+	struct ofld_fault rng;
+	uint64_t loss;		/* threshold, as ofld_fault_cfg */
+	uint64_t frames, lost;
+	/* sender side checks on data frames */
+	const uint64_t *bounds;	/* request ends, stream offsets */
+	uint32_t nb_bounds;
+	uint32_t isn;
+	uint64_t psh_ok, psh_bad;
+	bool corrupt_next;
+};
+
+static struct wire w_ab, w_ba;
+static struct rte_mempool *pool;
+
+static bool
+pool_full(void)
+{
+	unsigned int n = rte_mempool_avail_count(pool);
+
+	if (n != POOL_SIZE)
+		fprintf(stderr, "tcp_pool: %u of %u mbufs back\n", n, POOL_SIZE);
+	return n == POOL_SIZE;
+}
+
+static void
+wire_xmit(void *arg, struct rte_mbuf **f, uint16_t n)
+{
+	struct wire *w = arg;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		w->frames++;
+		if (w->loss != 0 && ofld_fault_draw(&w->rng) < w->loss) {
+			w->lost++;
+			rte_pktmbuf_free(f[i]);
+			continue;
+		}
+		if (w->tail - w->head == WIRE_MAX) {
+			w->lost++;
+			rte_pktmbuf_free(f[i]);
+			continue;
+		}
+		w->q[w->tail++ % WIRE_MAX] = f[i];
+	}
+}
+
+/* PSH exactly at request ends (T6), checked on what the sender emits. */
+static void
+check_psh(struct wire *w, struct rte_mbuf *m)
+{
+	uint8_t buf[128];
+	const uint8_t *p = rte_pktmbuf_read(m, 0, 74, buf);
+	uint32_t l4, hl, len, end;
+	const struct rte_tcp_hdr *th;
+	bool at_bound = false;
+	uint32_t i;
+
+	if (p == NULL || w->bounds == NULL)
+		return;
+	l4 = (p[12] == 0x86) ? 14 + 40 : 14 + 20;
+	th = (const struct rte_tcp_hdr *)(p + l4);
+	hl = (th->data_off >> 4) * 4;
+	len = m->pkt_len - l4 - hl;
+	if (len == 0)
+		return;
+	end = rte_be_to_cpu_32(th->sent_seq) + len - w->isn;
+	for (i = 0; i < w->nb_bounds; i++)
+		if ((uint32_t)w->bounds[i] == end)
+			at_bound = true;
+	if (!!(th->tcp_flags & RTE_TCP_PSH_FLAG) == at_bound)
+		w->psh_ok++;
+	else
+		w->psh_bad++;
+}
+
+static uint16_t
+wire_take(struct wire *w, struct rte_mbuf **out, uint16_t max, bool psh)
+{
+	uint16_t k = 0;
+
+	while (w->head != w->tail && k < max) {
+		out[k] = w->q[w->head++ % WIRE_MAX];
+		if (psh)
+			check_psh(w, out[k]);
+		k++;
+	}
+	return k;
+}
+
+static void
+wire_reset(struct wire *w, double loss, uint64_t seed)
+{
+	struct rte_mbuf *m[64];
+	uint16_t k;
+
+	while ((k = wire_take(w, m, 64, false)) != 0)
+		rte_pktmbuf_free_bulk(m, k);
+	memset(w, 0, sizeof(*w));
+	w->loss = ofld_fault_threshold(loss);
+	ofld_fault_init(&w->rng, seed, 0, 0);
+}
+
+static struct ofld_tcp_engine *
+engine(const char *name, struct wire *out, uint8_t mac_last)
+{
+	struct ofld_tcp_engine_conf conf = {
+		.max_conns = 64,
+		.socket = 0,
+		.local_mac = { .addr_bytes = { 2, 0, 0, 0, 0, mac_last } },
+		.tx_pool = pool,
+		.rx_pool = pool,
+		.xmit = wire_xmit,
+		.xmit_arg = out,
+		.min_rto_us = 2000,
+	};
+
+	return ofld_tcp_engine_create(name, &conf);
+}
+
+static void
+mirror(struct ofld_tcp_state *a, struct ofld_tcp_state *b, bool v6,
+       uint32_t isn_a, uint32_t isn_b)
+{
+	memset(a, 0, sizeof(*a));
+	a->ipv6 = v6;
+	if (v6) {
+		static const uint8_t x[16] = { 0x20, 1, 0, 2, [15] = 1 };
+		static const uint8_t y[16] = { 0x20, 1, 0, 2, [15] = 2 };
+
+		memcpy(a->local_ip, x, 16);
+		memcpy(a->remote_ip, y, 16);
+	} else {
+		memcpy(a->local_ip, (uint8_t[]){ 198, 18, 0, 1 }, 4);
+		memcpy(a->remote_ip, (uint8_t[]){ 198, 18, 0, 2 }, 4);
+	}
+	a->local_port = 40000;
+	a->remote_port = 5001;
+	a->remote_mac = (struct rte_ether_addr){ { 2, 0, 0, 0, 0, 2 } };
+	a->snd_una = a->snd_nxt = a->snd_max = isn_a;
+	a->rcv_nxt = isn_b;
+	a->snd_wnd = 4u << 20;
+	a->rcv_wnd = 4u << 20;
+	a->mss = v6 ? 1440 : 1460;
+	a->snd_wscale = a->rcv_wscale = 7;
+	a->ts_ok = true;
+	a->cookie = 0xa;
+	*b = *a;
+	memcpy(b->local_ip, a->remote_ip, 16);
+	memcpy(b->remote_ip, a->local_ip, 16);
+	b->local_port = a->remote_port;
+	b->remote_port = a->local_port;
+	b->remote_mac = (struct rte_ether_addr){ { 2, 0, 0, 0, 0, 1 } };
+	b->snd_una = b->snd_nxt = b->snd_max = isn_b;
+	b->rcv_nxt = isn_a;
+	b->cookie = 0xb;
+}
+
+static inline uint8_t
+pat(uint64_t off)
+{
+	return (uint8_t)(off * 131 + (off >> 11));
+}
+
+static struct rte_mbuf *
+request(uint64_t off, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint32_t done = 0, take, i;
+	uint8_t *p;
+
+	while (done < len) {
+		m = rte_pktmbuf_alloc(pool);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		take = RTE_MIN(len - done, 2000u);
+		p = (uint8_t *)rte_pktmbuf_append(m, take);
+		for (i = 0; i < take; i++)
+			p[i] = pat(off + done + i);
+		done += take;
+		if (head == NULL)
+			head = m;
+		else
+			rte_pktmbuf_chain(head, m);
+	}
+	return head;
+}
+
+/* A transfer's bookkeeping on both ends. */
+struct xfer {
+	uint64_t posted, next_done, done_bytes, received, bad_data;
+	uint64_t done_out_of_order, done_bad_status;
+	uint32_t nb_reqs, nb_done;
+	uint64_t *ends;		/* stream offset after request i */
+	bool closed_a, closed_b, fin_b;
+	enum ofld_tcp_status closed_status;
+	uint32_t after_close;	/* SEND_DONE seen after CLOSED */
+};
+
+static void
+reap(struct ofld_tcp_engine *a, struct ofld_tcp_engine *b, struct xfer *x,
+     enum ofld_tcp_status want)
+{
+	struct ofld_tcp_event ev[64];
+	uint16_t k, i;
+	uint32_t j;
+	uint8_t buf[2048];
+
+	while ((k = ofld_tcp_events(a, ev, 64)) != 0) {
+		for (i = 0; i < k; i++) {
+			if (ev[i].kind == OFLD_TCP_EV_CLOSED) {
+				x->closed_a = true;
+				x->closed_status = ev[i].status;
+				continue;
+			}
+			if (ev[i].kind != OFLD_TCP_EV_SEND_DONE)
+				continue;
+			if (x->closed_a)
+				x->after_close++;
+			/* in order: its length is the next request's */
+			if (x->nb_done >= x->nb_reqs ||
+			    ev[i].m->pkt_len != x->ends[x->nb_done] -
+			    (x->nb_done ? x->ends[x->nb_done - 1] : 0))
+				x->done_out_of_order++;
+			if (ev[i].status != want ||
+			    (want == OFLD_TCP_SUCCESS &&
+			     ev[i].bytes != ev[i].m->pkt_len))
+				x->done_bad_status++;
+			x->done_bytes += ev[i].bytes;
+			x->nb_done++;
+			rte_pktmbuf_free(ev[i].m);
+		}
+	}
+	while ((k = ofld_tcp_events(b, ev, 64)) != 0) {
+		for (i = 0; i < k; i++) {
+			if (ev[i].kind == OFLD_TCP_EV_PEER_FIN)
+				x->fin_b = true;
+			if (ev[i].kind == OFLD_TCP_EV_CLOSED)
+				x->closed_b = true;
+			if (ev[i].kind != OFLD_TCP_EV_RECV)
+				continue;
+			const uint8_t *p = rte_pktmbuf_read(ev[i].m, 0,
+				ev[i].m->pkt_len, buf);
+
+			for (j = 0; p != NULL && j < ev[i].m->pkt_len; j++)
+				if (p[j] != pat(x->received + j))
+					x->bad_data++;
+			x->received += ev[i].m->pkt_len;
+			rte_pktmbuf_free(ev[i].m);
+		}
+	}
+}
+
+/* Move frames both ways and poll, until cond, the step limit or 60 s. */
+static void
+pump(struct ofld_tcp_engine *a, struct ofld_tcp_engine *b, struct xfer *x,
+     enum ofld_tcp_status want, bool (*done)(const struct xfer *),
+     uint32_t max_steps)
+{
+	const uint64_t end = rte_get_timer_cycles() + 60 * rte_get_timer_hz();
+	struct rte_mbuf *f[64], *rest[64];
+	uint32_t s;
+	uint16_t k;
+
+	for (s = 0; s < max_steps && !done(x); s++) {
+		if ((s & 1023) == 0 && rte_get_timer_cycles() > end)
+			break;
+		k = wire_take(&w_ab, f, 64, true);
+		CU_ASSERT_EQUAL(ofld_tcp_input(b, f, k, rest), 0);
+		k = wire_take(&w_ba, f, 64, false);
+		CU_ASSERT_EQUAL(ofld_tcp_input(a, f, k, rest), 0);
+		ofld_tcp_poll(a);
+		ofld_tcp_poll(b);
+		reap(a, b, x, want);
+	}
+}
+
+static bool
+all_done(const struct xfer *x)
+{
+	return x->nb_done == x->nb_reqs && x->received == x->posted;
+}
+
+/* Post nb requests of mixed sizes (1 byte .. max_len). */
+static void
+post_mixed(struct ofld_tcp_conn *c, struct xfer *x, uint32_t nb,
+	   uint32_t max_len, uint64_t seed)
+{
+	struct ofld_fault rng;
+	struct rte_mbuf *m[8];
+	uint32_t i, len;
+	uint16_t k = 0;
+
+	ofld_fault_init(&rng, seed, 1, 1);
+	for (i = 0; i < nb; i++) {
+		len = (i % 7 == 0) ? 1 : 1 + ofld_fault_draw(&rng) % max_len;
+		m[k] = request(x->posted, len);
+		CU_ASSERT_FATAL(m[k] != NULL);
+		x->posted += len;
+		x->ends[x->nb_reqs++] = x->posted;
+		if (++k == RTE_DIM(m) || i + 1 == nb) {
+			/* several requests in one call, in order (T3) */
+			CU_ASSERT_EQUAL(ofld_tcp_send(c, m, k), 0);
+			k = 0;
+		}
+	}
+}
+
+static struct xfer *
+xfer_new(uint32_t max_reqs)
+{
+	struct xfer *x = calloc(1, sizeof(*x));
+
+	x->ends = calloc(max_reqs, sizeof(uint64_t));
+	w_ab.bounds = x->ends;
+	return x;
+}
+
+static void
+xfer_free(struct xfer *x)
+{
+	w_ab.bounds = NULL;
+	free(x->ends);
+	free(x);
+}
+
+static void
+run_transfer(bool v6, double loss, uint32_t isn_a, uint32_t nb, uint32_t max)
+{
+	struct ofld_tcp_engine *a, *b;
+	struct ofld_tcp_state sa, sb, q;
+	struct ofld_tcp_conn *ca, *cb;
+	struct ofld_tcp_stats st;
+	struct xfer *x = xfer_new(nb);
+
+	wire_reset(&w_ab, loss, 11);
+	wire_reset(&w_ba, loss, 12);
+	w_ab.bounds = x->ends;
+	a = engine("ta", &w_ab, 1);
+	b = engine("tb", &w_ba, 2);
+	CU_ASSERT_FATAL(a != NULL && b != NULL);
+	mirror(&sa, &sb, v6, isn_a, 77);
+	w_ab.isn = isn_a;
+	ca = ofld_tcp_offload(a, &sa);
+	cb = ofld_tcp_offload(b, &sb);
+	CU_ASSERT_FATAL(ca != NULL && cb != NULL);
+	post_mixed(ca, x, nb, max, 5);
+	w_ab.nb_bounds = x->nb_reqs;
+	/* T15: the backlog is everything posted, before any ACK */
+	CU_ASSERT_EQUAL(ofld_tcp_backlog(ca), x->posted);
+	pump(a, b, x, OFLD_TCP_SUCCESS, all_done, UINT32_MAX);
+	CU_ASSERT_EQUAL(x->received, x->posted);
+	CU_ASSERT_EQUAL(x->bad_data, 0);
+	CU_ASSERT_EQUAL(x->nb_done, x->nb_reqs);
+	CU_ASSERT_EQUAL(x->done_bytes, x->posted);
+	CU_ASSERT_EQUAL(x->done_out_of_order, 0);
+	CU_ASSERT_EQUAL(x->done_bad_status, 0);
+	CU_ASSERT_EQUAL(w_ab.psh_bad, 0);
+	CU_ASSERT(w_ab.psh_ok >= x->nb_reqs);
+	CU_ASSERT_EQUAL(ofld_tcp_backlog(ca), 0);
+	ofld_tcp_query(ca, &q);
+	CU_ASSERT_EQUAL(q.snd_una, (uint32_t)(isn_a + x->posted));
+	CU_ASSERT_EQUAL(q.snd_una, q.snd_max);
+	ofld_tcp_stats_get(a, &st);
+	if (loss > 0)
+		CU_ASSERT(st.retrans_segs > 0);
+	fprintf(stderr, "%s loss %.2f: %" PRIu64 " bytes in %u requests, %"
+		PRIu64 " frames (%" PRIu64 " lost), %" PRIu64 " retransmitted, %"
+		PRIu64 " fast retransmits, %" PRIu64 " RTOs\n", v6 ? "IPv6" :
+		"IPv4", loss, x->posted, x->nb_reqs, w_ab.frames, w_ab.lost,
+		st.retrans_segs, st.fast_retrans, st.rto_fired);
+	ofld_tcp_engine_free(a);
+	ofld_tcp_engine_free(b);
+	wire_reset(&w_ab, 0, 0);
+	wire_reset(&w_ba, 0, 0);
+	xfer_free(x);
+	CU_ASSERT(pool_full());
+}
+
+static void
+test_transfer_ipv4(void)
+{
+	run_transfer(false, 0, 1000, 400, 70000);
+}
+
+static void
+test_transfer_ipv6(void)
+{
+	run_transfer(true, 0, 1000, 200, 70000);
+}
+
+static void
+test_transfer_seq_wrap(void)
+{
+	run_transfer(false, 0, 0xfffff000u, 200, 70000);
+}
+
+static void
+test_transfer_loss(void)
+{
+	run_transfer(false, 0.01, 1000, 300, 70000);
+	run_transfer(true, 0.05, 0xffffff00u, 100, 30000);
+}
+
+static bool
+closed_both(const struct xfer *x)
+{
+	return x->closed_a && x->fin_b;
+}
+
+static void
+test_t10_graceful_close(void)
+{
+	struct ofld_tcp_engine *a, *b;
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_conn *ca, *cb;
+	struct rte_mbuf *m;
+	struct xfer *x = xfer_new(64);
+
+	wire_reset(&w_ab, 0, 1);
+	wire_reset(&w_ba, 0, 2);
+	a = engine("ga", &w_ab, 1);
+	b = engine("gb", &w_ba, 2);
+	mirror(&sa, &sb, false, 1, 2);
+	w_ab.isn = 1;
+	ca = ofld_tcp_offload(a, &sa);
+	cb = ofld_tcp_offload(b, &sb);
+	CU_ASSERT_FATAL(ca && cb);
+	post_mixed(ca, x, 50, 100000, 9);
+	w_ab.bounds = x->ends;
+	w_ab.nb_bounds = x->nb_reqs;
+	/* close right away: the FIN goes after the queued data */
+	CU_ASSERT_EQUAL(ofld_tcp_close(ca), 0);
+	CU_ASSERT_EQUAL(ofld_tcp_close(ca), -EPIPE);
+	m = request(0, 10);
+	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), -EPIPE);
+	rte_pktmbuf_free(m);
+	pump(a, b, x, OFLD_TCP_SUCCESS, closed_both, 1000000);
+	CU_ASSERT(x->closed_a);
+	CU_ASSERT_EQUAL(x->closed_status, OFLD_TCP_SUCCESS);
+	CU_ASSERT(x->fin_b);
+	CU_ASSERT_EQUAL(x->received, x->posted);
+	CU_ASSERT_EQUAL(x->bad_data, 0);
+	/* every request before the close completion (T10) */
+	CU_ASSERT_EQUAL(x->nb_done, x->nb_reqs);
+	CU_ASSERT_EQUAL(x->after_close, 0);
+	CU_ASSERT_EQUAL(ofld_tcp_release(ca), 0);
+	CU_ASSERT_EQUAL(ofld_tcp_release(ca), -EINVAL);
+	ofld_tcp_engine_free(a);
+	ofld_tcp_engine_free(b);
+	wire_reset(&w_ab, 0, 0);
+	wire_reset(&w_ba, 0, 0);
+	xfer_free(x);
+	CU_ASSERT(pool_full());
+}
+
+static bool
+half_sent(const struct xfer *x)
+{
+	return x->received >= x->posted / 3;
+}
+
+static bool
+a_closed(const struct xfer *x)
+{
+	return x->closed_a;
+}
+
+/* T9 (RST from the peer), T11 (abort), T13 (one partial completion). */
+static void
+run_abort(bool peer)
+{
+	struct ofld_tcp_engine *a, *b;
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_conn *ca, *cb;
+	struct xfer *x = xfer_new(64);
+	enum ofld_tcp_status want = peer ? OFLD_TCP_ABORTED_BY_PEER :
+		OFLD_TCP_ABORTED_LOCALLY;
+
+	wire_reset(&w_ab, 0, 1);
+	wire_reset(&w_ba, 0, 2);
+	a = engine("ra", &w_ab, 1);
+	b = engine("rb", &w_ba, 2);
+	mirror(&sa, &sb, false, 100, 200);
+	ca = ofld_tcp_offload(a, &sa);
+	cb = ofld_tcp_offload(b, &sb);
+	CU_ASSERT_FATAL(ca && cb);
+	post_mixed(ca, x, 40, 200000, 3);
+	pump(a, b, x, OFLD_TCP_SUCCESS, half_sent, 1000000);
+	CU_ASSERT(x->received < x->posted);
+	if (peer) {
+		CU_ASSERT_EQUAL(ofld_tcp_abort(cb), 0);	/* b sends RST */
+	} else {
+		CU_ASSERT_EQUAL(ofld_tcp_abort(ca), 0);
+	}
+	/* the rest complete with the abort status, in order */
+	{
+		uint32_t ok_before = x->nb_done;
+		uint64_t bytes_before = x->done_bytes;
+
+		pump(a, b, x, want, a_closed, 100000);
+		pump(a, b, x, want, all_done, 1000);
+		CU_ASSERT(x->closed_a);
+		CU_ASSERT_EQUAL(x->closed_status, want);
+		CU_ASSERT_EQUAL(x->nb_done, x->nb_reqs);
+		CU_ASSERT_EQUAL(x->done_out_of_order, 0);
+		/* successes first, then aborted ones; bytes acked never more
+		 * than what the peer got
+		 */
+		CU_ASSERT(x->done_bytes <= x->received);
+		CU_ASSERT(x->done_bytes >= bytes_before);
+		CU_ASSERT(ok_before < x->nb_reqs);
+	}
+	CU_ASSERT_EQUAL(ofld_tcp_send(ca, (struct rte_mbuf *[]){ NULL }, 1),
+			-EINVAL);
+	CU_ASSERT_EQUAL(ofld_tcp_release(ca), 0);
+	ofld_tcp_engine_free(a);
+	ofld_tcp_engine_free(b);
+	wire_reset(&w_ab, 0, 0);
+	wire_reset(&w_ba, 0, 0);
+	xfer_free(x);
+	CU_ASSERT(pool_full());
+}
+
+static void
+test_t9_rst_from_peer(void)
+{
+	run_abort(true);
+}
+
+static void
+test_t11_abort(void)
+{
+	run_abort(false);
+}
+
+/* T12: terminate mid-transfer, continue from the state on a new engine. */
+static void
+test_t12_terminate_and_continue(void)
+{
+	struct ofld_tcp_engine *a, *a2, *b;
+	struct ofld_tcp_state sa, sb, st;
+	struct ofld_tcp_conn *ca, *cb, *ca2;
+	struct xfer *x = xfer_new(64);
+	uint64_t resume, acked_total;
+	struct rte_mbuf *m;
+
+	wire_reset(&w_ab, 0, 1);
+	wire_reset(&w_ba, 0, 2);
+	a = engine("ua", &w_ab, 1);
+	b = engine("ub", &w_ba, 2);
+	mirror(&sa, &sb, false, 5000, 9000);
+	ca = ofld_tcp_offload(a, &sa);
+	cb = ofld_tcp_offload(b, &sb);
+	CU_ASSERT_FATAL(ca && cb);
+	post_mixed(ca, x, 30, 200000, 4);
+	pump(a, b, x, OFLD_TCP_SUCCESS, half_sent, 1000000);
+	CU_ASSERT_EQUAL(ofld_tcp_terminate(ca, &st), 0);
+	/* segments still on the wire hold the requests (T5): once they are
+	 * gone, the pending ones come back UPLOADED with what was acked
+	 */
+	wire_reset(&w_ab, 0, 1);
+	ofld_tcp_poll(a);
+	{
+		struct ofld_tcp_event ev[64];
+		uint16_t k, i;
+
+		acked_total = x->done_bytes;
+		while ((k = ofld_tcp_events(a, ev, 64)) != 0) {
+			for (i = 0; i < k; i++) {
+				if (ev[i].kind != OFLD_TCP_EV_SEND_DONE)
+					continue;
+				CU_ASSERT(ev[i].status == OFLD_TCP_UPLOADED ||
+					  ev[i].status == OFLD_TCP_SUCCESS);
+				CU_ASSERT_PTR_NULL(ev[i].conn);
+				CU_ASSERT_EQUAL(ev[i].conn_cookie, 0);
+				acked_total += ev[i].bytes;
+				rte_pktmbuf_free(ev[i].m);
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(st.snd_una - 5000u, acked_total);
+	CU_ASSERT(st.rcv_nxt == 9000 && st.ts_ok && st.mss == 1460);
+	CU_ASSERT(st.cwnd > 0 && st.srtt_us > 0);
+	/* a second engine takes over and sends the rest from snd_una */
+	a2 = engine("ua2", &w_ab, 1);
+	ca2 = ofld_tcp_offload(a2, &st);
+	CU_ASSERT_FATAL(ca2 != NULL);
+	resume = st.snd_una - 5000u;
+	m = request(resume, (uint32_t)(x->posted - resume));
+	CU_ASSERT_EQUAL(ofld_tcp_send(ca2, &m, 1), 0);
+	x->nb_reqs = x->nb_done + 1;
+	x->ends[x->nb_done] = x->posted;
+	pump(a2, b, x, OFLD_TCP_SUCCESS, all_done, UINT32_MAX);
+	CU_ASSERT_EQUAL(x->received, x->posted);
+	CU_ASSERT_EQUAL(x->bad_data, 0);
+	ofld_tcp_engine_free(a);
+	ofld_tcp_engine_free(a2);
+	ofld_tcp_engine_free(b);
+	wire_reset(&w_ab, 0, 0);
+	wire_reset(&w_ba, 0, 0);
+	xfer_free(x);
+	CU_ASSERT(pool_full());
+}
+
+/* A hand-made segment from b's side towards a. */
+static struct rte_mbuf *
+craft(const struct ofld_tcp_state *sb, uint32_t seq, uint32_t ack,
+      uint8_t flags)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, 54);
+	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + 14);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(p + 34);
+
+	memset(p, 0, 54);
+	p[12] = 0x08;
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16(40);
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	memcpy(&ip->src_addr, sb->local_ip, 4);
+	memcpy(&ip->dst_addr, sb->remote_ip, 4);
+	th->src_port = rte_cpu_to_be_16(sb->local_port);
+	th->dst_port = rte_cpu_to_be_16(sb->remote_port);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = 5 << 4;
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(1000);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	return m;
+}
+
+/* RFC 5961: RST/SYN/ACK-of-unsent are challenged, not obeyed. */
+static void
+test_rfc5961_challenges(void)
+{
+	struct ofld_tcp_engine *a;
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_conn *ca;
+	struct ofld_tcp_stats st;
+	struct ofld_tcp_event ev[8];
+	struct rte_mbuf *m, *rest[4];
+
+	wire_reset(&w_ab, 0, 1);
+	a = engine("ca", &w_ab, 1);
+	mirror(&sa, &sb, false, 100, 200);
+	ca = ofld_tcp_offload(a, &sa);
+	CU_ASSERT_FATAL(ca != NULL);
+	/* RST in window but not at rcv_nxt: challenge ACK */
+	m = craft(&sb, 200 + 1000, 100, RTE_TCP_RST_FLAG);
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	/* RST outside the window: dropped silently */
+	m = craft(&sb, 200 + (64u << 20), 100, RTE_TCP_RST_FLAG);
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	/* SYN on an established connection: challenge ACK */
+	m = craft(&sb, 200, 100, RTE_TCP_SYN_FLAG);
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	/* ACK of data never sent: ACK back, nothing acknowledged */
+	m = craft(&sb, 200, 100 + 5000, RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	/* a bad checksum is counted and dropped */
+	m = craft(&sb, 200, 100, RTE_TCP_ACK_FLAG);
+	rte_pktmbuf_mtod_offset(m, uint8_t *, 50)[0] ^= 0xff;
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	/* not ours: handed back untouched */
+	m = craft(&sb, 200, 100, RTE_TCP_ACK_FLAG);
+	rte_pktmbuf_mtod_offset(m, struct rte_tcp_hdr *, 34)->dst_port = 9;
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 1);
+	CU_ASSERT_PTR_EQUAL(rest[0], m);
+	rte_pktmbuf_free(m);
+	ofld_tcp_stats_get(a, &st);
+	CU_ASSERT_EQUAL(st.rst_in, 2);
+	CU_ASSERT_EQUAL(st.rst_challenged, 1);
+	CU_ASSERT_EQUAL(st.syn_challenged, 1);
+	CU_ASSERT_EQUAL(st.ack_unsent, 1);
+	CU_ASSERT_EQUAL(st.csum_bad, 1);
+	CU_ASSERT_EQUAL(st.not_ours, 1);
+	CU_ASSERT_EQUAL(w_ab.tail - w_ab.head, 3);	/* three ACKs out */
+	CU_ASSERT_EQUAL(ofld_tcp_events(a, ev, 8), 0);	/* not aborted */
+	/* RST exactly at rcv_nxt: aborts (T9) */
+	m = craft(&sb, 200, 100, RTE_TCP_RST_FLAG);
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	CU_ASSERT_EQUAL(ofld_tcp_events(a, ev, 8), 1);
+	CU_ASSERT_EQUAL(ev[0].kind, OFLD_TCP_EV_CLOSED);
+	CU_ASSERT_EQUAL(ev[0].status, OFLD_TCP_ABORTED_BY_PEER);
+	CU_ASSERT_EQUAL(ev[0].conn_cookie, 0xa);
+	/* the connection stays until released (T9) */
+	CU_ASSERT_EQUAL(ofld_tcp_offload(a, &sa) == NULL, true);
+	CU_ASSERT_EQUAL(rte_errno, EEXIST);
+	CU_ASSERT_EQUAL(ofld_tcp_release(ca), 0);
+	ca = ofld_tcp_offload(a, &sa);
+	CU_ASSERT(ca != NULL);
+	ofld_tcp_engine_free(a);
+	wire_reset(&w_ab, 0, 0);
+	CU_ASSERT(pool_full());
+}
+
+static void
+test_api_misuse(void)
+{
+	struct ofld_tcp_engine *a;
+	struct ofld_tcp_state sa, sb, bad;
+	struct rte_mbuf *m;
+
+	a = engine("ma", &w_ab, 1);
+	mirror(&sa, &sb, false, 1, 2);
+	bad = sa;
+	bad.mss = 10;
+	CU_ASSERT_PTR_NULL(ofld_tcp_offload(a, &bad));
+	CU_ASSERT_EQUAL(rte_errno, EINVAL);
+	bad = sa;
+	bad.snd_wscale = 15;
+	CU_ASSERT_PTR_NULL(ofld_tcp_offload(a, &bad));
+	CU_ASSERT_PTR_NULL(ofld_tcp_offload(a, NULL));
+	CU_ASSERT_EQUAL(ofld_tcp_send(NULL, &m, 1), -EINVAL);
+	m = rte_pktmbuf_alloc(pool);	/* empty request */
+	CU_ASSERT_EQUAL(ofld_tcp_send(ofld_tcp_offload(a, &sa), &m, 1),
+			-EINVAL);
+	rte_pktmbuf_free(m);
+	CU_ASSERT_EQUAL(ofld_tcp_close(NULL), -EINVAL);
+	CU_ASSERT_EQUAL(ofld_tcp_abort(NULL), -EINVAL);
+	CU_ASSERT_EQUAL(ofld_tcp_terminate(NULL, &sa), -EINVAL);
+	CU_ASSERT_EQUAL(ofld_tcp_release(NULL), -EINVAL);
+	ofld_tcp_engine_free(a);
+	wire_reset(&w_ab, 0, 0);
+	fprintf(stderr, "connection state: %zu bytes\n", ofld_tcp_conn_size());
+	CU_ASSERT(pool_full());
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct ofld_test_case cases[] = {
+		{ "T1-T7 transfer, IPv4", test_transfer_ipv4 },
+		{ "T16 transfer, IPv6", test_transfer_ipv6 },
+		{ "sequence numbers across 2^32", test_transfer_seq_wrap },
+		{ "T8 loss: retransmission", test_transfer_loss },
+		{ "T10 graceful close", test_t10_graceful_close },
+		{ "T9 RST from the peer", test_t9_rst_from_peer },
+		{ "T11 abortive close", test_t11_abort },
+		{ "T12 terminate, continue elsewhere",
+		  test_t12_terminate_and_continue },
+		{ "RFC 5961 challenges, bad input", test_rfc5961_challenges },
+		{ "API misuse", test_api_misuse },
+		{ NULL, NULL },
+	};
+	int ret;
+
+	RTE_SET_USED(argc);
+	if (ofld_test_eal_init(argv[0], 0, NULL) != 0 ||
+	    ofld_req_register() != 0)
+		return 1;
+	/* requests, segments in flight and received data: a bigger pool */
+	pool = rte_pktmbuf_pool_create("tcp_pool", POOL_SIZE, 0, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (pool == NULL)
+		return 1;
+	ret = ofld_test_run("TCP send offload engine", cases);
+	rte_mempool_free(pool);
+	ofld_test_eal_cleanup();
+	return ret;
+}
