@@ -32,13 +32,14 @@
 #define ARG_GSO_MAX	"gso_max_size"
 #define ARG_GSO_MINSEG	"gso_min_segs"
 #define ARG_GSO_L4OFF	"gso_l4_offset_max"
+#define ARG_TCP_CONNS	"tcp_max_conns"
 
 #define GSO_MAX_SIZE_LIMIT	(16u << 20)
 
 static const char *const valid_keys[] = {
 	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_LOSS, ARG_REORDER, ARG_DUP,
 	ARG_SEED, ARG_MAC, ARG_GSO_L3, ARG_GSO_L4, ARG_GSO_MAX, ARG_GSO_MINSEG,
-	ARG_GSO_L4OFF, NULL,
+	ARG_GSO_L4OFF, ARG_TCP_CONNS, NULL,
 };
 
 struct kind_name {
@@ -237,6 +238,11 @@ handle_arg(const char *key, const char *val, void *opaque)
 		da->gso_hw.l4_offset_max = (uint32_t)v;
 		return ret;
 	}
+	if (strcmp(key, ARG_TCP_CONNS) == 0) {
+		ret = parse_u64(key, val, 1, 1u << 20, &v, ctx);
+		da->tcp_max_conns = (uint32_t)v;
+		return ret;
+	}
 	return -EINVAL; /* not reached: keys are checked first */
 }
 
@@ -265,6 +271,7 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 
 	memset(da, 0, sizeof(*da));
 	da->speed_mbps = OFLD_DEFAULT_SPEED;
+	da->tcp_max_conns = OFLD_TCP_DEFAULT_CONNS;
 	da->gso_hw = (struct ofld_gso_caps){
 		.l3 = OFLD_GSO_L3_ALL,
 		.l4 = OFLD_GSO_L4_ALL,
@@ -288,7 +295,8 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 				OFLD_LOG(ERR, "%s: unknown device argument '%s' "
 					 "(known: pair, lower, speed, loss, reorder, "
 					 "dup, seed, mac, gso_l3, gso_l4, gso_max_size, "
-					 "gso_min_segs, gso_l4_offset_max)", name, key);
+					 "gso_min_segs, gso_l4_offset_max, "
+					 "tcp_max_conns)", name, key);
 				ret = -EINVAL;
 				goto out;
 			}

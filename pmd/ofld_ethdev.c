@@ -39,6 +39,7 @@ struct xstat_def {
 
 static const struct xstat_def rx_xstats[] = {
 	RXS(packets), RXS(bytes), RXS(mac_filtered), RXS(oversize),
+	RXS(stash_full),
 };
 static const struct xstat_def tx_xstats[] = {
 	TXS(packets), TXS(bytes), TXS(link_down), TXS(oversize),
@@ -162,6 +163,7 @@ ofld_stats_reset(struct rte_eth_dev *dev)
 	}
 	if (pi->cable == OFLD_CABLE_LOWER && pi->lower_configured)
 		rte_eth_stats_reset(pi->lower_port);
+	ofld_tcp_xstats_reset(pi);
 	return 0;
 }
 
@@ -169,7 +171,8 @@ static unsigned int
 xstats_count(const struct rte_eth_dev *dev)
 {
 	return dev->data->nb_rx_queues * RX_XSTATS_N +
-		dev->data->nb_tx_queues * RTE_DIM(tx_xstats);
+		dev->data->nb_tx_queues * RTE_DIM(tx_xstats) +
+		ofld_tcp_xstats_count(dev->data->dev_private);
 }
 
 static int
@@ -191,6 +194,7 @@ ofld_xstats_get_names(struct rte_eth_dev *dev,
 		for (j = 0; j < RTE_DIM(tx_xstats); j++)
 			snprintf(names[k++].name, sizeof(names[0].name),
 				 "tx_q%u_%s", i, tx_xstats[j].name);
+	ofld_tcp_xstats_names(dev->data->dev_private, names + k);
 	return n;
 }
 
@@ -221,6 +225,7 @@ ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 			xs[k].value = q ? txq_stat(q, tx_xstats[j].off) : 0;
 		}
 	}
+	ofld_tcp_xstats_values(dev->data->dev_private, xs + k, k);
 	return n;
 }
 
@@ -229,7 +234,15 @@ ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 static void
 ofld_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
-	rte_free(dev->data->rx_queues[qid]);
+	struct ofld_rxq *rxq = dev->data->rx_queues[qid];
+	struct rte_mbuf *m;
+
+	if (rxq != NULL && rxq->stash != NULL) {
+		while (rte_ring_dequeue(rxq->stash, (void **)&m) == 0)
+			rte_pktmbuf_free(m);
+		rte_ring_free(rxq->stash);
+	}
+	rte_free(rxq);
 	dev->data->rx_queues[qid] = NULL;
 }
 
@@ -270,6 +283,18 @@ ofld_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->qid = qid;
 	rxq->port_id = dev->data->port_id;
 	rxq->mp = mp;
+	{
+		char rname[RTE_RING_NAMESIZE];
+
+		snprintf(rname, sizeof(rname), "ofs%u_%u_%p", pi->port_id, qid,
+			 (void *)rxq);
+		rxq->stash = rte_ring_create(rname, OFLD_STASH_SIZE, socket,
+					     RING_F_SP_ENQ | RING_F_SC_DEQ);
+		if (rxq->stash == NULL) {
+			rte_free(rxq);
+			return -ENOMEM;
+		}
+	}
 	if (dev->data->rx_queues[qid] != NULL)
 		ofld_rx_queue_release(dev, qid);
 	dev->data->rx_queues[qid] = rxq;
@@ -411,6 +436,8 @@ ofld_dev_configure(struct rte_eth_dev *dev)
 	int ret;
 
 	ofld_set_max_frame(pi, dev->data->mtu);
+	/* Queues may change: the TCP engines start again with the port. */
+	ofld_tcp_free_all(pi);
 	/* G5: TCP_TSO / UDP_TSO switch the TCP / UDP part of the record. */
 	ofld_gso_active_read(pi, &active);
 	if (active.l3 == 0)
@@ -496,6 +523,12 @@ ofld_dev_start(struct rte_eth_dev *dev)
 		}
 		pi->lower_started = true;
 	}
+	ret = ofld_tcp_start(pi);
+	if (ret != 0) {
+		if (pi->cable == OFLD_CABLE_PAIR)
+			ofld_pair_stop(pi);
+		return ret;
+	}
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -558,6 +591,7 @@ ofld_dev_close(struct rte_eth_dev *dev)
 		return 0;
 	if (dev->data->dev_started)
 		ofld_dev_stop(dev);
+	ofld_tcp_free_all(pi);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		ofld_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -822,6 +856,7 @@ ofld_probe(struct rte_vdev_device *vdev)
 	if (ret != 0)
 		return ret;
 
+
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*pi));
 	if (dev == NULL) {
 		OFLD_LOG(ERR, "%s: cannot allocate the ethdev port", name);
@@ -911,4 +946,5 @@ RTE_PMD_REGISTER_PARAM_STRING(net_ofld,
 	"pair=<name> lower=<port name> speed=<Mbit/s, 0: unpaced> "
 	"loss=<0..1> reorder=<0..1> dup=<0..1> seed=<uint64> mac=<xx:xx:xx:xx:xx:xx> "
 	"gso_l3=<ipv4:ipv4opts:ipv6:ipv6ext> gso_l4=<tcp:tcpopts:udp> "
-	"gso_max_size=<bytes> gso_min_segs=<n> gso_l4_offset_max=<bytes>");
+	"gso_max_size=<bytes> gso_min_segs=<n> gso_l4_offset_max=<bytes> "
+	"tcp_max_conns=<n>");

@@ -264,9 +264,8 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 }
 
 uint16_t
-ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
+ofld_pair_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
 {
-	struct ofld_rxq *rxq = q;
 	uint16_t got = 0, j, l = rxq->next_lane;
 	const uint16_t nl = rxq->nb_lanes;
 
@@ -281,4 +280,18 @@ ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 	if (got == 0)
 		return 0;
 	return pair_rx_finish(rxq, bufs, got);
+}
+
+uint16_t
+ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
+{
+	struct ofld_rxq *rxq = q;
+	uint16_t k = 0;
+
+	/* what rte_pmd_ofld_poll() received for the application first */
+	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
+		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
+					      NULL);
+	return k + ofld_rx_tcp(rxq, bufs + k,
+			       ofld_pair_rx_raw(rxq, bufs + k, n - k));
 }

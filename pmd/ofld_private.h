@@ -25,6 +25,7 @@
 #include <rte_seqlock.h>
 
 #include "ofld_gso.h"
+#include "ofld_tcp.h"
 
 #include "ofld_pace.h"
 #include "ofld_fault.h"
@@ -47,6 +48,8 @@ extern int ofld_logtype;
 #define OFLD_L2_OVERHEAD	(RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
 #define OFLD_NAME_MAX		32
 #define OFLD_BURST_CHUNK	32
+#define OFLD_TCP_DEFAULT_CONNS	4096	/**< per queue */
+#define OFLD_STASH_SIZE		1024
 /** Default hardware max offload size (G13): 256 KiB. */
 #define OFLD_GSO_DEFAULT_MAX_SIZE	(256u * 1024)
 /** The L4 header may start this far in: the engine's header buffer less
@@ -65,6 +68,7 @@ struct ofld_devargs {
 	struct rte_ether_addr mac;
 	bool mac_set;
 	struct ofld_gso_caps gso_hw;	/**< hardware GSO record (G1, G2) */
+	uint32_t tcp_max_conns;		/**< per queue */
 };
 
 int ofld_devargs_parse(const char *name, const char *args,
@@ -107,6 +111,7 @@ struct ofld_rxq_stats {
 	uint64_t bytes;
 	uint64_t mac_filtered;	/**< dropped: not for us, promiscuous off */
 	uint64_t oversize;	/**< dropped: longer than MTU + L2 overhead */
+	uint64_t stash_full;	/**< dropped: polled, nobody read them */
 };
 
 struct ofld_rxq {
@@ -117,6 +122,8 @@ struct ofld_rxq {
 	uint16_t next_lane;	/**< round robin start */
 	struct ofld_lane *lanes[OFLD_MAX_QUEUES];
 	struct rte_mempool *mp;
+	struct ofld_tcp_engine *tcp;	/**< this queue's TCP engine */
+	struct rte_ring *stash;		/**< frames rte_pmd_ofld_poll() took */
 	struct ofld_rxq_stats st;
 	struct ofld_rxq_stats base;	/**< snapshot at the last reset */
 	uint64_t missed_base;
@@ -176,6 +183,10 @@ struct pmd_internals {
 	struct ofld_pair *pair;
 	int end;		/**< which end of the pair this port is */
 
+	/* TCP send offload: one engine per queue pair */
+	struct ofld_tcp_engine *tcp[OFLD_MAX_QUEUES];
+	struct ofld_tcp_stats tcp_base[OFLD_MAX_QUEUES];
+
 	/* lower cable */
 	uint16_t lower_port;
 	uint64_t lower_owner;
@@ -190,11 +201,40 @@ void ofld_pair_start(struct pmd_internals *pi);
 void ofld_pair_stop(struct pmd_internals *pi);
 bool ofld_pair_link_up(const struct pmd_internals *pi);
 uint64_t ofld_pair_rx_missed(const struct ofld_rxq *rxq);
+uint16_t ofld_pair_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs,
+			  uint16_t n);
 uint16_t ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n);
 uint16_t ofld_pair_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
 
 /* transmit for both cables, lower cable receive (ofld_tx.c) */
+uint16_t ofld_lower_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs,
+			   uint16_t n);
 uint16_t ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n);
+void ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n);
+uint64_t ofld_tcp_room_cb(void *arg);
+
+/* TCP send offload glue (ofld_tcp_pmd.c) */
+int ofld_tcp_start(struct pmd_internals *pi);
+void ofld_tcp_free_all(struct pmd_internals *pi);
+unsigned int ofld_tcp_xstats_count(const struct pmd_internals *pi);
+unsigned int ofld_tcp_xstats_names(const struct pmd_internals *pi,
+				   struct rte_eth_xstat_name *names);
+unsigned int ofld_tcp_xstats_values(const struct pmd_internals *pi,
+				    struct rte_eth_xstat *xs,
+				    unsigned int first);
+void ofld_tcp_xstats_reset(struct pmd_internals *pi);
+/** Received frames: TCP segments of offloaded connections to the engine,
+ * the rest stay in bufs; then the engine advances. */
+static inline uint16_t
+ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
+{
+	if (rxq->tcp == NULL || ofld_tcp_nb_conns(rxq->tcp) == 0)
+		return got;
+	if (got != 0)
+		got = ofld_tcp_input(rxq->tcp, bufs, got, bufs);
+	ofld_tcp_poll(rxq->tcp);
+	return got;
+}
 uint16_t ofld_lower_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n);
 uint16_t ofld_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n);
 void ofld_txq_flush(struct ofld_txq *txq);

@@ -287,9 +287,8 @@ ofld_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
 }
 
 uint16_t
-ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
+ofld_lower_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
 {
-	struct ofld_rxq *rxq = q;
 	uint64_t bytes = 0;
 	uint16_t i, got;
 
@@ -301,6 +300,56 @@ ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 	rxq->st.packets += got;
 	rxq->st.bytes += bytes;
 	return got;
+}
+
+uint16_t
+ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
+{
+	struct ofld_rxq *rxq = q;
+	uint16_t k = 0;
+
+	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
+		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
+					      NULL);
+	return k + ofld_rx_tcp(rxq, bufs + k,
+			       ofld_lower_rx_raw(rxq, bufs + k, n - k));
+}
+
+/* The TCP engine's frames: counted, charged to the link, faults applied. */
+void
+ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
+{
+	struct ofld_txq *txq = arg;
+	struct pmd_internals *pi = txq->pi;
+	uint64_t bits = 0, bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		bits += ofld_frame_bits(f[i]);
+		bytes += f[i]->pkt_len;
+	}
+	if (pi->cable == OFLD_CABLE_PAIR &&
+	    unlikely(!__atomic_load_n(&txq->lane->rx_up, __ATOMIC_ACQUIRE))) {
+		rte_pktmbuf_free_bulk(f, n);
+		txq->st.link_down += n;
+		return;
+	}
+	if (pi->pacer.enabled)
+		ofld_pacer_charge(&pi->pacer, bits);
+	txq->st.packets += n;
+	txq->st.bytes += bytes;
+	tx_frames(txq, f, n, pi->cable == OFLD_CABLE_PAIR);
+}
+
+/* Wire bytes the engine may start now. */
+uint64_t
+ofld_tcp_room_cb(void *arg)
+{
+	struct ofld_txq *txq = arg;
+
+	if (!txq->pi->pacer.enabled)
+		return UINT64_MAX;
+	return ofld_pacer_budget(&txq->pi->pacer) / 8;
 }
 
 /** Free what a transmit queue still holds (a frame held for reordering). */

@@ -17,6 +17,10 @@
 
 #include <stdint.h>
 
+#include <rte_mbuf.h>
+
+#include "ofld_tcp.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -80,6 +84,57 @@ int rte_pmd_ofld_gso_caps_get(uint16_t port_id,
  */
 int rte_pmd_ofld_gso_caps_set(uint16_t port_id,
 			      const struct rte_pmd_ofld_gso_caps *active);
+
+/**
+ * @name TCP send offload
+ * One engine per queue pair q (receive queue q and transmit queue q),
+ * made when the port starts. The connection calls themselves are the
+ * engine's (offload/tcp/ofld_tcp.h): ofld_tcp_send() posts requests from
+ * any thread; ofld_tcp_close(), _abort(), _terminate(), _release(),
+ * _query() and _backlog() run in the thread that runs the queue.
+ *
+ * The engine advances inside rte_eth_rx_burst() on its queue and in
+ * rte_pmd_ofld_poll(); call one of them regularly from the queue's
+ * thread (never both from two threads at once).
+ */
+/**@{*/
+
+/**
+ * Hand an established connection to queue pair @p queue of a started
+ * net_ofld port (the chimney way: its delegated state).
+ * @return the connection, or NULL with rte_errno: ENODEV (no port),
+ *   ENOTSUP (not net_ofld), EINVAL (no such started queue, bad state),
+ *   EEXIST (4-tuple in use), ENOSPC (tcp_max_conns reached).
+ */
+struct ofld_tcp_conn *rte_pmd_ofld_tcp_offload(uint16_t port, uint16_t queue,
+					       const struct ofld_tcp_state *st);
+
+/**
+ * Take up to @p n events of queue pair @p queue: send completions (the
+ * request mbuf comes back, with status and bytes acknowledged), received
+ * data (an mbuf chain the application frees), connection events.
+ * One consumer thread per queue. @return how many.
+ */
+uint16_t rte_pmd_ofld_tcp_events(uint16_t port, uint16_t queue,
+				 struct ofld_tcp_event *ev, uint16_t n);
+
+/**
+ * Advance queue pair @p queue: receive from the wire (TCP segments to
+ * the engine, other frames kept for rte_eth_rx_burst()), timers,
+ * transmission of queued data, completions.
+ * @return 0, -ENODEV, -ENOTSUP, -EINVAL (no such started queue).
+ */
+int rte_pmd_ofld_poll(uint16_t port, uint16_t queue);
+
+/** Post send requests (T1): see ofld_tcp_send(). */
+static inline int
+rte_pmd_ofld_tcp_send(struct ofld_tcp_conn *c, struct rte_mbuf **reqs,
+		      uint16_t n)
+{
+	return ofld_tcp_send(c, reqs, n);
+}
+
+/**@}*/
 
 #ifdef __cplusplus
 }

@@ -25,14 +25,16 @@
  */
 struct ofld_req_meta {
 	struct ofld_mpsc_node link;	/**< queue link (owned by ofld) */
-	void *conn;			/**< connection it belongs to */
 	uint32_t acked;			/**< completion: bytes acknowledged */
+	uint32_t refs;			/**< buffer references when taken */
+	uint32_t conn;			/**< connection index; ~0: none */
 	uint16_t status;		/**< completion status */
 	uint8_t kind;			/**< event kind */
 	uint8_t pad;
-	uint32_t refs;			/**< buffer references when taken */
-	uint32_t len;			/**< request length when taken */
 };
+
+/* The mbuf has 32 bytes for dynamic fields, which other drivers share. */
+static_assert(sizeof(struct ofld_req_meta) == 24, "ofld_req_meta size");
 
 /** Byte offset of struct ofld_req_meta in an mbuf; -1 before register. */
 extern int ofld_req_offset;

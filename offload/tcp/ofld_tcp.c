@@ -50,6 +50,7 @@
 #define MAX_RTO_US	(60u * 1000 * 1000)
 #define MAX_BACKOFF	12
 #define TS_OPT_LEN	12	/* NOP NOP kind len TSval TSecr */
+#define OFLD_NO_CONN	UINT32_MAX
 
 enum ev_kind {
 	EVK_SEND_DONE = OFLD_TCP_EV_SEND_DONE,
@@ -113,6 +114,7 @@ struct ofld_tcp_conn {
 	struct conn_key key;
 	struct rte_ether_addr remote_mac;
 	uint32_t idx;
+	uint32_t active_pos;		/* index in e->active */
 	struct ofld_req_meta ev_closed;	/* connection events' carriers */
 	struct ofld_req_meta ev_fin;
 	uint8_t tmpl[RTE_ETHER_HDR_LEN + 40 + 20 + TS_OPT_LEN];
@@ -133,6 +135,9 @@ struct ofld_tcp_engine {
 	struct ofld_mpsc_node *wait_head, *wait_tail;
 	struct rte_mbuf *out[OUT_BURST];
 	uint16_t nb_out;
+	uint64_t room;			/* wire bytes left in this round */
+	uint32_t nb_active;
+	struct ofld_tcp_conn **active;	/* dense list of connections in use */
 	struct ofld_tcp_stats st;
 };
 
@@ -144,6 +149,8 @@ now_us(struct ofld_tcp_engine *e)
 	unsigned __int128 t = rte_get_tsc_cycles();
 
 	e->now_us = (uint64_t)((t * e->us_mult) >> 32);
+	e->room = e->conf.tx_room != NULL ?
+		e->conf.tx_room(e->conf.xmit_arg) : UINT64_MAX;
 	return e->now_us;
 }
 
@@ -230,7 +237,7 @@ req_finish(struct ofld_tcp_engine *e, struct ofld_tcp_conn *c,
 {
 	struct ofld_req_meta *r = ofld_req(m);
 
-	r->conn = c;
+	r->conn = c->idx;
 	r->status = status;
 	r->acked = acked;
 	r->kind = EVK_SEND_DONE;
@@ -260,7 +267,7 @@ static void
 conn_event(struct ofld_tcp_conn *c, struct ofld_req_meta *ev,
 	   enum ev_kind kind, enum ofld_tcp_status status)
 {
-	ev->conn = c;
+	ev->conn = c->idx;
 	ev->kind = kind;
 	ev->status = status;
 	ev->acked = 0;
@@ -286,7 +293,7 @@ ofld_tcp_events(struct ofld_tcp_engine *e, struct ofld_tcp_event *ev,
 		struct ofld_tcp_conn *c;
 
 		r = objs[i];
-		c = r->conn;
+		c = r->conn == OFLD_NO_CONN ? NULL : &e->conns[r->conn];
 		ev[i].kind = (enum ofld_tcp_event_kind)r->kind;
 		ev[i].status = (enum ofld_tcp_status)r->status;
 		ev[i].conn = c;
@@ -435,7 +442,6 @@ take_posted(struct ofld_tcp_conn *c)
 		m = ofld_req_of(n);
 		r = ofld_req(m);
 		r->refs = buf_refs(m);
-		r->len = m->pkt_len;
 		r->link.next = NULL;
 		if (c->sl_tail != NULL)
 			ofld_req(c->sl_tail)->link.next = &r->link;
@@ -468,8 +474,8 @@ reposition_nxt(struct ofld_tcp_conn *c)
 	uint32_t off = c->snd_nxt - (c->snd_una - c->head_done);
 	struct rte_mbuf *m = c->sl_head;
 
-	while (m != NULL && off >= ofld_req(m)->len) {
-		off -= ofld_req(m)->len;
+	while (m != NULL && off >= m->pkt_len) {
+		off -= m->pkt_len;
 		m = req_next(m);
 	}
 	c->nxt_req = m;
@@ -492,12 +498,15 @@ output(struct ofld_tcp_conn *c)
 		room = win > flight ? win - flight : 0;
 		if (c->nxt_req == NULL || room == 0)
 			break;
-		rem = ofld_req(c->nxt_req)->len - c->nxt_off;
+		rem = c->nxt_req->pkt_len - c->nxt_off;
 		len = RTE_MIN(rem, (uint32_t)c->mss);
 		len = RTE_MIN(len, room);
 		/* no runt segments while a full one will fit soon */
 		if (len < rem && len < c->mss && flight != 0)
 			break;
+		if (c->e->room < (uint64_t)len + c->hdr_len + 24)
+			break;	/* the link is busy: later */
+		c->e->room -= (uint64_t)len + c->hdr_len + 24;
 		flags = TH_ACK | (len == rem ? TH_PSH : 0);
 		if (send_segment(c, c->snd_nxt, flags, c->nxt_req, c->nxt_off,
 				 len) != 0)
@@ -516,7 +525,7 @@ output(struct ofld_tcp_conn *c)
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
 		c->nxt_off += len;
-		if (c->nxt_off == ofld_req(c->nxt_req)->len) {
+		if (c->nxt_off == c->nxt_req->pkt_len) {
 			c->nxt_req = req_next(c->nxt_req);
 			c->nxt_off = 0;
 		}
@@ -555,7 +564,7 @@ retransmit_una(struct ofld_tcp_conn *c)
 			send_segment(c, c->snd_end, TH_FIN | TH_ACK, NULL, 0, 0);
 		return;
 	}
-	rem = ofld_req(m)->len - c->head_done;
+	rem = m->pkt_len - c->head_done;
 	len = RTE_MIN(rem, (uint32_t)c->mss);
 	if (send_segment(c, c->snd_una, TH_ACK | (len == rem ? TH_PSH : 0), m,
 			 c->head_done, len) == 0) {
@@ -625,7 +634,7 @@ ack_data(struct ofld_tcp_conn *c, uint32_t acked)
 	uint32_t rem;
 
 	while (acked != 0 && (m = c->sl_head) != NULL) {
-		rem = ofld_req(m)->len - c->head_done;
+		rem = m->pkt_len - c->head_done;
 		if (acked < rem) {
 			c->head_done += acked;
 			c->queued_bytes -= acked;
@@ -641,7 +650,7 @@ ack_data(struct ofld_tcp_conn *c, uint32_t acked)
 			c->nxt_off = 0;
 		}
 		c->head_done = 0;
-		req_finish(c->e, c, m, OFLD_TCP_SUCCESS, ofld_req(m)->len);
+		req_finish(c->e, c, m, OFLD_TCP_SUCCESS, m->pkt_len);
 	}
 	/* what is left is our FIN */
 	if (acked != 0 && c->fin_sent)
@@ -791,7 +800,7 @@ deliver(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
 		c->e->st.nomem++;
 		return;	/* not acknowledged: the peer sends it again */
 	}
-	ofld_req(d)->conn = c;
+	ofld_req(d)->conn = c->idx;
 	ofld_req(d)->kind = EVK_RECV;
 	ofld_req(d)->status = OFLD_TCP_SUCCESS;
 	ofld_req(d)->acked = len;
@@ -1039,10 +1048,8 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 	uint32_t i;
 
 	now_us(e);
-	for (i = 0; i < e->conf.max_conns; i++) {
-		c = &e->conns[i];
-		if (!c->active)
-			continue;
+	for (i = 0; i < e->nb_active; i++) {
+		c = e->active[i];
 		if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us) {
 			if (c->backoff >= MAX_BACKOFF) {
 				conn_end(c, OFLD_TCP_TIMED_OUT);
@@ -1177,6 +1184,8 @@ ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 		return NULL;
 	}
 	c->active = true;
+	c->active_pos = e->nb_active;
+	e->active[e->nb_active++] = c;
 	return c;
 }
 
@@ -1283,10 +1292,29 @@ static void
 conn_free(struct ofld_tcp_conn *c)
 {
 	struct ofld_tcp_engine *e = c->e;
+	struct ofld_tcp_conn *last = e->active[--e->nb_active];
 
 	rte_hash_del_key(e->hash, &c->key);
 	c->active = false;
+	last->active_pos = c->active_pos;
+	e->active[c->active_pos] = last;
 	e->free_idx[e->nb_free++] = c->idx;
+}
+
+uint32_t
+ofld_tcp_nb_conns(const struct ofld_tcp_engine *e)
+{
+	return e->nb_active;
+}
+
+void
+ofld_tcp_foreach(struct ofld_tcp_engine *e,
+		 void (*fn)(struct ofld_tcp_conn *c, void *arg), void *arg)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->nb_active; i++)
+		fn(e->active[i], arg);
 }
 
 int
@@ -1305,11 +1333,11 @@ ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 	}
 	/* events already made must not point at a freed connection */
 	for (n = e->wait_head; n != NULL; n = n->next)
-		if (meta_of_node(n)->conn == c)
-			meta_of_node(n)->conn = NULL;
+		if (meta_of_node(n)->conn == c->idx)
+			meta_of_node(n)->conn = OFLD_NO_CONN;
 	for (n = e->ovf_head; n != NULL; n = n->next)
-		if (meta_of_node(n)->conn == c)
-			meta_of_node(n)->conn = NULL;
+		if (meta_of_node(n)->conn == c->idx)
+			meta_of_node(n)->conn = OFLD_NO_CONN;
 	conn_free(c);
 	waiting_flush(e);
 	events_flush(e);
@@ -1367,6 +1395,9 @@ ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf
 	e->free_idx = rte_malloc_socket("ofld_tcp_free",
 					sizeof(uint32_t) * conf->max_conns, 0,
 					conf->socket);
+	e->active = rte_malloc_socket("ofld_tcp_active",
+				      sizeof(*e->active) * conf->max_conns, 0,
+				      conf->socket);
 	snprintf(n, sizeof(n), "%s_h", name);
 	hp.name = n;
 	hp.entries = RTE_MAX(conf->max_conns, 8u);
@@ -1378,7 +1409,7 @@ ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf
 	e->events = rte_ring_create(n, e->conf.event_ring_size, conf->socket,
 				    RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (e->conns == NULL || e->free_idx == NULL || e->hash == NULL ||
-	    e->events == NULL) {
+	    e->events == NULL || e->active == NULL) {
 		ofld_tcp_engine_free(e);
 		rte_errno = ENOMEM;
 		return NULL;
@@ -1394,14 +1425,12 @@ ofld_tcp_engine_free(struct ofld_tcp_engine *e)
 {
 	struct ofld_tcp_state st;
 	struct ofld_tcp_event ev[64];
-	uint32_t i;
 	uint16_t k, j;
 
 	if (e == NULL)
 		return;
-	for (i = 0; e->conns != NULL && i < e->conf.max_conns; i++)
-		if (e->conns[i].active)
-			ofld_tcp_terminate(&e->conns[i], &st);
+	while (e->active != NULL && e->nb_active != 0)
+		ofld_tcp_terminate(e->active[0], &st);
 	/* Nothing can still reference requests once the wire is gone; hand
 	 * back whatever events nobody took, freeing their mbufs.
 	 */
@@ -1425,6 +1454,7 @@ ofld_tcp_engine_free(struct ofld_tcp_engine *e)
 	rte_ring_free(e->events);
 	rte_hash_free(e->hash);
 	rte_free(e->free_idx);
+	rte_free(e->active);
 	rte_free(e->conns);
 	rte_free(e);
 }

@@ -105,6 +105,11 @@ struct ofld_tcp_engine_conf {
 	/** Puts frames on the wire; takes ownership of all n. */
 	void (*xmit)(void *arg, struct rte_mbuf **frames, uint16_t n);
 	void *xmit_arg;
+	/**
+	 * Wire bytes that may start now (link pacing); NULL: no limit. Data
+	 * segments wait for room; ACKs always go.
+	 */
+	uint64_t (*tx_room)(void *arg);
 	/** Delayed ACK bound, microseconds (default 500). */
 	uint32_t delack_us;
 	/** Minimum RTO, microseconds (RFC 6298 says 1 s; default 1000). */
@@ -184,6 +189,13 @@ void ofld_tcp_stats_get(const struct ofld_tcp_engine *e,
 			struct ofld_tcp_stats *s);
 /** Size in bytes of a connection's state (reported, see design.md). */
 size_t ofld_tcp_conn_size(void);
+
+/** Connections in use in the engine. */
+uint32_t ofld_tcp_nb_conns(const struct ofld_tcp_engine *e);
+
+/** Call fn for every connection in use (engine thread, or read-only). */
+void ofld_tcp_foreach(struct ofld_tcp_engine *e,
+		      void (*fn)(struct ofld_tcp_conn *c, void *arg), void *arg);
 
 #ifdef __cplusplus
 }
