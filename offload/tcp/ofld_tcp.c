@@ -51,6 +51,8 @@
 #define MAX_BACKOFF	12
 #define TS_OPT_LEN	12	/* NOP NOP kind len TSval TSecr */
 #define OFLD_NO_CONN	UINT32_MAX
+#define OOO_MAX		1024	/* segments held for reassembly, per conn */
+#define OOO_PSH		1	/* status bit of a held segment: had PSH */
 
 enum ev_kind {
 	EVK_SEND_DONE = OFLD_TCP_EV_SEND_DONE,
@@ -104,6 +106,10 @@ struct ofld_tcp_conn {
 	uint32_t nxt_off;
 	uint64_t queued_bytes;		/* in the send list, not acked */
 	uint64_t posted_bytes;		/* posted, still on the queue */
+
+	/* ---- receive: out-of-order segments, by seq (engine thread) ---- */
+	struct rte_mbuf *ooo_head;
+	uint16_t ooo_count;
 
 	/* ---- posting (any thread) ---- */
 	struct ofld_mpsc sendq;
@@ -789,24 +795,145 @@ parse_ts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
 	}
 }
 
+/* Hand in-order payload (already copied into rx_pool mbufs) over. */
 static void
-deliver(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
-	uint32_t len)
+deliver_mbuf(struct ofld_tcp_conn *c, struct rte_mbuf *d)
 {
-	struct rte_mbuf *d;
-
-	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
-	if (unlikely(d == NULL)) {
-		c->e->st.nomem++;
-		return;	/* not acknowledged: the peer sends it again */
-	}
 	ofld_req(d)->conn = c->idx;
 	ofld_req(d)->kind = EVK_RECV;
 	ofld_req(d)->status = OFLD_TCP_SUCCESS;
-	ofld_req(d)->acked = len;
+	ofld_req(d)->acked = d->pkt_len;
+	c->rcv_nxt += d->pkt_len;
+	c->e->st.bytes_in += d->pkt_len;
 	event_put(c->e, ofld_req(d));
-	c->rcv_nxt += len;
-	c->e->st.bytes_in += len;
+}
+
+/* The OOO list is singly linked through the request field's link; the
+ * segment's seq is kept in its refs field.
+ */
+static inline struct rte_mbuf *
+ooo_next(struct rte_mbuf *m)
+{
+	return ofld_req(m)->link.next != NULL ?
+		ofld_req_of(ofld_req(m)->link.next) : NULL;
+}
+
+/* Deliver what the OOO list now continues (after rcv_nxt moved). */
+static void
+ooo_drain(struct ofld_tcp_conn *c)
+{
+	struct rte_mbuf *m;
+	uint32_t seq, skip;
+
+	while ((m = c->ooo_head) != NULL) {
+		seq = ofld_req(m)->refs;
+		if (SEQ_GT(seq, c->rcv_nxt))
+			break;
+		c->ooo_head = ooo_next(m);
+		c->ooo_count--;
+		skip = c->rcv_nxt - seq;
+		if (skip >= m->pkt_len) {
+			rte_pktmbuf_free(m);	/* all of it arrived already */
+			continue;
+		}
+		if (ofld_req(m)->status & OOO_PSH)
+			c->e->st.psh_in++;	/* its end is delivered now */
+		rte_pktmbuf_adj(m, (uint16_t)skip);
+		if (skip != 0 && m->data_len == 0) {
+			/* adj works on the first mbuf: copy what is left */
+			struct rte_mbuf *d = rte_pktmbuf_copy(m,
+				c->e->conf.rx_pool, 0, UINT32_MAX);
+
+			rte_pktmbuf_free(m);
+			if (d == NULL)
+				continue;
+			m = d;
+		}
+		deliver_mbuf(c, m);
+	}
+}
+
+/* Keep an out-of-order segment for reassembly (bounded). */
+static void
+ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
+	   uint32_t seq, uint32_t len, bool psh)
+{
+	struct rte_mbuf *d, *prev = NULL, *cur = c->ooo_head;
+
+	/* the same start seen before: a duplicate */
+	while (cur != NULL && SEQ_LT(ofld_req(cur)->refs, seq)) {
+		prev = cur;
+		cur = ooo_next(cur);
+	}
+	if (cur != NULL && ofld_req(cur)->refs == seq &&
+	    cur->pkt_len >= len)
+		return;
+	if (c->ooo_count >= OOO_MAX) {
+		c->e->st.ooo_dropped++;
+		return;
+	}
+	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+	if (d == NULL) {
+		c->e->st.nomem++;
+		return;
+	}
+	ofld_req(d)->refs = seq;
+	ofld_req(d)->status = psh ? OOO_PSH : 0;
+	ofld_req(d)->link.next = cur != NULL ? &ofld_req(cur)->link : NULL;
+	if (prev != NULL)
+		ofld_req(prev)->link.next = &ofld_req(d)->link;
+	else
+		c->ooo_head = d;
+	c->ooo_count++;
+	c->e->st.ooo_held++;
+}
+
+static void
+ooo_free(struct ofld_tcp_conn *c)
+{
+	struct rte_mbuf *m, *n;
+
+	for (m = c->ooo_head; m != NULL; m = n) {
+		n = ooo_next(m);
+		rte_pktmbuf_free(m);
+	}
+	c->ooo_head = NULL;
+	c->ooo_count = 0;
+}
+
+/* New payload from a frame: in order goes up now, the rest waits. */
+static bool
+data_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
+	const struct seg_info *si)
+{
+	uint32_t off = si->payload_off, len = si->len, seq = si->seq, skip;
+	struct rte_mbuf *d;
+
+	if (SEQ_LT(seq, c->rcv_nxt)) {
+		skip = c->rcv_nxt - seq;
+		if (skip >= len)
+			return true;	/* all old: ACK again */
+		off += skip;
+		len -= skip;
+		seq = c->rcv_nxt;
+	}
+	if (seq != c->rcv_nxt) {
+		ooo_insert(c, frame, off, seq, len, (si->flags & TH_PSH) != 0);
+		return true;	/* a dup ACK tells the sender at once */
+	}
+	if (si->flags & TH_PSH)
+		c->e->st.psh_in++;	/* counted once per delivered end */
+	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+	if (unlikely(d == NULL)) {
+		c->e->st.nomem++;
+		return false;	/* not acknowledged: it comes again */
+	}
+	deliver_mbuf(c, d);
+	if (c->ooo_head != NULL) {
+		ooo_drain(c);
+		return true;	/* a hole filled: ACK at once */
+	}
+	return ++c->unacked_segs >= 2;
 }
 
 static void
@@ -901,26 +1028,10 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	}
 
 	/* payload */
-	if (si->len != 0) {
-		if (si->seq == c->rcv_nxt) {
-			deliver(c, frame, si->payload_off, si->len);
-			if (++c->unacked_segs >= 2)
-				ack_now = true;
-		} else if (SEQ_LT(si->seq, c->rcv_nxt) &&
-			   SEQ_GT(si->seq + si->len, c->rcv_nxt)) {
-			uint32_t skip = c->rcv_nxt - si->seq;
-
-			deliver(c, frame, si->payload_off + skip,
-				si->len - skip);
-			ack_now = true;
-		} else {
-			/* out of order: dup ACK, the sender retransmits */
-			e->st.ooo_dropped++;
-			ack_now = true;
-		}
-	}
+	if (si->len != 0)
+		ack_now = data_in(c, frame, si);
 	if ((si->flags & TH_FIN) && si->seq + si->len == c->rcv_nxt &&
-	    !c->peer_fin) {
+	    !c->peer_fin && c->ooo_head == NULL) {
 		c->peer_fin = true;
 		c->rcv_nxt++;
 		ack_now = true;
@@ -1295,6 +1406,7 @@ conn_free(struct ofld_tcp_conn *c)
 	struct ofld_tcp_conn *last = e->active[--e->nb_active];
 
 	rte_hash_del_key(e->hash, &c->key);
+	ooo_free(c);
 	c->active = false;
 	last->active_pos = c->active_pos;
 	e->active[c->active_pos] = last;

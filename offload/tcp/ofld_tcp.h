@@ -121,7 +121,9 @@ struct ofld_tcp_stats {
 	uint64_t segs_out, bytes_out, retrans_segs, retrans_bytes;
 	uint64_t fast_retrans, rto_fired;
 	uint64_t segs_in, bytes_in, acks_in, dupacks_in;
-	uint64_t ooo_dropped;		/**< out of order: dropped, dup ACK */
+	uint64_t psh_in;		/**< data segments with PSH */
+	uint64_t ooo_held;		/**< out of order: kept for reassembly */
+	uint64_t ooo_dropped;		/**< out of order: no room, dropped */
 	uint64_t bad_seq;		/**< outside the window */
 	uint64_t ack_unsent;		/**< ACK of data never sent */
 	uint64_t rst_in, rst_challenged, syn_challenged;
