@@ -53,12 +53,30 @@
 #define OFLD_NO_CONN	UINT32_MAX
 #define OOO_MAX		1024	/* segments held for reassembly, per conn */
 #define OOO_PSH		1	/* status bit of a held segment: had PSH */
+#define MAX_LISTEN	16
+#define SYN_RETRIES	6
+
+enum conn_state {
+	ST_ESTABLISHED = 0,	/* also: closing states, see the flags */
+	ST_SYN_SENT,
+	ST_SYN_RCVD,
+};
+
+struct listener {
+	bool used, ipv6, any;
+	uint8_t local_ip[16];
+	uint16_t port;
+	uint16_t backlog, half_open;
+	struct ofld_tcp_open o;
+};
 
 enum ev_kind {
 	EVK_SEND_DONE = OFLD_TCP_EV_SEND_DONE,
 	EVK_RECV = OFLD_TCP_EV_RECV,
 	EVK_CLOSED = OFLD_TCP_EV_CLOSED,
 	EVK_PEER_FIN = OFLD_TCP_EV_PEER_FIN,
+	EVK_CONNECTED = OFLD_TCP_EV_CONNECTED,
+	EVK_ACCEPTED = OFLD_TCP_EV_ACCEPTED,
 };
 
 struct conn_key {
@@ -97,6 +115,12 @@ struct ofld_tcp_conn {
 	bool ipv6;
 	bool fin_queued, fin_sent, fin_acked, peer_fin, dead, active;
 	bool close_done;
+	bool sack_ok;
+	bool ws_on;			/* window scale option in our SYN */
+	uint8_t state;			/* enum conn_state */
+	uint8_t listener;		/* SYN_RCVD: index + 1; 0: none */
+	uint16_t our_mss;		/* what we announced */
+	uint32_t iss;
 	uint8_t hdr_len;		/* eth + ip + tcp (+ options) */
 
 	/* ---- send list (engine thread only) ---- */
@@ -123,6 +147,7 @@ struct ofld_tcp_conn {
 	uint32_t active_pos;		/* index in e->active */
 	struct ofld_req_meta ev_closed;	/* connection events' carriers */
 	struct ofld_req_meta ev_fin;
+	struct ofld_req_meta ev_open;
 	uint8_t tmpl[RTE_ETHER_HDR_LEN + 40 + 20 + TS_OPT_LEN];
 } __rte_cache_aligned;
 
@@ -144,8 +169,18 @@ struct ofld_tcp_engine {
 	uint64_t room;			/* wire bytes left in this round */
 	uint32_t nb_active;
 	struct ofld_tcp_conn **active;	/* dense list of connections in use */
+	struct listener listen[MAX_LISTEN];
+	uint16_t nb_listen;
 	struct ofld_tcp_stats st;
 };
+
+struct seg_info;
+static void syn_to_listener(struct ofld_tcp_engine *e, struct rte_mbuf *m,
+			    const struct seg_info *si,
+			    const struct conn_key *k);
+static bool handshake_in(struct ofld_tcp_conn *c, const struct seg_info *si);
+static void syn_resend(struct ofld_tcp_conn *c);
+static void halfopen_drop(struct ofld_tcp_conn *c);
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -495,7 +530,7 @@ output(struct ofld_tcp_conn *c)
 	uint32_t win, flight, room, len, rem;
 	uint8_t flags;
 
-	if (c->dead)
+	if (c->dead || c->state != ST_ESTABLISHED)
 		return;
 	take_posted(c);
 	for (;;) {
@@ -767,6 +802,10 @@ struct seg_info {
 	bool has_ts;
 	uint32_t tsval, tsecr;
 	uint32_t payload_off;
+	/* SYN options */
+	uint16_t opt_mss;	/* 0: none */
+	int8_t opt_ws;		/* -1: none */
+	bool opt_sack_ok;
 };
 
 static void
@@ -784,6 +823,12 @@ parse_ts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
 		}
 		if (i + 1 >= optlen || o[i + 1] < 2 || i + o[i + 1] > optlen)
 			break;	/* truncated or bogus: stop */
+		if (o[i] == 2 && o[i + 1] == 4)
+			si->opt_mss = (uint16_t)(o[i + 2] << 8 | o[i + 3]);
+		else if (o[i] == 3 && o[i + 1] == 3)
+			si->opt_ws = (int8_t)RTE_MIN(o[i + 2], 14);
+		else if (o[i] == 4 && o[i + 1] == 2)
+			si->opt_sack_ok = true;
 		if (o[i] == 8 && o[i + 1] == 10) {
 			si->has_ts = true;
 			si->tsval = rte_be_to_cpu_32(*(const unaligned_uint32_t *)
@@ -945,6 +990,8 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	bool ack_now = false;
 
 	e->st.segs_in++;
+	if (unlikely(c->state != ST_ESTABLISHED) && !handshake_in(c, si))
+		return;
 	if (si->flags & TH_RST) {
 		e->st.rst_in++;
 		/* RFC 5961 3.2: exact match resets, in-window challenges */
@@ -1045,8 +1092,24 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 }
 
 static int
+listener_find(const struct ofld_tcp_engine *e, const struct conn_key *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_LISTEN; i++) {
+		const struct listener *l = &e->listen[i];
+
+		if (l->used && l->port == k->local_port && l->ipv6 == k->ipv6 &&
+		    (l->any || memcmp(l->local_ip, k->local_ip, 16) == 0))
+			return (int)i;
+	}
+	return -1;
+}
+
+static int
 conn_lookup(struct ofld_tcp_engine *e, struct rte_mbuf *m,
-	    struct ofld_tcp_conn **cp, struct seg_info *si)
+	    struct ofld_tcp_conn **cp, struct seg_info *si,
+	    struct conn_key *kout)
 {
 	const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
 	const struct rte_ether_hdr *eth = (const struct rte_ether_hdr *)p;
@@ -1103,8 +1166,13 @@ conn_lookup(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 	}
 	k.local_port = rte_be_to_cpu_16(th->dst_port);
 	k.remote_port = rte_be_to_cpu_16(th->src_port);
-	if (rte_hash_lookup_data(e->hash, &k, &data) < 0)
-		return -1;
+	if (rte_hash_lookup_data(e->hash, &k, &data) < 0) {
+		/* a SYN for a port we listen to is ours too */
+		if ((th->tcp_flags & (TH_SYN | TH_ACK | TH_RST)) != TH_SYN ||
+		    listener_find(e, &k) < 0)
+			return -1;
+		data = NULL;
+	}
 	/* ours: its checksum must hold */
 	if ((k.ipv6 ? rte_ipv6_udptcp_cksum_mbuf_verify(m, l3hdr, l4) :
 	     rte_ipv4_udptcp_cksum_mbuf_verify(m, l3hdr, l4)) != 0) {
@@ -1112,12 +1180,16 @@ conn_lookup(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 		return -2;
 	}
 	*cp = data;
+	*kout = k;
 	si->seq = rte_be_to_cpu_32(th->sent_seq);
 	si->ack = rte_be_to_cpu_32(th->recv_ack);
 	si->win = rte_be_to_cpu_16(th->rx_win);
 	si->flags = th->tcp_flags;
 	si->has_ts = false;
 	si->tsval = si->tsecr = 0;
+	si->opt_mss = 0;
+	si->opt_ws = -1;
+	si->opt_sack_ok = false;
 	si->payload_off = l4 + thl;
 	parse_ts(th, thl - 20, si);
 	return 0;
@@ -1129,17 +1201,20 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 {
 	struct ofld_tcp_conn *c;
 	struct seg_info si;
+	struct conn_key key;
 	uint16_t i, k = 0;
 	int r;
 
 	now_us(e);
 	for (i = 0; i < n; i++) {
-		r = conn_lookup(e, frames[i], &c, &si);
+		r = conn_lookup(e, frames[i], &c, &si, &key);
 		if (r == -1) {
 			rest[k++] = frames[i];
 			continue;
 		}
-		if (r == 0)
+		if (r == 0 && c == NULL)
+			syn_to_listener(e, frames[i], &si, &key);
+		else if (r == 0)
 			segment_in(c, frames[i], &si);
 		rte_pktmbuf_free(frames[i]);
 	}
@@ -1161,6 +1236,13 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 	now_us(e);
 	for (i = 0; i < e->nb_active; i++) {
 		c = e->active[i];
+		if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us &&
+		    c->state != ST_ESTABLISHED) {
+			syn_resend(c);
+			if (!c->active)
+				i--;	/* it was freed: the list moved */
+			continue;
+		}
 		if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us) {
 			if (c->backoff >= MAX_BACKOFF) {
 				conn_end(c, OFLD_TCP_TIMED_OUT);
@@ -1225,25 +1307,26 @@ conn_template(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
 	c->hdr_len = (uint8_t)(l4 + 20 + (st->ts_ok ? TS_OPT_LEN : 0));
 }
 
-struct ofld_tcp_conn *
-ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
+static void
+key_of(struct conn_key *k, const struct ofld_tcp_state *st)
+{
+	memset(k, 0, sizeof(*k));
+	k->ipv6 = st->ipv6;
+	k->local_port = st->local_port;
+	k->remote_port = st->remote_port;
+	memcpy(k->local_ip, st->local_ip, st->ipv6 ? 16 : 4);
+	memcpy(k->remote_ip, st->remote_ip, st->ipv6 ? 16 : 4);
+}
+
+/* Take a free slot for a connection in state st (its numbers set). */
+static struct ofld_tcp_conn *
+conn_new(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 {
 	struct ofld_tcp_conn *c;
 	struct conn_key k;
 	uint32_t idx;
 
-	if (e == NULL || st == NULL || st->mss < 64 + TS_OPT_LEN ||
-	    st->snd_wscale > 14 || st->rcv_wscale > 14 ||
-	    SEQ_GT(st->snd_una, st->snd_nxt)) {
-		rte_errno = EINVAL;
-		return NULL;
-	}
-	memset(&k, 0, sizeof(k));
-	k.ipv6 = st->ipv6;
-	k.local_port = st->local_port;
-	k.remote_port = st->remote_port;
-	memcpy(k.local_ip, st->local_ip, st->ipv6 ? 16 : 4);
-	memcpy(k.remote_ip, st->remote_ip, st->ipv6 ? 16 : 4);
+	key_of(&k, st);
 	if (rte_hash_lookup(e->hash, &k) >= 0) {
 		rte_errno = EEXIST;
 		return NULL;
@@ -1260,10 +1343,24 @@ ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 	c->key = k;
 	c->cookie = st->cookie;
 	c->ipv6 = st->ipv6;
-	/* Sending starts at snd_una: what the previous stack had sent but
-	 * not seen acknowledged is posted again by the application (the
-	 * peer drops what it already has).
-	 */
+	c->remote_mac = st->remote_mac;
+	ofld_mpsc_init(&c->sendq);
+	if (rte_hash_add_key_data(e->hash, &c->key, c) < 0) {
+		e->free_idx[e->nb_free++] = idx;
+		rte_errno = ENOSPC;
+		return NULL;
+	}
+	c->active = true;
+	c->active_pos = e->nb_active;
+	e->active[e->nb_active++] = c;
+	return c;
+}
+
+static void
+conn_apply_state(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
+{
+	struct ofld_tcp_engine *e = c->e;
+
 	c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = st->snd_una;
 	c->snd_wnd = st->snd_wnd;
 	c->mss = st->mss - (st->ts_ok ? TS_OPT_LEN : 0);
@@ -1287,16 +1384,28 @@ ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 	c->snd_wl1 = st->rcv_nxt;
 	c->snd_wl2 = st->snd_una;
 	c->remote_mac = st->remote_mac;
-	ofld_mpsc_init(&c->sendq);
 	conn_template(c, st);
-	if (rte_hash_add_key_data(e->hash, &c->key, c) < 0) {
-		e->free_idx[e->nb_free++] = idx;
-		rte_errno = ENOSPC;
+}
+
+struct ofld_tcp_conn *
+ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
+{
+	struct ofld_tcp_conn *c;
+
+	if (e == NULL || st == NULL || st->mss < 64 + TS_OPT_LEN ||
+	    st->snd_wscale > 14 || st->rcv_wscale > 14 ||
+	    SEQ_GT(st->snd_una, st->snd_nxt)) {
+		rte_errno = EINVAL;
 		return NULL;
 	}
-	c->active = true;
-	c->active_pos = e->nb_active;
-	e->active[e->nb_active++] = c;
+	c = conn_new(e, st);
+	if (c == NULL)
+		return NULL;
+	/* Sending starts at snd_una: what the previous stack had sent but
+	 * not seen acknowledged is posted again by the application (the
+	 * peer drops what it already has).
+	 */
+	conn_apply_state(c, st);
 	return c;
 }
 
@@ -1581,4 +1690,364 @@ size_t
 ofld_tcp_conn_size(void)
 {
 	return sizeof(struct ofld_tcp_conn);
+}
+
+/* ---- connection set-up: SYN, SYN-ACK, options ------------------------ */
+
+/* A SYN or SYN-ACK with our options (MSS, SACK permitted, timestamps,
+ * window scale), built on its own: the data template has no room for them.
+ */
+static void
+send_syn(struct ofld_tcp_conn *c, uint8_t flags)
+{
+	struct ofld_tcp_engine *e = c->e;
+	const uint32_t l3 = RTE_ETHER_HDR_LEN, l4 = l3 + (c->ipv6 ? 40 : 20);
+	uint8_t opt[20], *p;
+	uint32_t ol = 0;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *h;
+	bool synack = (flags & TH_ACK) != 0;
+
+	opt[ol++] = 2;
+	opt[ol++] = 4;
+	opt[ol++] = c->our_mss >> 8;
+	opt[ol++] = c->our_mss & 0xff;
+	if (c->sack_ok) {	/* SYN: offered; SYN-ACK: agreed */
+		opt[ol++] = 4;
+		opt[ol++] = 2;
+	}
+	if (c->ts_ok) {
+		uint32_t tsv = rte_cpu_to_be_32(ts_now(c));
+		uint32_t tse = rte_cpu_to_be_32(c->ts_recent);
+
+		opt[ol++] = 8;
+		opt[ol++] = 10;
+		memcpy(&opt[ol], &tsv, 4);
+		memcpy(&opt[ol + 4], &tse, 4);
+		ol += 8;
+	}
+	if (c->ws_on) {		/* SYN: offered; SYN-ACK: the peer offered */
+		opt[ol++] = 1;
+		opt[ol++] = 3;
+		opt[ol++] = 3;
+		opt[ol++] = c->rcv_wscale;
+	}
+	while (ol % 4)
+		opt[ol++] = 1;	/* NOP */
+
+	h = rte_pktmbuf_alloc(e->conf.tx_pool);
+	if (h == NULL) {
+		e->st.nomem++;
+		return;
+	}
+	p = (uint8_t *)rte_pktmbuf_append(h, l4 + 20 + ol);
+	memcpy(p, c->tmpl, l4);
+	th = (struct rte_tcp_hdr *)(p + l4);
+	memset(th, 0, sizeof(*th));
+	th->src_port = rte_cpu_to_be_16(c->key.local_port);
+	th->dst_port = rte_cpu_to_be_16(c->key.remote_port);
+	th->sent_seq = rte_cpu_to_be_32(c->iss);
+	th->recv_ack = synack ? rte_cpu_to_be_32(c->rcv_nxt) : 0;
+	th->data_off = (uint8_t)(((20 + ol) / 4) << 4);
+	th->tcp_flags = flags;
+	/* RFC 7323: the window of a SYN is never scaled */
+	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(c->rcv_wnd, 65535u));
+	memcpy(th + 1, opt, ol);
+	if (c->ipv6) {
+		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
+
+		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(20 + ol));
+		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+	} else {
+		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + l3);
+
+		ip->total_length = rte_cpu_to_be_16((uint16_t)(20 + 20 + ol));
+		ip->packet_id = rte_cpu_to_be_16(0x8000 | (c->ip_id++ & 0x7fff));
+		ip->hdr_checksum = 0;
+		ip->hdr_checksum = rte_ipv4_cksum(ip);
+		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	}
+	e->st.segs_out++;
+	out_put(e, h);
+	if (c->rto_at_us == 0)
+		arm_rto(c);
+}
+
+/* State of a connection being set up, before options are known. */
+static void
+open_state(struct ofld_tcp_state *st, const struct ofld_tcp_open *o,
+	   uint32_t iss)
+{
+	memset(st, 0, sizeof(*st));
+	st->ipv6 = o->ipv6;
+	memcpy(st->local_ip, o->local_ip, 16);
+	memcpy(st->remote_ip, o->remote_ip, 16);
+	st->local_port = o->local_port;
+	st->remote_port = o->remote_port;
+	st->remote_mac = o->remote_mac;
+	st->cookie = o->cookie;
+	st->snd_una = st->snd_nxt = st->snd_max = iss + 1;
+	st->rcv_wnd = o->rcv_wnd != 0 ? o->rcv_wnd : 4u << 20;
+	st->mss = o->mss != 0 ? o->mss : (o->ipv6 ? 1440 : 1460);
+	st->snd_wnd = st->mss;
+	st->ts_ok = false;
+}
+
+/* The options both sides agreed on, into the connection's state. */
+static void
+negotiate(struct ofld_tcp_conn *c, const struct seg_info *si, bool want_ts,
+	  bool want_ws, bool want_sack, struct ofld_tcp_state *st)
+{
+	uint16_t peer_mss = si->opt_mss != 0 ? si->opt_mss :
+		(c->ipv6 ? 1220 : 536);	/* RFC 9293 defaults */
+
+	st->mss = RTE_MIN(c->our_mss, peer_mss);
+	st->ts_ok = want_ts && si->has_ts;
+	if (st->ts_ok)
+		st->ts_recent = si->tsval;
+	if (want_ws && si->opt_ws >= 0) {
+		st->snd_wscale = (uint8_t)si->opt_ws;
+		st->rcv_wscale = c->rcv_wscale;
+	} else {
+		st->snd_wscale = 0;
+		st->rcv_wscale = 0;
+	}
+	c->sack_ok = want_sack && si->opt_sack_ok;
+	st->snd_wnd = si->win;	/* unscaled in a SYN */
+	st->rcv_nxt = si->seq + 1;
+}
+
+static uint8_t
+wscale_for(uint32_t wnd)
+{
+	uint8_t ws = 0;
+
+	while (ws < 14 && (wnd >> ws) > 65535)
+		ws++;
+	return ws;
+}
+
+struct ofld_tcp_conn *
+ofld_tcp_connect(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o)
+{
+	struct ofld_tcp_state st;
+	struct ofld_tcp_conn *c;
+	uint32_t iss = (uint32_t)rte_rand();
+
+	if (e == NULL || o == NULL || o->local_port == 0 ||
+	    o->remote_port == 0 || (o->mss != 0 && o->mss < 88)) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
+	open_state(&st, o, iss);
+	c = conn_new(e, &st);
+	if (c == NULL)
+		return NULL;
+	conn_apply_state(c, &st);
+	c->state = ST_SYN_SENT;
+	c->iss = iss;
+	c->our_mss = st.mss;
+	c->ts_ok = !o->no_timestamps;	/* offered; kept if answered */
+	c->sack_ok = !o->no_sack;
+	c->rcv_wscale = o->no_window_scale ? 0 : wscale_for(st.rcv_wnd);
+	c->ws_on = !o->no_window_scale;
+	c->ts_offset = (uint32_t)rte_rand();
+	now_us(e);
+	send_syn(c, TH_SYN);
+	out_flush(e);
+	return c;
+}
+
+int
+ofld_tcp_listen(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o)
+{
+	static const uint8_t zero[16];
+	unsigned int i, slot = MAX_LISTEN;
+
+	if (e == NULL || o == NULL || o->local_port == 0)
+		return -EINVAL;
+	for (i = 0; i < MAX_LISTEN; i++) {
+		if (e->listen[i].used && e->listen[i].port == o->local_port &&
+		    e->listen[i].ipv6 == o->ipv6)
+			return -EEXIST;
+		if (!e->listen[i].used && slot == MAX_LISTEN)
+			slot = i;
+	}
+	if (slot == MAX_LISTEN)
+		return -ENOSPC;
+	memset(&e->listen[slot], 0, sizeof(e->listen[slot]));
+	e->listen[slot].used = true;
+	e->listen[slot].ipv6 = o->ipv6;
+	e->listen[slot].port = o->local_port;
+	e->listen[slot].any = memcmp(o->local_ip, zero, 16) == 0;
+	memcpy(e->listen[slot].local_ip, o->local_ip, 16);
+	e->listen[slot].backlog = o->backlog != 0 ? o->backlog : 128;
+	e->listen[slot].o = *o;
+	e->nb_listen++;
+	return 0;
+}
+
+int
+ofld_tcp_unlisten(struct ofld_tcp_engine *e, bool ipv6, uint16_t port)
+{
+	unsigned int i;
+
+	for (i = 0; e != NULL && i < MAX_LISTEN; i++) {
+		if (e->listen[i].used && e->listen[i].port == port &&
+		    e->listen[i].ipv6 == ipv6) {
+			e->listen[i].used = false;
+			e->nb_listen--;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* A SYN for a listener: a half-open connection and a SYN-ACK. */
+static void
+syn_to_listener(struct ofld_tcp_engine *e, struct rte_mbuf *m,
+		const struct seg_info *si, const struct conn_key *k)
+{
+	const struct rte_ether_hdr *eth =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	struct ofld_tcp_state st;
+	struct ofld_tcp_open o;
+	struct ofld_tcp_conn *c;
+	struct listener *l;
+	int li = listener_find(e, k);
+	uint32_t iss = (uint32_t)rte_rand();
+
+	e->st.syn_in++;
+	if (li < 0)
+		return;
+	l = &e->listen[li];
+	if (l->half_open >= l->backlog) {
+		/* bounded: a SYN flood fills no memory */
+		e->st.syn_flood_dropped++;
+		return;
+	}
+	o = l->o;
+	o.ipv6 = k->ipv6;
+	memcpy(o.local_ip, k->local_ip, 16);
+	memcpy(o.remote_ip, k->remote_ip, 16);
+	o.local_port = k->local_port;
+	o.remote_port = k->remote_port;
+	rte_ether_addr_copy(&eth->src_addr, &o.remote_mac);
+	open_state(&st, &o, iss);
+	c = conn_new(e, &st);
+	if (c == NULL)
+		return;
+	c->state = ST_SYN_RCVD;
+	c->listener = (uint8_t)(li + 1);
+	l->half_open++;
+	c->iss = iss;
+	c->our_mss = st.mss;
+	c->rcv_wscale = o.no_window_scale ? 0 : wscale_for(st.rcv_wnd);
+	negotiate(c, si, !o.no_timestamps, !o.no_window_scale, !o.no_sack,
+		  &st);
+	c->ws_on = !o.no_window_scale && si->opt_ws >= 0;
+	st.rcv_wscale = c->ws_on ? c->rcv_wscale : 0;
+	st.snd_una = st.snd_nxt = st.snd_max = iss + 1;
+	conn_apply_state(c, &st);
+	c->rcv_wscale = st.rcv_wscale;
+	c->ts_offset = (uint32_t)rte_rand();
+	c->state = ST_SYN_RCVD;
+	send_syn(c, TH_SYN | TH_ACK);
+}
+
+static void
+handshake_done(struct ofld_tcp_conn *c, enum ev_kind kind)
+{
+	if (c->listener != 0) {
+		c->e->listen[c->listener - 1].half_open--;
+		c->listener = 0;
+	}
+	c->state = ST_ESTABLISHED;
+	c->rto_at_us = 0;
+	c->backoff = 0;
+	c->e->st.handshakes++;
+	conn_event(c, &c->ev_open, kind, OFLD_TCP_SUCCESS);
+}
+
+/* A segment while the connection is being set up; true: go on with it
+ * as on an established connection.
+ */
+static bool
+handshake_in(struct ofld_tcp_conn *c, const struct seg_info *si)
+{
+	struct ofld_tcp_state st;
+
+	if (c->state == ST_SYN_SENT) {
+		if ((si->flags & TH_ACK) && si->ack != c->iss + 1)
+			return false;	/* not for our SYN */
+		if (si->flags & TH_RST) {
+			if (si->flags & TH_ACK)
+				conn_end(c, OFLD_TCP_ABORTED_BY_PEER); /* refused */
+			return false;
+		}
+		if ((si->flags & (TH_SYN | TH_ACK)) != (TH_SYN | TH_ACK))
+			return false;
+		ofld_tcp_query(c, &st);
+		negotiate(c, si, c->ts_ok, c->ws_on, c->sack_ok, &st);
+		st.snd_una = st.snd_nxt = st.snd_max = c->iss + 1;
+		st.ssthresh = 0;
+		st.cwnd = 0;
+		{
+			uint8_t rws = st.rcv_wscale;
+			uint32_t tso = c->ts_offset;
+
+			conn_apply_state(c, &st);
+			c->rcv_wscale = si->opt_ws >= 0 ? rws : 0;
+			c->ts_offset = tso;
+		}
+		if (c->rtt_start_us == 0 && c->backoff == 0 && c->rto_at_us)
+			rtt_sample(c, (uint32_t)(c->e->now_us -
+				   (c->rto_at_us - c->rto_us)));
+		handshake_done(c, EVK_CONNECTED);
+		send_ack(c);
+		output(c);
+		return false;
+	}
+	/* SYN_RCVD */
+	if (si->flags & TH_RST) {
+		halfopen_drop(c);	/* nobody has seen it yet */
+		return false;
+	}
+	if ((si->flags & TH_SYN) && !(si->flags & TH_ACK)) {
+		send_syn(c, TH_SYN | TH_ACK);	/* our SYN-ACK was lost */
+		return false;
+	}
+	if (!(si->flags & TH_ACK) || si->ack != c->iss + 1)
+		return false;
+	handshake_done(c, EVK_ACCEPTED);
+	return true;	/* it may carry data */
+}
+
+/* The SYN or SYN-ACK timer. */
+static void
+syn_resend(struct ofld_tcp_conn *c)
+{
+	c->rto_at_us = 0;
+	if (c->backoff >= SYN_RETRIES) {
+		if (c->state == ST_SYN_RCVD) {
+			halfopen_drop(c);	/* never announced: just gone */
+		} else {
+			conn_end(c, OFLD_TCP_TIMED_OUT);
+		}
+		return;
+	}
+	c->backoff++;
+	send_syn(c, c->state == ST_SYN_SENT ? TH_SYN : TH_SYN | TH_ACK);
+}
+
+/* A half-open connection of a listener goes without a trace. */
+static void
+halfopen_drop(struct ofld_tcp_conn *c)
+{
+	c->e->listen[c->listener - 1].half_open--;
+	c->listener = 0;
+	c->dead = true;
+	c->close_done = true;
+	c->rto_at_us = 0;
+	conn_free(c);
 }

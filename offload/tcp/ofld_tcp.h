@@ -57,6 +57,8 @@ enum ofld_tcp_event_kind {
 	OFLD_TCP_EV_RECV,	/**< in-order payload received */
 	OFLD_TCP_EV_CLOSED,	/**< graceful close done / connection ended */
 	OFLD_TCP_EV_PEER_FIN,	/**< the peer closed its side */
+	OFLD_TCP_EV_CONNECTED,	/**< ofld_tcp_connect(): established */
+	OFLD_TCP_EV_ACCEPTED,	/**< a listener's new connection: ev.conn */
 };
 
 struct ofld_tcp_event {
@@ -130,6 +132,7 @@ struct ofld_tcp_stats {
 	uint64_t csum_bad, not_ours;
 	uint64_t reqs_posted, reqs_done, nomem;
 	uint64_t events_deferred;	/**< event ring full: kept for later */
+	uint64_t syn_in, syn_flood_dropped, handshakes;
 };
 
 /** Create an engine; NULL with rte_errno set on failure. */
@@ -145,6 +148,43 @@ void ofld_tcp_engine_free(struct ofld_tcp_engine *e);
  */
 struct ofld_tcp_conn *ofld_tcp_offload(struct ofld_tcp_engine *e,
 				       const struct ofld_tcp_state *st);
+
+/** What an active or passive open asks for (host byte order). */
+struct ofld_tcp_open {
+	bool ipv6;
+	uint8_t local_ip[16];
+	uint8_t remote_ip[16];	/**< connect only */
+	uint16_t local_port;
+	uint16_t remote_port;	/**< connect only */
+	struct rte_ether_addr remote_mac; /**< connect only */
+	uint64_t cookie;	/**< echoed in the connection's events */
+	uint16_t mss;		/**< ours (payload bytes); 0: 1460 / 1440 */
+	uint32_t rcv_wnd;	/**< bytes we advertise; 0: 4 MiB */
+	bool no_timestamps, no_window_scale, no_sack;
+	uint16_t backlog;	/**< listen only: half-open connections */
+};
+
+/**
+ * Active open: send a SYN with MSS, window scale, SACK permitted and
+ * timestamps (unless switched off); an OFLD_TCP_EV_CONNECTED event follows
+ * (or CLOSED with TIMED_OUT or ABORTED_BY_PEER). Requests may be posted
+ * at once; they go when the connection is established.
+ * @return the connection, or NULL with rte_errno (EINVAL, EEXIST, ENOSPC).
+ */
+struct ofld_tcp_conn *ofld_tcp_connect(struct ofld_tcp_engine *e,
+				       const struct ofld_tcp_open *o);
+
+/**
+ * Passive open: accept connections to o->local_port (any local address
+ * when o->local_ip is all zero). Each completed handshake gives an
+ * OFLD_TCP_EV_ACCEPTED event whose conn is the new connection and whose
+ * cookie is o->cookie. At most o->backlog (default 128) half-open
+ * connections: more SYNs are dropped and counted (syn_flood_dropped).
+ * @return 0, -EINVAL, -EEXIST (port listened to already), -ENOSPC.
+ */
+int ofld_tcp_listen(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o);
+/** Stop listening. @return 0 or -ENOENT. */
+int ofld_tcp_unlisten(struct ofld_tcp_engine *e, bool ipv6, uint16_t port);
 
 /**
  * Post send requests, in order (T1-T3): never fails, never blocks, takes

@@ -768,6 +768,187 @@ test_api_misuse(void)
 	CU_ASSERT(pool_full());
 }
 
+/* Move frames both ways and poll n times. */
+static void
+spin(struct ofld_tcp_engine *a, struct ofld_tcp_engine *b, uint32_t n)
+{
+	struct rte_mbuf *f[64], *rest[64];
+	uint16_t k, r;
+
+	while (n-- > 0) {
+		k = wire_take(&w_ab, f, 64, false);
+		r = ofld_tcp_input(b, f, k, rest);
+		rte_pktmbuf_free_bulk(rest, r);
+		k = wire_take(&w_ba, f, 64, false);
+		r = ofld_tcp_input(a, f, k, rest);
+		rte_pktmbuf_free_bulk(rest, r);
+		ofld_tcp_poll(a);
+		ofld_tcp_poll(b);
+	}
+}
+
+static void
+open_pair(bool v6, bool no_opts, struct ofld_tcp_engine **pa,
+	  struct ofld_tcp_engine **pb, struct ofld_tcp_conn **server,
+	  struct ofld_tcp_conn **client)
+{
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_open lo = { 0 }, co = { 0 };
+	struct ofld_tcp_event ev[8];
+	struct ofld_tcp_engine *a, *b;
+	uint32_t i;
+	uint16_t k, j;
+
+	a = engine("ha", &w_ab, 1);
+	b = engine("hb", &w_ba, 2);
+	CU_ASSERT_FATAL(a && b);
+	mirror(&sa, &sb, v6, 1, 2);	/* for the addresses */
+	lo.ipv6 = v6;
+	lo.local_port = 5001;
+	lo.cookie = 0x77;
+	lo.backlog = 16;
+	CU_ASSERT_EQUAL(ofld_tcp_listen(a, &lo), 0);
+	CU_ASSERT_EQUAL(ofld_tcp_listen(a, &lo), -EEXIST);
+	co.ipv6 = v6;
+	memcpy(co.local_ip, sb.local_ip, 16);
+	memcpy(co.remote_ip, sb.remote_ip, 16);
+	co.local_port = 40001;
+	co.remote_port = 5001;
+	co.remote_mac = sb.remote_mac;
+	co.cookie = 0x88;
+	co.no_timestamps = co.no_window_scale = co.no_sack = no_opts;
+	*client = ofld_tcp_connect(b, &co);
+	CU_ASSERT_FATAL(*client != NULL);
+	*server = NULL;
+	for (i = 0; i < 100 && *server == NULL; i++) {
+		spin(a, b, 1);
+		k = ofld_tcp_events(a, ev, 8);
+		for (j = 0; j < k; j++)
+			if (ev[j].kind == OFLD_TCP_EV_ACCEPTED) {
+				*server = ev[j].conn;
+				CU_ASSERT_EQUAL(ev[j].conn_cookie, 0x77);
+			}
+	}
+	CU_ASSERT_FATAL(*server != NULL);
+	k = ofld_tcp_events(b, ev, 8);
+	CU_ASSERT_EQUAL(k, 1);
+	CU_ASSERT_EQUAL(ev[0].kind, OFLD_TCP_EV_CONNECTED);
+	CU_ASSERT_PTR_EQUAL(ev[0].conn, *client);
+	*pa = a;
+	*pb = b;
+}
+
+static void
+run_handshake(bool v6, bool no_opts)
+{
+	struct ofld_tcp_engine *a, *b;
+	struct ofld_tcp_conn *srv, *cli;
+	struct ofld_tcp_state ss, cs;
+	struct xfer *x = xfer_new(64);
+
+	wire_reset(&w_ab, 0, 1);
+	wire_reset(&w_ba, 0, 2);
+	open_pair(v6, no_opts, &a, &b, &srv, &cli);
+	ofld_tcp_query(srv, &ss);
+	ofld_tcp_query(cli, &cs);
+	/* the numbers line up both ways */
+	CU_ASSERT_EQUAL(ss.rcv_nxt, cs.snd_una);
+	CU_ASSERT_EQUAL(cs.rcv_nxt, ss.snd_una);
+	CU_ASSERT_EQUAL(ss.ts_ok, !no_opts);
+	CU_ASSERT_EQUAL(cs.ts_ok, !no_opts);
+	CU_ASSERT_EQUAL(ss.mss, cs.mss);
+	CU_ASSERT_EQUAL(ss.mss, v6 ? 1440 : 1460);
+	/* window scale: each side shifts by what the other announced */
+	CU_ASSERT_EQUAL(ss.snd_wscale, cs.rcv_wscale);
+	CU_ASSERT_EQUAL(cs.snd_wscale, ss.rcv_wscale);
+	CU_ASSERT_EQUAL(ss.rcv_wscale, no_opts ? 0 : 7);
+	/* then data flows from the client to the accepted connection */
+	w_ab.bounds = NULL;
+	{
+		struct rte_mbuf *m = request(0, 300000);
+		struct ofld_tcp_event ev[64];
+		uint64_t got = 0;
+		uint32_t i;
+		uint16_t k, j;
+
+		CU_ASSERT_EQUAL(ofld_tcp_send(cli, &m, 1), 0);
+		for (i = 0; i < 100000 && got < 300000; i++) {
+			spin(a, b, 1);
+			k = ofld_tcp_events(a, ev, 64);
+			for (j = 0; j < k; j++) {
+				if (ev[j].kind == OFLD_TCP_EV_RECV) {
+					got += ev[j].bytes;
+					rte_pktmbuf_free(ev[j].m);
+				}
+			}
+		}
+		CU_ASSERT_EQUAL(got, 300000);
+		/* the last ACK may be a delayed one (500 us) */
+		for (i = 0, k = 0; i < 1000000 && k == 0; i++) {
+			spin(a, b, 1);
+			k = ofld_tcp_events(b, ev, 64);
+		}
+		CU_ASSERT_EQUAL(k, 1);
+		CU_ASSERT_EQUAL(ev[0].kind, OFLD_TCP_EV_SEND_DONE);
+		CU_ASSERT_EQUAL(ev[0].status, OFLD_TCP_SUCCESS);
+		CU_ASSERT_EQUAL(ev[0].conn_cookie, 0x88);
+		rte_pktmbuf_free(ev[0].m);
+	}
+	ofld_tcp_engine_free(a);
+	ofld_tcp_engine_free(b);
+	wire_reset(&w_ab, 0, 0);
+	wire_reset(&w_ba, 0, 0);
+	xfer_free(x);
+	CU_ASSERT(pool_full());
+}
+
+static void
+test_handshake_options(void)
+{
+	run_handshake(false, false);
+	run_handshake(true, false);
+	run_handshake(false, true);
+}
+
+/* A SYN flood fills at most the backlog. */
+static void
+test_syn_flood_bounded(void)
+{
+	struct ofld_tcp_engine *a;
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_open lo = { .local_port = 5001, .backlog = 16 };
+	struct ofld_tcp_stats st;
+	struct rte_mbuf *m, *rest[1];
+	uint32_t i;
+
+	wire_reset(&w_ab, 0, 1);
+	a = engine("fa", &w_ab, 1);
+	CU_ASSERT_EQUAL_FATAL(ofld_tcp_listen(a, &lo), 0);
+	mirror(&sa, &sb, false, 1, 2);
+	for (i = 0; i < 500; i++) {
+		sb.local_port = (uint16_t)(10000 + i);
+		sb.remote_port = 5001;
+		m = craft(&sb, i * 1000, 0, RTE_TCP_SYN_FLAG);
+		CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	}
+	ofld_tcp_stats_get(a, &st);
+	CU_ASSERT_EQUAL(st.syn_in, 500);
+	CU_ASSERT_EQUAL(st.syn_flood_dropped, 500 - 16);
+	CU_ASSERT_EQUAL(ofld_tcp_nb_conns(a), 16);
+	CU_ASSERT_EQUAL(w_ab.tail - w_ab.head, 16);	/* 16 SYN-ACKs */
+	/* a SYN to a port nobody listens to is not the engine's */
+	sb.local_port = 999;
+	sb.remote_port = 80;
+	m = craft(&sb, 1, 0, RTE_TCP_SYN_FLAG);
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 1);
+	rte_pktmbuf_free(rest[0]);
+	CU_ASSERT_EQUAL(ofld_tcp_unlisten(a, false, 5001), 0);
+	CU_ASSERT_EQUAL(ofld_tcp_unlisten(a, false, 5001), -ENOENT);
+	ofld_tcp_engine_free(a);
+	wire_reset(&w_ab, 0, 0);
+	CU_ASSERT(pool_full());
+}
+
 int
 main(int argc, char **argv)
 {
@@ -783,6 +964,9 @@ main(int argc, char **argv)
 		  test_t12_terminate_and_continue },
 		{ "RFC 5961 challenges, bad input", test_rfc5961_challenges },
 		{ "API misuse", test_api_misuse },
+		{ "active/passive open, options negotiated",
+		  test_handshake_options },
+		{ "SYN flood: bounded backlog", test_syn_flood_bounded },
 		{ NULL, NULL },
 	};
 	int ret;
