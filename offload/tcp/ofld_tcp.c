@@ -128,6 +128,8 @@ struct ofld_tcp_conn {
 	uint32_t head_done;		/* bytes of sl_head acknowledged */
 	struct rte_mbuf *nxt_req;	/* request holding snd_nxt */
 	uint32_t nxt_off;
+	struct rte_mbuf *cur_req, *cur_seg;	/* attach_slice()'s cursor */
+	uint32_t cur_seg_start;
 	uint64_t queued_bytes;		/* in the send list, not acked */
 	uint64_t posted_bytes;		/* posted, still on the queue */
 
@@ -365,21 +367,33 @@ out_put(struct ofld_tcp_engine *e, struct rte_mbuf *m)
 		out_flush(e);
 }
 
-/* Attach [off, off + len) of request chain req behind tail. */
+/* Attach [off, off + len) of request chain req behind h. A cursor
+ * remembers where the last slice ended, so that cutting a long request
+ * walks its chain once, not once per segment.
+ */
 static int
-attach_slice(struct ofld_tcp_engine *e, struct rte_mbuf *h,
+attach_slice(struct ofld_tcp_conn *c, struct rte_mbuf *h,
 	     struct rte_mbuf *req, uint32_t off, uint32_t len)
 {
 	struct rte_mbuf *seg = req, *tail = h, *mi;
-	uint32_t take;
+	uint32_t seg_start = 0, take;
 
-	while (seg != NULL && off >= seg->data_len) {
-		off -= seg->data_len;
+	if (c->cur_req == req && c->cur_seg != NULL &&
+	    off >= c->cur_seg_start) {
+		seg = c->cur_seg;
+		seg_start = c->cur_seg_start;
+	}
+	while (seg != NULL && off >= seg_start + seg->data_len) {
+		seg_start += seg->data_len;
 		seg = seg->next;
 	}
+	off -= seg_start;
+	c->cur_req = req;
+	c->cur_seg = seg;
+	c->cur_seg_start = seg_start;
 	while (len > 0 && seg != NULL) {
 		take = RTE_MIN(len, (uint32_t)seg->data_len - off);
-		mi = rte_pktmbuf_alloc(e->conf.tx_pool);
+		mi = rte_pktmbuf_alloc(c->e->conf.tx_pool);
 		if (unlikely(mi == NULL))
 			return -ENOMEM;
 		rte_pktmbuf_attach(mi, seg);
@@ -391,8 +405,16 @@ attach_slice(struct ofld_tcp_engine *e, struct rte_mbuf *h,
 		h->nb_segs++;
 		h->pkt_len += take;
 		len -= take;
-		off = 0;
-		seg = seg->next;
+		if (off + take == seg->data_len) {
+			/* the next slice starts in the next mbuf */
+			seg_start += seg->data_len;
+			seg = seg->next;
+			c->cur_seg = seg;
+			c->cur_seg_start = seg_start;
+			off = 0;
+		} else {
+			off += take;
+		}
 	}
 	return 0;
 }
@@ -416,7 +438,7 @@ send_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	}
 	p = (uint8_t *)rte_pktmbuf_append(h, c->hdr_len);
 	memcpy(p, c->tmpl, c->hdr_len);
-	if (len != 0 && attach_slice(e, h, req, off, len) != 0) {
+	if (len != 0 && attach_slice(c, h, req, off, len) != 0) {
 		rte_pktmbuf_free(h);
 		e->st.nomem++;
 		return -ENOMEM;
@@ -683,6 +705,8 @@ ack_data(struct ofld_tcp_conn *c, uint32_t acked)
 		}
 		acked -= rem;
 		c->queued_bytes -= rem;
+		if (c->cur_req == m)
+			c->cur_req = NULL;
 		c->sl_head = req_next(m);
 		if (c->sl_head == NULL)
 			c->sl_tail = NULL;
@@ -768,6 +792,7 @@ fail_pending(struct ofld_tcp_conn *c, enum ofld_tcp_status status)
 		first = false;
 	}
 	c->sl_head = c->sl_tail = c->nxt_req = NULL;
+	c->cur_req = NULL;
 	c->head_done = 0;
 	c->queued_bytes = 0;
 	/* late posts (a racing producer) come back too */
@@ -986,7 +1011,7 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	   const struct seg_info *si)
 {
 	struct ofld_tcp_engine *e = c->e;
-	uint32_t acked, wnd_end = c->rcv_nxt + RTE_MAX(c->rcv_wnd, 1u);
+	uint32_t acked, ack, wnd_end = c->rcv_nxt + RTE_MAX(c->rcv_wnd, 1u);
 	bool ack_now = false;
 
 	e->st.segs_in++;
@@ -1034,8 +1059,14 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		return;
 	}
 	e->st.acks_in++;
-	if (SEQ_GT(si->ack, c->snd_una)) {
-		acked = si->ack - c->snd_una;
+	/* an ACK beyond what is queued here (data the previous stack sent,
+	 * not posted again yet) counts up to what is queued
+	 */
+	ack = si->ack;
+	if (SEQ_GT(ack, c->snd_end + (c->fin_sent ? 1 : 0)))
+		ack = c->snd_end + (c->fin_sent ? 1 : 0);
+	if (SEQ_GT(ack, c->snd_una)) {
+		acked = ack - c->snd_una;
 		if (c->rtt_start_us != 0 && SEQ_GEQ(si->ack, c->rtt_seq)) {
 			rtt_sample(c, (uint32_t)(e->now_us - c->rtt_start_us));
 			c->rtt_start_us = 0;
@@ -1043,12 +1074,12 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		c->backoff = 0;
 		c->dupacks = 0;
 		ack_data(c, acked);
-		c->snd_una = si->ack;
+		c->snd_una = ack;
 		if (SEQ_LT(c->snd_nxt, c->snd_una)) {
 			c->snd_nxt = c->snd_una;
 			reposition_nxt(c);
 		}
-		cc_on_ack(c, acked, si->ack);
+		cc_on_ack(c, acked, ack);
 		c->rto_at_us = 0;
 		if (c->snd_una != c->snd_max)
 			arm_rto(c);
@@ -1361,7 +1392,10 @@ conn_apply_state(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
 {
 	struct ofld_tcp_engine *e = c->e;
 
-	c->snd_una = c->snd_nxt = c->snd_max = c->snd_end = st->snd_una;
+	c->snd_una = c->snd_nxt = c->snd_end = st->snd_una;
+	/* what the previous stack sent may be acknowledged to us */
+	c->snd_max = SEQ_GT(st->snd_max, st->snd_una) ? st->snd_max :
+		st->snd_una;
 	c->snd_wnd = st->snd_wnd;
 	c->mss = st->mss - (st->ts_ok ? TS_OPT_LEN : 0);
 	/* RFC 6928 initial window unless the state brings one */

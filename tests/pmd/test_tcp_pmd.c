@@ -395,6 +395,231 @@ test_many_connections_close(void)
 	run_transfer(&r);
 }
 
+/* Drive both ports until cond(f) or ~10 s. */
+static void
+drive(int a, int b, struct flow *f, int want, bool (*cond)(struct flow *))
+{
+	uint64_t end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	struct rte_mbuf *rx[64];
+	uint16_t k;
+
+	while (!cond(f) && rte_get_timer_cycles() < end) {
+		k = rte_eth_rx_burst(a, 0, rx, 64);
+		rte_pktmbuf_free_bulk(rx, k);
+		k = rte_eth_rx_burst(b, 0, rx, 64);
+		rte_pktmbuf_free_bulk(rx, k);
+		reap(a, b, f, 1, want);
+	}
+}
+
+static bool
+got_some(struct flow *f)
+{
+	return f->received >= 8u << 20;
+}
+
+static bool
+a_closed(struct flow *f)
+{
+	return f->closed_a && f->nb_done == f->nb_posted;
+}
+
+/* RST mid-transfer (T9) and abortive close (T11), over the cable. */
+static void
+run_abort(bool peer)
+{
+	struct ofld_tcp_state sa, sb;
+	struct ofld_fault rng;
+	struct flow f = { 0 };
+	int a, b;
+
+	a = port_up("net_ofld_a", "pair=rst,speed=10000");
+	b = port_up("net_ofld_b", "pair=rst,speed=10000");
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	states(a, b, 1, &sa, &sb);
+	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+	CU_ASSERT_FATAL(f.ca && f.cb);
+	f.lens_cap = 4096;
+	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	ofld_fault_init(&rng, 5, 0, 0);
+	post_more(&f, 1, 64u << 20, 64u << 20, &rng);
+	drive(a, b, &f, OFLD_TCP_SUCCESS, got_some);
+	CU_ASSERT(f.received < f.posted);
+	/* every request still pending comes back with the abort status */
+	CU_ASSERT_EQUAL(ofld_tcp_abort(peer ? f.cb : f.ca), 0);
+	f.bad_status = 0;
+	drive(a, b, &f, peer ? OFLD_TCP_ABORTED_BY_PEER :
+	      OFLD_TCP_ABORTED_LOCALLY, a_closed);
+	CU_ASSERT(f.closed_a);
+	CU_ASSERT_EQUAL(f.closed_status, peer ? OFLD_TCP_ABORTED_BY_PEER :
+			OFLD_TCP_ABORTED_LOCALLY);
+	CU_ASSERT_EQUAL(f.nb_done, f.nb_posted);
+	CU_ASSERT_EQUAL(f.bad_order, 0);
+	/* acked never more than what the peer got */
+	CU_ASSERT(f.done_bytes <= f.received);
+	CU_ASSERT_EQUAL(ofld_test_xstat(a, peer ? "tcp_q0_rst_in" :
+					"tcp_q0_rst_in"), peer ? 1 : 0);
+	CU_ASSERT_EQUAL(ofld_tcp_release(f.ca), 0);
+	free(f.lens);
+	rte_vdev_uninit("net_ofld_a");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
+}
+
+static void
+test_t9_rst_mid_transfer(void)
+{
+	run_abort(true);
+}
+
+static void
+test_t11_abort(void)
+{
+	run_abort(false);
+}
+
+static bool
+all_in(struct flow *f)
+{
+	return f->received == f->posted && f->nb_done == f->nb_posted;
+}
+
+/* T12: terminate on one port, finish the transfer from the returned state
+ * on a second port (a second NIC on the same cable).
+ */
+static void
+test_t12_terminate_continue(void)
+{
+	struct ofld_tcp_state sa, sb, st;
+	struct ofld_tcp_event ev[64];
+	struct ofld_fault rng;
+	struct flow f = { 0 };
+	uint64_t acked;
+	struct rte_mbuf *m;
+	int a, b, a2;
+	uint16_t k, i;
+
+	a = port_up("net_ofld_a", "pair=term,speed=10000");
+	b = port_up("net_ofld_b", "pair=term,speed=10000");
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	states(a, b, 1, &sa, &sb);
+	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+	CU_ASSERT_FATAL(f.ca && f.cb);
+	f.lens_cap = 4096;
+	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	ofld_fault_init(&rng, 6, 0, 0);
+	post_more(&f, 1, 64u << 20, 64u << 20, &rng);
+	drive(a, b, &f, OFLD_TCP_SUCCESS, got_some);
+	CU_ASSERT_EQUAL(ofld_tcp_terminate(f.ca, &st), 0);
+	/* pending requests come back UPLOADED, in order, once nothing on
+	 * the wire refers to them; what was acked adds up to snd_una
+	 */
+	rte_eth_dev_stop(a);	/* frames still on the cable are dropped */
+	rte_pmd_ofld_poll(a, 0);
+	acked = f.done_bytes;
+	while ((k = rte_pmd_ofld_tcp_events(a, 0, ev, 64)) != 0) {
+		for (i = 0; i < k; i++) {
+			if (ev[i].kind != OFLD_TCP_EV_SEND_DONE)
+				continue;
+			CU_ASSERT(ev[i].status == OFLD_TCP_UPLOADED ||
+				  ev[i].status == OFLD_TCP_SUCCESS);
+			acked += ev[i].bytes;
+			rte_pktmbuf_free(ev[i].m);
+		}
+	}
+	CU_ASSERT_EQUAL(st.snd_una - sa.snd_una, acked);
+	CU_ASSERT_EQUAL(st.rcv_nxt, sb.snd_una);
+	rte_vdev_uninit("net_ofld_a");
+	/* a second NIC takes the connection over from the state */
+	a2 = port_up("net_ofld_c", "pair=term,speed=10000");
+	CU_ASSERT_FATAL(a2 >= 0);
+	rte_eth_macaddr_get(b, &st.remote_mac);
+	f.ca = rte_pmd_ofld_tcp_offload(a2, 0, &st);
+	CU_ASSERT_FATAL(f.ca != NULL);
+	/* b's side must now address a2 */
+	CU_ASSERT_EQUAL(ofld_tcp_terminate(f.cb, &sb), 0);
+	rte_eth_macaddr_get(a2, &sb.remote_mac);
+	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+	CU_ASSERT_FATAL(f.cb != NULL);
+	m = request(acked, (uint32_t)(f.posted - acked), 1);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(ofld_tcp_send(f.ca, &m, 1), 0);
+	f.lens_head = f.nb_posted = 0;
+	f.lens[0] = (uint32_t)(f.posted - acked);
+	f.nb_posted = 1;
+	f.nb_done = 0;
+	drive(a2, b, &f, OFLD_TCP_SUCCESS, all_in);
+	if (f.received != f.posted)
+		fprintf(stderr, "T12: received %" PRIu64 " of %" PRIu64 " (acked %"
+			PRIu64 "), a2 segs out %" PRIu64 ", b segs in %" PRIu64
+			" bad seq %" PRIu64 " csum %" PRIu64 " not ours %" PRIu64 "\n",
+			f.received, f.posted, acked,
+			ofld_test_xstat(a2, "tcp_q0_segs_out"),
+			ofld_test_xstat(b, "tcp_q0_segs_in"),
+			ofld_test_xstat(b, "tcp_q0_bad_seq"),
+			ofld_test_xstat(b, "tcp_q0_csum_bad"),
+			ofld_test_xstat(b, "tcp_q0_not_ours"));
+	CU_ASSERT_EQUAL(f.received, f.posted);
+	CU_ASSERT_EQUAL(f.bad_data, 0);
+	CU_ASSERT_EQUAL(f.nb_done, 1);
+	free(f.lens);
+	rte_vdev_uninit("net_ofld_c");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
+}
+
+/* W1: plain ethdev traffic still reaches rx_burst beside connections. */
+static void
+test_w1_plain_traffic_beside(void)
+{
+	struct ofld_tcp_state sa, sb;
+	struct rte_ether_addr mb;
+	struct rte_mbuf *m[32], *rx[64];
+	struct ofld_fault rng;
+	struct flow f = { 0 };
+	uint32_t i, plain = 0, seq;
+	uint16_t k, tag, j;
+	int a, b;
+
+	a = port_up("net_ofld_a", "pair=w1,speed=10000");
+	b = port_up("net_ofld_b", "pair=w1,speed=10000");
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	states(a, b, 1, &sa, &sb);
+	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+	f.lens_cap = 4096;
+	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	ofld_fault_init(&rng, 7, 0, 0);
+	post_more(&f, 1, 16u << 20, 16u << 20, &rng);
+	rte_eth_macaddr_get(b, &mb);
+	for (i = 0; i < 100 && !all_in(&f); i++) {
+		for (j = 0; j < 32; j++)
+			m[j] = ofld_test_frame(&mb, 200, i * 32 + j, 3);
+		k = rte_eth_tx_burst(a, 0, m, 32);
+		rte_pktmbuf_free_bulk(m + k, 32 - k);
+		k = rte_eth_rx_burst(b, 0, rx, 64);
+		for (j = 0; j < k; j++) {
+			if (ofld_test_frame_check(rx[j], &seq, &tag) == 0 &&
+			    tag == 3)
+				plain++;
+		}
+		rte_pktmbuf_free_bulk(rx, k);
+		k = rte_eth_rx_burst(a, 0, rx, 64);
+		rte_pktmbuf_free_bulk(rx, k);
+		reap(a, b, &f, 1, OFLD_TCP_SUCCESS);
+	}
+	drive(a, b, &f, OFLD_TCP_SUCCESS, all_in);
+	CU_ASSERT(all_in(&f));
+	CU_ASSERT_EQUAL(f.bad_data, 0);
+	CU_ASSERT(plain > 0);
+	free(f.lens);
+	rte_vdev_uninit("net_ofld_a");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
+}
+
 int
 main(int argc, char **argv)
 {
@@ -405,6 +630,12 @@ main(int argc, char **argv)
 		{ "T8 transfer, duplication", test_transfer_dup },
 		{ "T8 transfer, loss+reorder+dup", test_transfer_all_faults },
 		{ "W1 1000 connections, T10 close", test_many_connections_close },
+		{ "T9 RST mid-transfer", test_t9_rst_mid_transfer },
+		{ "T11 abortive close", test_t11_abort },
+		{ "T12 terminate, continue on another port",
+		  test_t12_terminate_continue },
+		{ "W1 plain traffic beside offloaded connections",
+		  test_w1_plain_traffic_beside },
 		{ NULL, NULL },
 	};
 	const char *env = getenv("OFLD_TCP_TEST_MIB");
