@@ -33,13 +33,14 @@
 #define ARG_GSO_MINSEG	"gso_min_segs"
 #define ARG_GSO_L4OFF	"gso_l4_offset_max"
 #define ARG_TCP_CONNS	"tcp_max_conns"
+#define ARG_ENGINE	"engine"
 
 #define GSO_MAX_SIZE_LIMIT	(16u << 20)
 
 static const char *const valid_keys[] = {
 	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_LOSS, ARG_REORDER, ARG_DUP,
 	ARG_SEED, ARG_MAC, ARG_GSO_L3, ARG_GSO_L4, ARG_GSO_MAX, ARG_GSO_MINSEG,
-	ARG_GSO_L4OFF, ARG_TCP_CONNS, NULL,
+	ARG_GSO_L4OFF, ARG_TCP_CONNS, ARG_ENGINE, NULL,
 };
 
 struct kind_name {
@@ -238,6 +239,19 @@ handle_arg(const char *key, const char *val, void *opaque)
 		da->gso_hw.l4_offset_max = (uint32_t)v;
 		return ret;
 	}
+	if (strcmp(key, ARG_ENGINE) == 0) {
+		if (val != NULL && strcmp(val, "inline") == 0) {
+			da->engine_service = false;
+			return 0;
+		}
+		if (val != NULL && strcmp(val, "service") == 0) {
+			da->engine_service = true;
+			return 0;
+		}
+		OFLD_LOG(ERR, "%s: device argument '%s=%s': expected 'inline' or "
+			 "'service'", ctx->dev, key, val != NULL ? val : "");
+		return -EINVAL;
+	}
 	if (strcmp(key, ARG_TCP_CONNS) == 0) {
 		ret = parse_u64(key, val, 1, 1u << 20, &v, ctx);
 		da->tcp_max_conns = (uint32_t)v;
@@ -296,7 +310,7 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 					 "(known: pair, lower, speed, loss, reorder, "
 					 "dup, seed, mac, gso_l3, gso_l4, gso_max_size, "
 					 "gso_min_segs, gso_l4_offset_max, "
-					 "tcp_max_conns)", name, key);
+					 "tcp_max_conns, engine)", name, key);
 				ret = -EINVAL;
 				goto out;
 			}

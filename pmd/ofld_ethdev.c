@@ -131,6 +131,20 @@ ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 			txq_stat(q, offsetof(struct ofld_txq_stats, oversize)) +
 			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full));
 	}
+	for (i = 0; i < OFLD_MAX_QUEUES; i++) {
+		/* the TCP engines' own frames */
+		const struct ofld_txq *q = pi->tcp_txq[i];
+
+		if (q == NULL)
+			continue;
+		stats->opackets +=
+			txq_stat(q, offsetof(struct ofld_txq_stats, packets));
+		stats->obytes +=
+			txq_stat(q, offsetof(struct ofld_txq_stats, bytes));
+		stats->oerrors +=
+			txq_stat(q, offsetof(struct ofld_txq_stats, link_down)) +
+			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full));
+	}
 	if (pi->cable == OFLD_CABLE_LOWER && pi->lower_configured &&
 	    rte_eth_stats_get(pi->lower_port, &lower) == 0) {
 		stats->imissed += lower.imissed;
@@ -161,6 +175,9 @@ ofld_stats_reset(struct rte_eth_dev *dev)
 		if (q != NULL)
 			q->base = q->st;
 	}
+	for (i = 0; i < OFLD_MAX_QUEUES; i++)
+		if (pi->tcp_txq[i] != NULL)
+			pi->tcp_txq[i]->base = pi->tcp_txq[i]->st;
 	if (pi->cable == OFLD_CABLE_LOWER && pi->lower_configured)
 		rte_eth_stats_reset(pi->lower_port);
 	ofld_tcp_xstats_reset(pi);

@@ -6,8 +6,9 @@
  * The pair cable: two net_ofld ports with the same `pair=NAME` are cabled
  * back to back, in one process, through lockless rings.
  *
- * Each end's transmit queue q owns one single-producer single-consumer lane
- * (an rte_ring) towards the other end. The other end's receive queue r
+ * Each end's transmit queue q has one lane (an rte_ring) towards the other
+ * end: multi-producer (the application's transmit queue and that queue's
+ * TCP engine, which may run on a service lcore), single consumer. The other end's receive queue r
  * drains every lane q with q % nb_rx_queues == r, so any queue counts on
  * the two ends work and every lane has exactly one consumer.
  *
@@ -72,8 +73,7 @@ pair_create(const char *name, int socket)
 		for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 			snprintf(rname, sizeof(rname), "ofld%u_%u_%u", id, d, q);
 			p->lanes[d][q].ring = rte_ring_create(rname,
-				OFLD_LANE_SIZE, socket,
-				RING_F_SP_ENQ | RING_F_SC_DEQ);
+				OFLD_LANE_SIZE, socket, RING_F_SC_DEQ);
 			if (p->lanes[d][q].ring == NULL) {
 				OFLD_LOG(ERR, "pair '%s': cannot create ring %s: %s",
 					 name, rname, rte_strerror(rte_errno));
@@ -292,6 +292,8 @@ ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
 		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
 					      NULL);
+	if (rxq->pi->da.engine_service)
+		return k;	/* the service receives from the wire */
 	return k + ofld_rx_tcp(rxq, bufs + k,
 			       ofld_pair_rx_raw(rxq, bufs + k, n - k));
 }

@@ -69,6 +69,7 @@ struct ofld_devargs {
 	bool mac_set;
 	struct ofld_gso_caps gso_hw;	/**< hardware GSO record (G1, G2) */
 	uint32_t tcp_max_conns;		/**< per queue */
+	bool engine_service;		/**< engines run as an rte_service */
 };
 
 int ofld_devargs_parse(const char *name, const char *args,
@@ -80,21 +81,21 @@ enum ofld_cable_kind {
 };
 
 /**
- * One direction of one queue of the pair cable: a single-producer
- * single-consumer ring from one transmit queue of one end to one receive
- * queue of the other end.
+ * One direction of one queue of the pair cable: a ring from one transmit
+ * queue of one end (and its TCP engine) to one receive queue of the other.
  */
 struct ofld_lane {
 	struct rte_ring *ring;
 	/** Receiving end is started (written by control path, read by tx). */
 	uint32_t rx_up;
-	/** Frames lost because the ring was full; written by the producer only,
+	/** Frames lost because the ring was full; added to by the producers,
 	 * read by the receiving port as imissed.
 	 */
 	uint64_t overrun;
 } __rte_cache_aligned;
 
 struct pmd_internals;
+struct ofld_tcp_ctl;
 
 /** A pair cable: lanes[d][q] carries frames from end d, queue q. */
 struct ofld_pair {
@@ -183,9 +184,16 @@ struct pmd_internals {
 	struct ofld_pair *pair;
 	int end;		/**< which end of the pair this port is */
 
-	/* TCP send offload: one engine per queue pair */
+	/* TCP send offload: one engine per queue pair, with its own view of
+	 * the transmit queue (stats, fault state) so that it may run on a
+	 * service lcore beside the application's transmit calls
+	 */
 	struct ofld_tcp_engine *tcp[OFLD_MAX_QUEUES];
+	struct ofld_txq *tcp_txq[OFLD_MAX_QUEUES];
 	struct ofld_tcp_stats tcp_base[OFLD_MAX_QUEUES];
+	struct ofld_tcp_ctl *tcp_ctl[OFLD_MAX_QUEUES];
+	uint32_t service_id;
+	bool service_registered;
 
 	/* lower cable */
 	uint16_t lower_port;

@@ -12,13 +12,137 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <sys/socket.h>
+
 #include <ethdev_driver.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_malloc.h>
 #include <rte_ring.h>
+#include <rte_service_component.h>
+#include <rte_telemetry.h>
 
 #include "ofld_private.h"
 #include "rte_pmd_ofld.h"
+
+static int ofld_service_register(struct pmd_internals *pi);
+/* Telemetry reads engines from its own thread: not while they go away. */
+static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Control calls (offload, connect, listen, close, abort, terminate,
+ * release) change engine state, so they run in the engine's thread. Inline,
+ * that is the caller's. With engine=service, the caller leaves the call in
+ * the queue's mailbox and waits; the service runs it between polls. The
+ * engine's side is one load of `pending` per poll: no lock on its path.
+ */
+enum ctl_op {
+	CTL_OFFLOAD, CTL_CONNECT, CTL_LISTEN, CTL_CLOSE, CTL_ABORT,
+	CTL_TERMINATE, CTL_RELEASE,
+};
+
+struct ofld_tcp_ctl {
+	pthread_mutex_t lock;		/* callers, one at a time */
+	uint32_t pending;		/* C0 (caller) / E0 (engine) */
+	enum ctl_op op;
+	struct ofld_tcp_conn *conn;
+	const struct ofld_tcp_state *st_in;
+	struct ofld_tcp_state *st_out;
+	const struct ofld_tcp_open *open;
+	struct ofld_tcp_conn *conn_out;
+	int ret;
+	int err;
+};
+
+static void
+ctl_run(struct ofld_tcp_engine *e, struct ofld_tcp_ctl *m)
+{
+	rte_errno = 0;
+	m->conn_out = NULL;
+	switch (m->op) {
+	case CTL_OFFLOAD:
+		m->conn_out = ofld_tcp_offload(e, m->st_in);
+		break;
+	case CTL_CONNECT:
+		m->conn_out = ofld_tcp_connect(e, m->open);
+		break;
+	case CTL_LISTEN:
+		m->ret = ofld_tcp_listen(e, m->open);
+		break;
+	case CTL_CLOSE:
+		m->ret = ofld_tcp_close(m->conn);
+		break;
+	case CTL_ABORT:
+		m->ret = ofld_tcp_abort(m->conn);
+		break;
+	case CTL_TERMINATE:
+		m->ret = ofld_tcp_terminate(m->conn, m->st_out);
+		break;
+	case CTL_RELEASE:
+		m->ret = ofld_tcp_release(m->conn);
+		break;
+	}
+	m->err = rte_errno;
+}
+
+/* Engine side: run a waiting control call. */
+static inline void
+ctl_check(struct ofld_tcp_engine *e, struct ofld_tcp_ctl *m)
+{
+	/* E0: pairs with C0: the request's fields are visible */
+	if (likely(!__atomic_load_n(&m->pending, __ATOMIC_ACQUIRE)))
+		return;
+	ctl_run(e, m);
+	/* E1: pairs with C1: the caller sees the results */
+	__atomic_store_n(&m->pending, 0, __ATOMIC_RELEASE);
+}
+
+/* Caller side: run op in the engine's thread. */
+static int
+ctl_call(struct pmd_internals *pi, uint16_t q, struct ofld_tcp_ctl *req)
+{
+	struct ofld_tcp_ctl *m = pi->tcp_ctl[q];
+	uint64_t end;
+	int ret = 0;
+
+	if (!pi->da.engine_service) {
+		ctl_run(pi->tcp[q], req);
+		rte_errno = req->err;
+		return 0;
+	}
+	pthread_mutex_lock(&m->lock);
+	m->op = req->op;
+	m->conn = req->conn;
+	m->st_in = req->st_in;
+	m->st_out = req->st_out;
+	m->open = req->open;
+	/* C0: publish the request (pairs with E0) */
+	__atomic_store_n(&m->pending, 1, __ATOMIC_RELEASE);
+	end = rte_get_timer_cycles() + 5 * rte_get_timer_hz();
+	/* C1: pairs with E1 */
+	while (__atomic_load_n(&m->pending, __ATOMIC_ACQUIRE)) {
+		if (rte_get_timer_cycles() > end) {
+			/* the service does not run: take the call back */
+			if (__atomic_exchange_n(&m->pending, 0,
+						__ATOMIC_ACQ_REL)) {
+				ret = -ETIMEDOUT;
+				break;
+			}
+		}
+		rte_pause();
+	}
+	if (ret == 0) {
+		req->ret = m->ret;
+		req->err = m->err;
+		req->conn_out = m->conn_out;
+		rte_errno = m->err;
+	}
+	pthread_mutex_unlock(&m->lock);
+	return ret;
+}
 
 /* Engines for queue pairs 0..min(nb_rxq, nb_txq)-1, made once. */
 int
@@ -48,6 +172,23 @@ ofld_tcp_start(struct pmd_internals *pi)
 		rxq = data->rx_queues[q];
 		txq = data->tx_queues[q];
 		if (pi->tcp[q] == NULL) {
+			/* the engine's own view of transmit queue q */
+			pi->tcp_txq[q] = rte_zmalloc_socket("ofld_tcp_txq",
+				sizeof(*pi->tcp_txq[q]), RTE_CACHE_LINE_SIZE,
+				data->numa_node);
+			pi->tcp_ctl[q] = rte_zmalloc_socket("ofld_tcp_ctl",
+				sizeof(*pi->tcp_ctl[q]), RTE_CACHE_LINE_SIZE,
+				data->numa_node);
+			if (pi->tcp_txq[q] == NULL || pi->tcp_ctl[q] == NULL)
+				return -ENOMEM;
+			pthread_mutex_init(&pi->tcp_ctl[q]->lock, NULL);
+			pi->tcp_txq[q]->pi = pi;
+			pi->tcp_txq[q]->qid = q;
+			pi->tcp_txq[q]->lower_port = txq->lower_port;
+			pi->tcp_txq[q]->lane = txq->lane;
+			ofld_fault_init(&pi->tcp_txq[q]->fault,
+					pi->fault_cfg.seed ^ 0x7c9,
+					pi->port_id, q);
 			memset(&conf, 0, sizeof(conf));
 			conf.max_conns = pi->da.tcp_max_conns;
 			conf.socket = data->numa_node;
@@ -56,7 +197,7 @@ ofld_tcp_start(struct pmd_internals *pi)
 			conf.rx_pool = rxq->mp;
 			conf.event_ring_size = 16384;
 			conf.xmit = ofld_tcp_xmit_cb;
-			conf.xmit_arg = txq;
+			conf.xmit_arg = pi->tcp_txq[q];
 			conf.tx_room = ofld_tcp_room_cb;
 			snprintf(name, sizeof(name), "oft%u_%u", pi->port_id, q);
 			pi->tcp[q] = ofld_tcp_engine_create(name, &conf);
@@ -70,6 +211,8 @@ ofld_tcp_start(struct pmd_internals *pi)
 		}
 		rxq->tcp = pi->tcp[q];
 	}
+	if (pi->da.engine_service && !pi->service_registered)
+		return ofld_service_register(pi);
 	return 0;
 }
 
@@ -82,12 +225,29 @@ ofld_tcp_free_all(struct pmd_internals *pi)
 	struct rte_eth_dev_data *data = pi->dev->data;
 	uint16_t q;
 
+	if (pi->service_registered) {
+		rte_service_component_runstate_set(pi->service_id, 0);
+		rte_service_runstate_set(pi->service_id, 0);
+		/* wait until no lcore runs it, then it can go */
+		while (rte_service_may_be_active(pi->service_id) == 1)
+			rte_pause();
+		rte_service_component_unregister(pi->service_id);
+		pi->service_registered = false;
+	}
+	pthread_mutex_lock(&tel_lock);
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 		if (q < data->nb_rx_queues && data->rx_queues[q] != NULL)
 			((struct ofld_rxq *)data->rx_queues[q])->tcp = NULL;
 		ofld_tcp_engine_free(pi->tcp[q]);
 		pi->tcp[q] = NULL;
+		if (pi->tcp_txq[q] != NULL)
+			ofld_txq_flush(pi->tcp_txq[q]);
+		rte_free(pi->tcp_txq[q]);
+		pi->tcp_txq[q] = NULL;
+		rte_free(pi->tcp_ctl[q]);
+		pi->tcp_ctl[q] = NULL;
 	}
+	pthread_mutex_unlock(&tel_lock);
 }
 
 static int
@@ -110,19 +270,94 @@ engine_of(uint16_t port, uint16_t queue, struct pmd_internals **pip,
 	return 0;
 }
 
-struct ofld_tcp_conn *
-rte_pmd_ofld_tcp_offload(uint16_t port, uint16_t queue,
-			 const struct ofld_tcp_state *st)
+static struct ofld_tcp_conn *
+ctl_conn_op(uint16_t port, uint16_t queue, struct ofld_tcp_ctl *req)
 {
 	struct pmd_internals *pi;
 	struct ofld_tcp_engine *e;
 	int ret = engine_of(port, queue, &pi, &e);
 
+	if (ret == 0)
+		ret = ctl_call(pi, queue, req);
 	if (ret != 0) {
 		rte_errno = -ret;
 		return NULL;
 	}
-	return ofld_tcp_offload(e, st);
+	return req->conn_out;
+}
+
+static int
+ctl_int_op(uint16_t port, uint16_t queue, struct ofld_tcp_ctl *req)
+{
+	struct pmd_internals *pi;
+	struct ofld_tcp_engine *e;
+	int ret = engine_of(port, queue, &pi, &e);
+
+	if (ret == 0)
+		ret = ctl_call(pi, queue, req);
+	return ret != 0 ? ret : req->ret;
+}
+
+struct ofld_tcp_conn *
+rte_pmd_ofld_tcp_offload(uint16_t port, uint16_t queue,
+			 const struct ofld_tcp_state *st)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_OFFLOAD, .st_in = st };
+
+	return ctl_conn_op(port, queue, &req);
+}
+
+struct ofld_tcp_conn *
+rte_pmd_ofld_tcp_connect(uint16_t port, uint16_t queue,
+			 const struct ofld_tcp_open *o)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_CONNECT, .open = o };
+
+	return ctl_conn_op(port, queue, &req);
+}
+
+int
+rte_pmd_ofld_tcp_listen(uint16_t port, uint16_t queue,
+			const struct ofld_tcp_open *o)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_LISTEN, .open = o };
+
+	return ctl_int_op(port, queue, &req);
+}
+
+int
+rte_pmd_ofld_tcp_close(uint16_t port, uint16_t queue, struct ofld_tcp_conn *c)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_CLOSE, .conn = c };
+
+	return ctl_int_op(port, queue, &req);
+}
+
+int
+rte_pmd_ofld_tcp_abort(uint16_t port, uint16_t queue, struct ofld_tcp_conn *c)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_ABORT, .conn = c };
+
+	return ctl_int_op(port, queue, &req);
+}
+
+int
+rte_pmd_ofld_tcp_terminate(uint16_t port, uint16_t queue,
+			   struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_TERMINATE, .conn = c,
+				    .st_out = st };
+
+	return ctl_int_op(port, queue, &req);
+}
+
+int
+rte_pmd_ofld_tcp_release(uint16_t port, uint16_t queue,
+			 struct ofld_tcp_conn *c)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_RELEASE, .conn = c };
+
+	return ctl_int_op(port, queue, &req);
 }
 
 uint16_t
@@ -137,20 +372,15 @@ rte_pmd_ofld_tcp_events(uint16_t port, uint16_t queue,
 	return ofld_tcp_events(e, ev, n);
 }
 
-int
-rte_pmd_ofld_poll(uint16_t port, uint16_t queue)
+static void
+engine_poll(struct pmd_internals *pi, uint16_t queue)
 {
 	struct rte_mbuf *bufs[OFLD_BURST_CHUNK];
-	struct pmd_internals *pi;
-	struct ofld_tcp_engine *e;
-	struct ofld_rxq *rxq;
+	struct ofld_tcp_engine *e = pi->tcp[queue];
+	struct ofld_rxq *rxq = pi->dev->data->rx_queues[queue];
 	uint16_t got, kept, round;
 	unsigned int put;
-	int ret = engine_of(port, queue, &pi, &e);
 
-	if (ret != 0)
-		return ret;
-	rxq = pi->dev->data->rx_queues[queue];
 	/* receive for the engine; what is not its goes to the stash, which
 	 * the queue's rx_burst hands to the application first
 	 */
@@ -169,6 +399,81 @@ rte_pmd_ofld_poll(uint16_t port, uint16_t queue)
 		}
 	}
 	ofld_tcp_poll(e);
+}
+
+int
+rte_pmd_ofld_poll(uint16_t port, uint16_t queue)
+{
+	struct pmd_internals *pi;
+	struct ofld_tcp_engine *e;
+	int ret = engine_of(port, queue, &pi, &e);
+
+	if (ret != 0)
+		return ret;
+	if (pi->da.engine_service)
+		return -EBUSY;	/* the service runs this queue */
+	engine_poll(pi, queue);
+	return 0;
+}
+
+/* The rte_service of a port with engine=service: every queue's engine. */
+static int32_t
+ofld_service_run(void *arg)
+{
+	struct pmd_internals *pi = arg;
+	uint16_t q;
+
+	if (!pi->dev->data->dev_started)
+		return -EAGAIN;
+	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
+		if (pi->tcp[q] == NULL)
+			continue;
+		ctl_check(pi->tcp[q], pi->tcp_ctl[q]);
+		engine_poll(pi, q);
+	}
+	return 0;
+}
+
+static int
+ofld_service_register(struct pmd_internals *pi)
+{
+	struct rte_service_spec spec;
+	int ret;
+
+	memset(&spec, 0, sizeof(spec));
+	snprintf(spec.name, sizeof(spec.name), "ofld_port%u", pi->port_id);
+	spec.callback = ofld_service_run;
+	spec.callback_userdata = pi;
+	spec.socket_id = pi->dev->data->numa_node;
+	ret = rte_service_component_register(&spec, &pi->service_id);
+	if (ret != 0) {
+		OFLD_LOG(ERR, "%s: cannot register the engine service: %s",
+			 pi->dev->data->name, rte_strerror(-ret));
+		return ret;
+	}
+	rte_service_component_runstate_set(pi->service_id, 1);
+	pi->service_registered = true;
+	OFLD_LOG(INFO, "%s: TCP engines run as service %u ('%s'): map it "
+		 "to a service lcore and start it", pi->dev->data->name,
+		 pi->service_id, spec.name);
+	return 0;
+}
+
+int
+rte_pmd_ofld_service_id(uint16_t port, uint32_t *id)
+{
+	struct rte_eth_dev *dev;
+	struct pmd_internals *pi;
+
+	if (!rte_eth_dev_is_valid_port(port) || id == NULL)
+		return -EINVAL;
+	dev = &rte_eth_devices[port];
+	if (strcmp(dev->device->driver->name, OFLD_DRIVER_NAME) != 0)
+		return -ENOTSUP;
+	pi = dev->data->dev_private;
+	if (!pi->service_registered)
+		return -ENOENT;
+	*id = pi->service_id;
 	return 0;
 }
 
@@ -246,4 +551,146 @@ ofld_tcp_xstats_reset(struct pmd_internals *pi)
 	for (q = 0; q < OFLD_MAX_QUEUES; q++)
 		if (pi->tcp[q] != NULL)
 			ofld_tcp_stats_get(pi->tcp[q], &pi->tcp_base[q]);
+}
+
+/* ---- telemetry: /ofld/tcp/conns,PORT[,QUEUE] and /ofld/tcp/conn ------- */
+
+static int
+tel_args(const char *params, unsigned long *v, int n)
+{
+	char buf[64], *tok, *save, *end;
+	int i = 0;
+
+	if (params == NULL || strlen(params) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", params);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL && i < n;
+	     tok = strtok_r(NULL, ",", &save)) {
+		v[i] = strtoul(tok, &end, 10);
+		if (end == tok || *end != '\0')
+			return -1;
+		i++;
+	}
+	return i;
+}
+
+static struct pmd_internals *
+tel_port(unsigned long port)
+{
+	struct rte_eth_dev *dev;
+
+	if (port >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(port))
+		return NULL;
+	dev = &rte_eth_devices[port];
+	if (strcmp(dev->device->driver->name, OFLD_DRIVER_NAME) != 0)
+		return NULL;
+	return dev->data->dev_private;
+}
+
+struct tel_list {
+	struct rte_tel_data *d;
+	uint16_t q;
+};
+
+static void
+tel_list_one(struct ofld_tcp_conn *c, void *arg)
+{
+	struct tel_list *l = arg;
+
+	rte_tel_data_add_array_u64(l->d,
+		((uint64_t)l->q << 32) | ofld_tcp_conn_index(c));
+}
+
+/* Connections of a port (or one queue): queue << 32 | index, each. */
+static int
+tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long v[2];
+	struct pmd_internals *pi;
+	struct tel_list l = { .d = d };
+	int n = tel_args(params, v, 2);
+	uint16_t q;
+
+	RTE_SET_USED(cmd);
+	if (n < 1 || (pi = tel_port(v[0])) == NULL)
+		return -EINVAL;
+	rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
+	pthread_mutex_lock(&tel_lock);
+	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
+		if (pi->tcp[q] == NULL || (n == 2 && q != v[1]))
+			continue;
+		l.q = q;
+		ofld_tcp_foreach(pi->tcp[q], tel_list_one, &l);
+	}
+	pthread_mutex_unlock(&tel_lock);
+	return 0;
+}
+
+/* One connection's delegated state: PORT,QUEUE,INDEX. */
+static int
+tel_conn(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long v[3];
+	struct pmd_internals *pi;
+	struct ofld_tcp_conn *c;
+	struct ofld_tcp_state st;
+	char addr[64];
+	int ret = 0;
+
+	RTE_SET_USED(cmd);
+	if (tel_args(params, v, 3) != 3 || (pi = tel_port(v[0])) == NULL ||
+	    v[1] >= OFLD_MAX_QUEUES)
+		return -EINVAL;
+	pthread_mutex_lock(&tel_lock);
+	c = pi->tcp[v[1]] != NULL ?
+		ofld_tcp_conn_at(pi->tcp[v[1]], (uint32_t)v[2]) : NULL;
+	if (c == NULL) {
+		ret = -ENOENT;
+		goto out;
+	}
+	/* a snapshot read beside the engine: fields are read whole */
+	ofld_tcp_query(c, &st);
+	rte_tel_data_start_dict(d);
+	if (st.ipv6)
+		inet_ntop(AF_INET6, st.local_ip, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET, st.local_ip, addr, sizeof(addr));
+	rte_tel_data_add_dict_string(d, "local_ip", addr);
+	if (st.ipv6)
+		inet_ntop(AF_INET6, st.remote_ip, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET, st.remote_ip, addr, sizeof(addr));
+	rte_tel_data_add_dict_string(d, "remote_ip", addr);
+	rte_tel_data_add_dict_u64(d, "local_port", st.local_port);
+	rte_tel_data_add_dict_u64(d, "remote_port", st.remote_port);
+	rte_tel_data_add_dict_string(d, "state", ofld_tcp_state_name(c));
+	rte_tel_data_add_dict_u64(d, "snd_una", st.snd_una);
+	rte_tel_data_add_dict_u64(d, "snd_nxt", st.snd_nxt);
+	rte_tel_data_add_dict_u64(d, "snd_max", st.snd_max);
+	rte_tel_data_add_dict_u64(d, "snd_wnd", st.snd_wnd);
+	rte_tel_data_add_dict_u64(d, "cwnd", st.cwnd);
+	rte_tel_data_add_dict_u64(d, "ssthresh", st.ssthresh);
+	rte_tel_data_add_dict_u64(d, "srtt_us", st.srtt_us);
+	rte_tel_data_add_dict_u64(d, "rttvar_us", st.rttvar_us);
+	rte_tel_data_add_dict_u64(d, "rcv_nxt", st.rcv_nxt);
+	rte_tel_data_add_dict_u64(d, "rcv_wnd", st.rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "mss", st.mss);
+	rte_tel_data_add_dict_u64(d, "snd_wscale", st.snd_wscale);
+	rte_tel_data_add_dict_u64(d, "rcv_wscale", st.rcv_wscale);
+	rte_tel_data_add_dict_u64(d, "timestamps", st.ts_ok);
+	rte_tel_data_add_dict_u64(d, "backlog_bytes", ofld_tcp_backlog(c));
+	rte_tel_data_add_dict_u64(d, "cookie", st.cookie);
+out:
+	pthread_mutex_unlock(&tel_lock);
+	return ret;
+}
+
+RTE_INIT(ofld_telemetry_init)
+{
+	rte_telemetry_register_cmd("/ofld/tcp/conns", tel_conns,
+		"Offloaded TCP connections of a net_ofld port, as queue << 32 | "
+		"index. Parameters: port[,queue]");
+	rte_telemetry_register_cmd("/ofld/tcp/conn", tel_conn,
+		"Delegated state of one offloaded TCP connection. Parameters: "
+		"port,queue,index");
 }

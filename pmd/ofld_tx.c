@@ -68,9 +68,7 @@ emit_pair(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
 	if (unlikely(sent < n)) {
 		for (j = sent; j < n; j++)
 			rte_pktmbuf_free(f[j]);
-		/* single producer: a relaxed read-modify-write is enough */
-		__atomic_store_n(&lane->overrun, lane->overrun + (n - sent),
-				 __ATOMIC_RELAXED);
+		__atomic_fetch_add(&lane->overrun, n - sent, __ATOMIC_RELAXED);
 		txq->st.peer_overrun += n - sent;
 	}
 }
@@ -311,6 +309,8 @@ ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
 		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
 					      NULL);
+	if (rxq->pi->da.engine_service)
+		return k;	/* the service receives from the wire */
 	return k + ofld_rx_tcp(rxq, bufs + k,
 			       ofld_lower_rx_raw(rxq, bufs + k, n - k));
 }

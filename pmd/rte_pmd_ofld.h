@@ -110,6 +110,41 @@ struct ofld_tcp_conn *rte_pmd_ofld_tcp_offload(uint16_t port, uint16_t queue,
 					       const struct ofld_tcp_state *st);
 
 /**
+ * Active open from queue pair @p queue (see ofld_tcp_connect()).
+ * @return the connection, or NULL with rte_errno.
+ */
+struct ofld_tcp_conn *rte_pmd_ofld_tcp_connect(uint16_t port, uint16_t queue,
+					       const struct ofld_tcp_open *o);
+
+/** Passive open on queue pair @p queue (see ofld_tcp_listen()). */
+int rte_pmd_ofld_tcp_listen(uint16_t port, uint16_t queue,
+			    const struct ofld_tcp_open *o);
+
+/** Graceful close (T10), see ofld_tcp_close(). */
+int rte_pmd_ofld_tcp_close(uint16_t port, uint16_t queue,
+			   struct ofld_tcp_conn *c);
+/** Abortive close (T11), see ofld_tcp_abort(). */
+int rte_pmd_ofld_tcp_abort(uint16_t port, uint16_t queue,
+			   struct ofld_tcp_conn *c);
+/** Terminate the offload (T12), see ofld_tcp_terminate(). */
+int rte_pmd_ofld_tcp_terminate(uint16_t port, uint16_t queue,
+			       struct ofld_tcp_conn *c,
+			       struct ofld_tcp_state *st);
+/** Free an ended connection, see ofld_tcp_release(). */
+int rte_pmd_ofld_tcp_release(uint16_t port, uint16_t queue,
+			     struct ofld_tcp_conn *c);
+
+/**
+ * The rte_service that runs a port's engines (device argument
+ * engine=service). Map it to a service lcore and start it:
+ * rte_service_map_lcore_set(id, lcore, 1); rte_service_runstate_set(id, 1).
+ * Then rte_eth_rx_burst() only hands over what the service received for
+ * the application, and the control calls above wait for the service.
+ * @return 0, -EINVAL, -ENOTSUP, -ENOENT (not in service mode / started).
+ */
+int rte_pmd_ofld_service_id(uint16_t port, uint32_t *id);
+
+/**
  * Take up to @p n events of queue pair @p queue: send completions (the
  * request mbuf comes back, with status and bytes acknowledged), received
  * data (an mbuf chain the application frees), connection events.
@@ -122,7 +157,8 @@ uint16_t rte_pmd_ofld_tcp_events(uint16_t port, uint16_t queue,
  * Advance queue pair @p queue: receive from the wire (TCP segments to
  * the engine, other frames kept for rte_eth_rx_burst()), timers,
  * transmission of queued data, completions.
- * @return 0, -ENODEV, -ENOTSUP, -EINVAL (no such started queue).
+ * @return 0, -ENODEV, -ENOTSUP, -EINVAL (no such started queue), -EBUSY
+ *   (engine=service: the service does it).
  */
 int rte_pmd_ofld_poll(uint16_t port, uint16_t queue);
 

@@ -2085,3 +2085,35 @@ halfopen_drop(struct ofld_tcp_conn *c)
 	c->rto_at_us = 0;
 	conn_free(c);
 }
+
+uint32_t
+ofld_tcp_conn_index(const struct ofld_tcp_conn *c)
+{
+	return c->idx;
+}
+
+struct ofld_tcp_conn *
+ofld_tcp_conn_at(struct ofld_tcp_engine *e, uint32_t idx)
+{
+	if (idx >= e->conf.max_conns || !e->conns[idx].active)
+		return NULL;
+	return &e->conns[idx];
+}
+
+const char *
+ofld_tcp_state_name(const struct ofld_tcp_conn *c)
+{
+	if (c->state == ST_SYN_SENT)
+		return "syn-sent";
+	if (c->state == ST_SYN_RCVD)
+		return "syn-received";
+	if (c->dead)
+		return "closed";
+	if (c->close_done)
+		return c->peer_fin ? "closed" : "fin-acked";
+	if (c->fin_sent)
+		return c->peer_fin ? "closing" : "fin-sent";
+	if (c->peer_fin)
+		return "close-wait";
+	return "established";
+}

@@ -235,6 +235,13 @@ size_t ofld_tcp_conn_size(void);
 /** Connections in use in the engine. */
 uint32_t ofld_tcp_nb_conns(const struct ofld_tcp_engine *e);
 
+/** A connection's index in its engine, and back (NULL if not in use). */
+uint32_t ofld_tcp_conn_index(const struct ofld_tcp_conn *c);
+struct ofld_tcp_conn *ofld_tcp_conn_at(struct ofld_tcp_engine *e,
+				       uint32_t idx);
+/** "syn-sent", "syn-received", "established", "fin-sent", "closed", ... */
+const char *ofld_tcp_state_name(const struct ofld_tcp_conn *c);
+
 /** Call fn for every connection in use (engine thread, or read-only). */
 void ofld_tcp_foreach(struct ofld_tcp_engine *e,
 		      void (*fn)(struct ofld_tcp_conn *c, void *arg), void *arg);

@@ -23,8 +23,11 @@
 
 #include <rte_bus_vdev.h>
 #include <rte_cycles.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_lcore.h>
 #include <rte_mbuf.h>
+#include <rte_service.h>
 
 #include "ofld_fault.h"
 #include "ofld_test.h"
@@ -620,6 +623,81 @@ test_w1_plain_traffic_beside(void)
 	CU_ASSERT(pool_full());
 }
 
+/* engine=service: a service lcore runs port a's engine; the application
+ * only posts, reaps, and makes control calls through the mailbox.
+ */
+static void
+test_engine_on_service_lcore(void)
+{
+	struct ofld_tcp_state sa, sb;
+	struct ofld_fault rng;
+	struct flow f = { 0 };
+	struct rte_mbuf *rx[64];
+	uint32_t sid, lcore = rte_get_next_lcore(-1, 1, 0);
+	uint64_t end;
+	uint16_t k;
+	int a, b;
+
+	if (lcore >= RTE_MAX_LCORE) {
+		fprintf(stderr, "one lcore only: service test skipped\n");
+		return;
+	}
+	a = port_up("net_ofld_a", "pair=svc,speed=10000,engine=service");
+	b = port_up("net_ofld_b", "pair=svc,speed=10000");
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	CU_ASSERT_EQUAL_FATAL(rte_pmd_ofld_service_id(a, &sid), 0);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_service_id(b, &sid) == -ENOENT, true);
+	CU_ASSERT_EQUAL_FATAL(rte_pmd_ofld_service_id(a, &sid), 0);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_poll(a, 0), -EBUSY);
+	/* without the service running, control calls time out cleanly */
+	states(a, b, 1, &sa, &sb);
+	CU_ASSERT_PTR_NULL(rte_pmd_ofld_tcp_offload(a, 0, &sa));
+	CU_ASSERT_EQUAL(rte_errno, ETIMEDOUT);
+	CU_ASSERT_EQUAL(rte_service_lcore_add(lcore), 0);
+	CU_ASSERT_EQUAL(rte_service_map_lcore_set(sid, lcore, 1), 0);
+	CU_ASSERT_EQUAL(rte_service_runstate_set(sid, 1), 0);
+	CU_ASSERT_EQUAL(rte_service_lcore_start(lcore), 0);
+
+	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+	CU_ASSERT_FATAL(f.ca != NULL && f.cb != NULL);
+	f.lens_cap = 4096;
+	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	ofld_fault_init(&rng, 8, 0, 0);
+	end = rte_get_timer_cycles() + 60 * rte_get_timer_hz();
+	while (!(f.received == 64u << 20 && f.nb_done == f.nb_posted) &&
+	       rte_get_timer_cycles() < end) {
+		post_more(&f, 1, 64u << 20, 16u << 20, &rng);
+		/* rx_burst on a gives only what the service kept for us */
+		k = rte_eth_rx_burst(a, 0, rx, 64);
+		rte_pktmbuf_free_bulk(rx, k);
+		k = rte_eth_rx_burst(b, 0, rx, 64);
+		rte_pktmbuf_free_bulk(rx, k);
+		reap(a, b, &f, 1, OFLD_TCP_SUCCESS);
+	}
+	CU_ASSERT_EQUAL(f.received, 64u << 20);
+	CU_ASSERT_EQUAL(f.bad_data, 0);
+	CU_ASSERT_EQUAL(f.nb_done, f.nb_posted);
+	CU_ASSERT_EQUAL(f.bad_order, 0);
+	/* a graceful close through the mailbox */
+	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_close(a, 0, f.ca), 0);
+	end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	while (!(f.closed_a && f.fin_b) && rte_get_timer_cycles() < end) {
+		k = rte_eth_rx_burst(b, 0, rx, 64);
+		rte_pktmbuf_free_bulk(rx, k);
+		reap(a, b, &f, 1, OFLD_TCP_SUCCESS);
+	}
+	CU_ASSERT(f.closed_a && f.fin_b);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release(a, 0, f.ca), 0);
+	CU_ASSERT_EQUAL(rte_service_runstate_set(sid, 0), 0);
+	CU_ASSERT_EQUAL(rte_service_lcore_stop(lcore), 0);
+	CU_ASSERT_EQUAL(rte_service_lcore_del(lcore), 0);
+	free(f.lens);
+	rte_vdev_uninit("net_ofld_a");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
+}
+
 int
 main(int argc, char **argv)
 {
@@ -636,6 +714,7 @@ main(int argc, char **argv)
 		  test_t12_terminate_continue },
 		{ "W1 plain traffic beside offloaded connections",
 		  test_w1_plain_traffic_beside },
+		{ "engine on a service lcore", test_engine_on_service_lcore },
 		{ NULL, NULL },
 	};
 	const char *env = getenv("OFLD_TCP_TEST_MIB");
