@@ -491,7 +491,8 @@ static const struct {
 	TCPS(ooo_held), TCPS(ooo_dropped), TCPS(bad_seq), TCPS(ack_unsent), TCPS(rst_in),
 	TCPS(rst_challenged), TCPS(syn_challenged), TCPS(csum_bad),
 	TCPS(not_ours), TCPS(reqs_posted), TCPS(reqs_done), TCPS(nomem),
-	TCPS(events_deferred),
+	TCPS(events_deferred), TCPS(syn_in), TCPS(syn_flood_dropped),
+	TCPS(handshakes), TCPS(persist_probes),
 };
 
 unsigned int

@@ -19,6 +19,7 @@
  */
 
 #include <errno.h>
+#include <math.h>
 #include <string.h>
 
 #include <rte_branch_prediction.h>
@@ -103,6 +104,12 @@ struct ofld_tcp_conn {
 	uint64_t rtt_start_us;		/* 0: no sample in progress */
 	uint64_t rto_at_us;		/* 0: timer off */
 	uint64_t delack_at_us;		/* 0: no ACK owed */
+	uint64_t persist_at_us;		/* 0: no zero-window probe due */
+	uint8_t persist_backoff;
+	uint8_t cc;			/* OFLD_TCP_CC_* */
+	/* CUBIC (RFC 9438), in segments and microseconds */
+	uint64_t cubic_epoch_us;
+	double cubic_wmax, cubic_k, cubic_west;
 	uint32_t snd_wl1, snd_wl2;
 	uint16_t mss;
 	uint16_t ip_id;
@@ -183,6 +190,7 @@ static void syn_to_listener(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 static bool handshake_in(struct ofld_tcp_conn *c, const struct seg_info *si);
 static void syn_resend(struct ofld_tcp_conn *c);
 static void halfopen_drop(struct ofld_tcp_conn *c);
+static uint32_t loss_ssthresh(struct ofld_tcp_conn *c, uint32_t flight);
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -559,6 +567,11 @@ output(struct ofld_tcp_conn *c)
 		win = RTE_MIN(c->snd_wnd, c->cwnd);
 		flight = c->snd_nxt - c->snd_una;
 		room = win > flight ? win - flight : 0;
+		if (c->nxt_req != NULL && c->snd_wnd == 0 &&
+		    c->snd_una == c->snd_max && c->persist_at_us == 0)
+			/* closed window, nothing in flight: probe it later */
+			c->persist_at_us = c->e->now_us +
+				((uint64_t)c->rto_us << c->persist_backoff);
 		if (c->nxt_req == NULL || room == 0)
 			break;
 		rem = c->nxt_req->pkt_len - c->nxt_off;
@@ -667,7 +680,7 @@ rto_expired(struct ofld_tcp_conn *c)
 	uint32_t flight = c->snd_max - c->snd_una;
 
 	c->e->st.rto_fired++;
-	c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+	c->ssthresh = loss_ssthresh(c, flight);
 	c->cwnd = c->mss;
 	c->ca_acc = 0;
 	c->in_recovery = false;
@@ -722,6 +735,68 @@ ack_data(struct ofld_tcp_conn *c, uint32_t acked)
 		c->fin_acked = true;
 }
 
+/* ---- CUBIC (RFC 9438) ---- */
+#define CUBIC_C		0.4
+#define CUBIC_BETA	0.7
+
+/* Congestion event: remember W_max (with fast convergence, 4.7). */
+static void
+cubic_on_loss(struct ofld_tcp_conn *c)
+{
+	double w = (double)c->cwnd / c->mss;
+
+	if (w < c->cubic_wmax)
+		c->cubic_wmax = w * (1.0 + CUBIC_BETA) / 2.0;
+	else
+		c->cubic_wmax = w;
+	c->cubic_epoch_us = 0;
+}
+
+static void
+cubic_on_ack(struct ofld_tcp_conn *c, uint32_t acked)
+{
+	const double mss = c->mss;
+	double w = c->cwnd / mss, t, target, rtt;
+
+	if (c->cubic_epoch_us == 0) {
+		c->cubic_epoch_us = c->e->now_us;
+		if (c->cubic_wmax < w)
+			c->cubic_wmax = w;
+		c->cubic_k = cbrt(c->cubic_wmax * (1.0 - CUBIC_BETA) / CUBIC_C);
+		c->cubic_west = w;
+	}
+	rtt = (c->srtt_us != 0 ? c->srtt_us : 1000) / 1e6;
+	t = (c->e->now_us - c->cubic_epoch_us) / 1e6;
+	/* W_cubic(t + RTT) (4.2) */
+	target = CUBIC_C * pow(t + rtt - c->cubic_k, 3) + c->cubic_wmax;
+	/* Reno-friendly estimate (4.3) */
+	c->cubic_west += 3.0 * (1.0 - CUBIC_BETA) / (1.0 + CUBIC_BETA) *
+		(acked / mss) / w;
+	if (c->cubic_west > target)
+		target = c->cubic_west;
+	if (target > 1.5 * w)
+		target = 1.5 * w;	/* no more than 1.5x per RTT */
+	if (target > w) {
+		/* spread the growth over the ACKs of one window */
+		c->ca_acc += (uint32_t)((target - w) * mss * acked /
+					(w * mss) + 0.5);
+		if (c->ca_acc >= c->mss) {
+			c->cwnd += c->ca_acc;
+			c->ca_acc = 0;
+		}
+	}
+}
+
+static uint32_t
+loss_ssthresh(struct ofld_tcp_conn *c, uint32_t flight)
+{
+	if (c->cc == OFLD_TCP_CC_CUBIC) {
+		cubic_on_loss(c);
+		return RTE_MAX((uint32_t)(c->cwnd * CUBIC_BETA), 2u * c->mss);
+	}
+	return RTE_MAX(flight / 2, 2u * c->mss);
+}
+
 static void
 cc_on_ack(struct ofld_tcp_conn *c, uint32_t acked, uint32_t ack)
 {
@@ -744,6 +819,8 @@ cc_on_ack(struct ofld_tcp_conn *c, uint32_t acked, uint32_t ack)
 	}
 	if (c->cwnd < c->ssthresh) {
 		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);	/* slow start */
+	} else if (c->cc == OFLD_TCP_CC_CUBIC) {
+		cubic_on_ack(c, acked);
 	} else {
 		c->ca_acc += acked;
 		if (c->ca_acc >= c->cwnd) {
@@ -768,7 +845,7 @@ on_dupack(struct ofld_tcp_conn *c)
 	if (!SEQ_GT(c->snd_una, c->recover) && c->recover != c->snd_una)
 		return;	/* RFC 6582: not after an RTO's go-back */
 	flight = c->snd_max - c->snd_una;
-	c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+	c->ssthresh = loss_ssthresh(c, flight);
 	c->recover = c->snd_max;
 	c->in_recovery = true;
 	c->e->st.fast_retrans++;
@@ -1094,6 +1171,10 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		c->snd_wnd = (uint32_t)si->win << c->snd_wscale;
 		c->snd_wl1 = si->seq;
 		c->snd_wl2 = si->ack;
+		if (c->snd_wnd != 0) {
+			c->persist_at_us = 0;
+			c->persist_backoff = 0;
+		}
 	}
 	if (c->fin_acked && c->snd_una == c->snd_max && !c->close_done &&
 	    c->sl_head == NULL) {
@@ -1283,6 +1364,18 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 		}
 		if (c->delack_at_us != 0 && e->now_us >= c->delack_at_us)
 			send_ack(c);
+		if (c->persist_at_us != 0 && e->now_us >= c->persist_at_us) {
+			/* an old sequence number: the peer answers with an ACK
+			 * that carries its window (RFC 9293 3.8.6.1)
+			 */
+			send_segment(c, c->snd_una - 1, TH_ACK, NULL, 0, 0);
+			e->st.persist_probes++;
+			if (c->persist_backoff < MAX_BACKOFF)
+				c->persist_backoff++;
+			c->persist_at_us = e->now_us +
+				RTE_MIN((uint64_t)c->rto_us << c->persist_backoff,
+					(uint64_t)MAX_RTO_US);
+		}
 		if (!c->dead &&
 		    (__atomic_load_n(&c->posted_bytes, __ATOMIC_RELAXED) != 0 ||
 		     c->nxt_req != NULL ||
@@ -1418,6 +1511,7 @@ conn_apply_state(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
 	c->snd_wl1 = st->rcv_nxt;
 	c->snd_wl2 = st->snd_una;
 	c->remote_mac = st->remote_mac;
+	c->cc = st->cc;
 	conn_template(c, st);
 }
 
@@ -1533,6 +1627,7 @@ ofld_tcp_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 	st->ts_ok = c->ts_ok;
 	st->ts_recent = c->ts_recent;
 	st->ts_offset = c->ts_offset;
+	st->cc = c->cc;
 }
 
 uint64_t
@@ -1825,6 +1920,7 @@ open_state(struct ofld_tcp_state *st, const struct ofld_tcp_open *o,
 	st->mss = o->mss != 0 ? o->mss : (o->ipv6 ? 1440 : 1460);
 	st->snd_wnd = st->mss;
 	st->ts_ok = false;
+	st->cc = o->cc;
 }
 
 /* The options both sides agreed on, into the connection's state. */

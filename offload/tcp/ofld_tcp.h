@@ -92,7 +92,12 @@ struct ofld_tcp_state {
 	bool ts_ok;		/**< timestamps negotiated */
 	uint32_t ts_recent;	/**< last timestamp value from the peer */
 	uint32_t ts_offset;	/**< our clock's offset in our TSvals */
+	uint8_t cc;		/**< OFLD_TCP_CC_NEWRENO (0) or _CUBIC */
 };
+
+/** Congestion control of a connection (ofld_tcp_state.cc). */
+#define OFLD_TCP_CC_NEWRENO	0	/**< RFC 5681 + RFC 6582 */
+#define OFLD_TCP_CC_CUBIC	1	/**< RFC 9438, NewReno recovery */
 
 struct ofld_tcp_engine_conf {
 	uint32_t max_conns;
@@ -133,6 +138,7 @@ struct ofld_tcp_stats {
 	uint64_t reqs_posted, reqs_done, nomem;
 	uint64_t events_deferred;	/**< event ring full: kept for later */
 	uint64_t syn_in, syn_flood_dropped, handshakes;
+	uint64_t persist_probes;	/**< zero-window probes sent */
 };
 
 /** Create an engine; NULL with rte_errno set on failure. */
@@ -161,6 +167,7 @@ struct ofld_tcp_open {
 	uint16_t mss;		/**< ours (payload bytes); 0: 1460 / 1440 */
 	uint32_t rcv_wnd;	/**< bytes we advertise; 0: 4 MiB */
 	bool no_timestamps, no_window_scale, no_sack;
+	uint8_t cc;		/**< OFLD_TCP_CC_* */
 	uint16_t backlog;	/**< listen only: half-open connections */
 };
 

@@ -48,6 +48,7 @@ struct wire {
 
 static struct wire w_ab, w_ba;
 static struct rte_mempool *pool;
+static uint8_t next_cc;		/* congestion control of new test states */
 
 static bool
 pool_full(void)
@@ -181,6 +182,7 @@ mirror(struct ofld_tcp_state *a, struct ofld_tcp_state *b, bool v6,
 	a->snd_wscale = a->rcv_wscale = 7;
 	a->ts_ok = true;
 	a->cookie = 0xa;
+	a->cc = next_cc;
 	*b = *a;
 	memcpy(b->local_ip, a->remote_ip, 16);
 	memcpy(b->remote_ip, a->local_ip, 16);
@@ -438,6 +440,15 @@ test_transfer_loss(void)
 {
 	run_transfer(false, 0.01, 1000, 300, 70000);
 	run_transfer(true, 0.05, 0xffffff00u, 100, 30000);
+}
+
+static void
+test_transfer_cubic(void)
+{
+	next_cc = OFLD_TCP_CC_CUBIC;
+	run_transfer(false, 0, 1000, 200, 70000);
+	run_transfer(false, 0.01, 1000, 300, 70000);
+	next_cc = OFLD_TCP_CC_NEWRENO;
 }
 
 static bool
@@ -949,6 +960,157 @@ test_syn_flood_bounded(void)
 	CU_ASSERT(pool_full());
 }
 
+/* Slow start grows cwnd; a single loss: fast retransmit, ssthresh cut
+ * (NewReno: half the flight; CUBIC: 0.7 cwnd); RTT measured, RTO >= min.
+ */
+static void
+run_cwnd(uint8_t cc)
+{
+	struct ofld_tcp_engine *a, *b;
+	struct ofld_tcp_state sa, sb, q0, q1, q2;
+	struct ofld_tcp_conn *ca, *cb;
+	struct ofld_tcp_stats st;
+	struct xfer *x = xfer_new(64);
+	struct rte_mbuf *m;
+
+	wire_reset(&w_ab, 0, 1);
+	wire_reset(&w_ba, 0, 2);
+	a = engine("wa", &w_ab, 1);
+	b = engine("wb", &w_ba, 2);
+	next_cc = cc;
+	mirror(&sa, &sb, false, 1, 2);
+	next_cc = OFLD_TCP_CC_NEWRENO;
+	ca = ofld_tcp_offload(a, &sa);
+	cb = ofld_tcp_offload(b, &sb);
+	CU_ASSERT_FATAL(ca && cb);
+	ofld_tcp_query(ca, &q0);
+	CU_ASSERT_EQUAL(q0.cwnd, 10u * (1460 - 12));	/* RFC 6928 */
+	CU_ASSERT_EQUAL(q0.cc, cc);
+	post_mixed(ca, x, 10, 100000, 1);
+	pump(a, b, x, OFLD_TCP_SUCCESS, all_done, UINT32_MAX);
+	ofld_tcp_query(ca, &q1);
+	CU_ASSERT(q1.cwnd > q0.cwnd);		/* slow start */
+	CU_ASSERT(q1.srtt_us > 0);		/* RTT sampled */
+	/* one data segment lost, then enough after it for 3 dup ACKs */
+	m = request(x->posted, 200000);
+	w_ab.loss = ofld_fault_threshold(1.0);
+	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), 0);
+	x->ends[x->nb_reqs++] = x->posted + 200000;
+	x->posted += 200000;
+	ofld_tcp_poll(a);	/* the first segments go and are lost */
+	w_ab.loss = 0;
+	{
+		/* drop only the first of what was sent */
+		struct rte_mbuf *f[64];
+		uint16_t k = wire_take(&w_ab, f, 64, false);
+
+		rte_pktmbuf_free_bulk(f, k);
+	}
+	ofld_tcp_query(ca, &q2);
+	pump(a, b, x, OFLD_TCP_SUCCESS, all_done, UINT32_MAX);
+	CU_ASSERT_EQUAL(x->received, x->posted);
+	ofld_tcp_stats_get(a, &st);
+	CU_ASSERT(st.fast_retrans + st.rto_fired >= 1);
+	ofld_tcp_query(ca, &q1);
+	CU_ASSERT(q1.ssthresh < q2.cwnd);
+	if (cc == OFLD_TCP_CC_CUBIC && st.rto_fired == 0)
+		CU_ASSERT(q1.ssthresh >= (uint32_t)(q2.cwnd * 0.69) -
+			  2 * 1448);
+	ofld_tcp_engine_free(a);
+	ofld_tcp_engine_free(b);
+	wire_reset(&w_ab, 0, 0);
+	wire_reset(&w_ba, 0, 0);
+	xfer_free(x);
+	CU_ASSERT(pool_full());
+}
+
+static void
+test_cwnd_evolution(void)
+{
+	run_cwnd(OFLD_TCP_CC_NEWRENO);
+	run_cwnd(OFLD_TCP_CC_CUBIC);
+}
+
+/* RFC 6298: with every segment lost, the timer backs off exponentially. */
+static void
+test_rto_backoff(void)
+{
+	struct ofld_tcp_engine *a;
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_conn *ca;
+	struct ofld_tcp_stats st;
+	struct rte_mbuf *m;
+	uint64_t end;
+
+	wire_reset(&w_ab, 1.0, 1);	/* a black hole */
+	a = engine("xa", &w_ab, 1);
+	mirror(&sa, &sb, false, 1, 2);
+	sa.srtt_us = 1000;
+	sa.rttvar_us = 250;
+	ca = ofld_tcp_offload(a, &sa);
+	m = request(0, 1000);
+	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), 0);
+	/* min RTO 2 ms: fires at 2, 6, 14, 30, 62 ms ... */
+	end = rte_get_timer_cycles() + rte_get_timer_hz() / 20;	/* 50 ms */
+	while (rte_get_timer_cycles() < end)
+		ofld_tcp_poll(a);
+	ofld_tcp_stats_get(a, &st);
+	CU_ASSERT(st.rto_fired >= 1);
+	CU_ASSERT(st.rto_fired <= 5);	/* not 25: it backs off */
+	CU_ASSERT_EQUAL(st.retrans_segs, st.rto_fired);
+	ofld_tcp_engine_free(a);
+	wire_reset(&w_ab, 0, 0);
+	CU_ASSERT(pool_full());
+}
+
+/* A zero window held: probes on a backed-off timer, no data, no busy
+ * loop; data flows once the window opens.
+ */
+static void
+test_persist_zero_window(void)
+{
+	struct ofld_tcp_engine *a, *b;
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_conn *ca, *cb;
+	struct ofld_tcp_stats st;
+	struct rte_mbuf *m, *rest[1];
+	uint64_t end;
+
+	wire_reset(&w_ab, 0, 1);
+	wire_reset(&w_ba, 0, 2);
+	a = engine("pa", &w_ab, 1);
+	b = engine("pb", &w_ba, 2);
+	mirror(&sa, &sb, false, 1, 2);
+	sa.snd_wnd = 0;
+	sb.rcv_wnd = 0;
+	sa.srtt_us = 1000;
+	sa.rttvar_us = 250;
+	ca = ofld_tcp_offload(a, &sa);
+	cb = ofld_tcp_offload(b, &sb);
+	CU_ASSERT_FATAL(ca && cb);
+	m = request(0, 5000);
+	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), 0);
+	end = rte_get_timer_cycles() + rte_get_timer_hz() / 20;	/* 50 ms */
+	while (rte_get_timer_cycles() < end)
+		spin(a, b, 1);
+	ofld_tcp_stats_get(a, &st);
+	CU_ASSERT_EQUAL(st.bytes_out, 0);	/* nothing past the window */
+	CU_ASSERT(st.persist_probes >= 1);
+	CU_ASSERT(st.persist_probes <= 6);	/* backed off */
+	CU_ASSERT_EQUAL(ofld_tcp_backlog(ca), 5000);
+	/* the peer opens its window */
+	m = craft(&sb, 2, 1, RTE_TCP_ACK_FLAG);
+	CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	ofld_tcp_poll(a);
+	ofld_tcp_stats_get(a, &st);
+	CU_ASSERT_EQUAL(st.bytes_out, 5000);
+	ofld_tcp_engine_free(a);
+	ofld_tcp_engine_free(b);
+	wire_reset(&w_ab, 0, 0);
+	wire_reset(&w_ba, 0, 0);
+	CU_ASSERT(pool_full());
+}
+
 int
 main(int argc, char **argv)
 {
@@ -957,6 +1119,10 @@ main(int argc, char **argv)
 		{ "T16 transfer, IPv6", test_transfer_ipv6 },
 		{ "sequence numbers across 2^32", test_transfer_seq_wrap },
 		{ "T8 loss: retransmission", test_transfer_loss },
+		{ "T8 CUBIC", test_transfer_cubic },
+		{ "congestion window evolution", test_cwnd_evolution },
+		{ "RTO backoff (RFC 6298)", test_rto_backoff },
+		{ "persist timer on a zero window", test_persist_zero_window },
 		{ "T10 graceful close", test_t10_graceful_close },
 		{ "T9 RST from the peer", test_t9_rst_from_peer },
 		{ "T11 abortive close", test_t11_abort },
