@@ -91,7 +91,8 @@ struct conn_key {
 };
 
 struct ofld_tcp_conn {
-	/* ---- hot: send and ACK state ---- */
+	/* ---- hot: what every segment in or out touches ---- */
+	struct ofld_tcp_engine *e;
 	uint32_t snd_una, snd_nxt, snd_max;
 	uint32_t snd_end;		/* seq after the last queued byte */
 	uint32_t snd_wnd, cwnd, ssthresh;
@@ -104,12 +105,7 @@ struct ofld_tcp_conn {
 	uint64_t rtt_start_us;		/* 0: no sample in progress */
 	uint64_t rto_at_us;		/* 0: timer off */
 	uint64_t delack_at_us;		/* 0: no ACK owed */
-	uint64_t persist_at_us;		/* 0: no zero-window probe due */
-	uint8_t persist_backoff;
 	uint8_t cc;			/* OFLD_TCP_CC_* */
-	/* CUBIC (RFC 9438), in segments and microseconds */
-	uint64_t cubic_epoch_us;
-	double cubic_wmax, cubic_k, cubic_west;
 	uint32_t snd_wl1, snd_wl2;
 	uint16_t mss;
 	uint16_t ip_id;
@@ -123,11 +119,7 @@ struct ofld_tcp_conn {
 	bool fin_queued, fin_sent, fin_acked, peer_fin, dead, active;
 	bool close_done;
 	bool sack_ok;
-	bool ws_on;			/* window scale option in our SYN */
 	uint8_t state;			/* enum conn_state */
-	uint8_t listener;		/* SYN_RCVD: index + 1; 0: none */
-	uint16_t our_mss;		/* what we announced */
-	uint32_t iss;
 	uint8_t hdr_len;		/* eth + ip + tcp (+ options) */
 
 	/* ---- send list (engine thread only) ---- */
@@ -148,7 +140,15 @@ struct ofld_tcp_conn {
 	struct ofld_mpsc sendq;
 
 	/* ---- cold ---- */
-	struct ofld_tcp_engine *e;
+	uint64_t persist_at_us;		/* 0: no zero-window probe due */
+	uint8_t persist_backoff;
+	bool ws_on;			/* window scale option in our SYN */
+	uint8_t listener;		/* SYN_RCVD: index + 1; 0: none */
+	uint16_t our_mss;		/* what we announced */
+	uint32_t iss;
+	/* CUBIC (RFC 9438), in segments and microseconds */
+	uint64_t cubic_epoch_us;
+	double cubic_wmax, cubic_k, cubic_west;
 	uint64_t cookie;
 	struct conn_key key;
 	struct rte_ether_addr remote_mac;
@@ -1819,6 +1819,12 @@ size_t
 ofld_tcp_conn_size(void)
 {
 	return sizeof(struct ofld_tcp_conn);
+}
+
+size_t
+ofld_tcp_conn_hot_size(void)
+{
+	return offsetof(struct ofld_tcp_conn, sl_head);
 }
 
 /* ---- connection set-up: SYN, SYN-ACK, options ------------------------ */

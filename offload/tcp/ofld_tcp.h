@@ -238,6 +238,8 @@ void ofld_tcp_stats_get(const struct ofld_tcp_engine *e,
 			struct ofld_tcp_stats *s);
 /** Size in bytes of a connection's state (reported, see design.md). */
 size_t ofld_tcp_conn_size(void);
+/** Bytes of it that the per-segment paths touch (the hot part). */
+size_t ofld_tcp_conn_hot_size(void);
 
 /** Connections in use in the engine. */
 uint32_t ofld_tcp_nb_conns(const struct ofld_tcp_engine *e);

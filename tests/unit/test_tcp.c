@@ -775,7 +775,9 @@ test_api_misuse(void)
 	CU_ASSERT_EQUAL(ofld_tcp_release(NULL), -EINVAL);
 	ofld_tcp_engine_free(a);
 	wire_reset(&w_ab, 0, 0);
-	fprintf(stderr, "connection state: %zu bytes\n", ofld_tcp_conn_size());
+	fprintf(stderr, "connection state: %zu bytes, hot part %zu bytes\n",
+		ofld_tcp_conn_size(), ofld_tcp_conn_hot_size());
+	CU_ASSERT(ofld_tcp_conn_hot_size() <= 144);
 	CU_ASSERT(pool_full());
 }
 
