@@ -251,8 +251,16 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 			}
 		}
 		m->port = rxq->port_id;
-		/* Keep only the flags that describe the buffer itself. */
-		m->ol_flags &= RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL;
+		/* Keep only the flags that describe the buffer itself; a
+		 * checksum the sender left to the (virtual) wire arrives
+		 * marked good, as over veth.
+		 */
+		m->ol_flags = (m->ol_flags &
+			       (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) |
+			((m->ol_flags & RTE_MBUF_F_TX_L4_MASK) ==
+			 RTE_MBUF_F_TX_TCP_CKSUM ?
+			 RTE_MBUF_F_RX_L4_CKSUM_GOOD |
+			 RTE_MBUF_F_RX_IP_CKSUM_GOOD : 0);
 		m->packet_type = 0;
 		m->tx_offload = 0;
 		bytes += m->pkt_len;

@@ -236,7 +236,7 @@ void ofld_tcp_xstats_reset(struct pmd_internals *pi);
 static inline uint16_t
 ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 {
-	if (rxq->tcp == NULL || ofld_tcp_nb_conns(rxq->tcp) == 0)
+	if (rxq->tcp == NULL || ofld_tcp_idle(rxq->tcp))
 		return got;
 	if (got != 0)
 		got = ofld_tcp_input(rxq->tcp, bufs, got, bufs);

@@ -199,6 +199,11 @@ ofld_tcp_start(struct pmd_internals *pi)
 			conf.xmit = ofld_tcp_xmit_cb;
 			conf.xmit_arg = pi->tcp_txq[q];
 			conf.tx_room = ofld_tcp_room_cb;
+			/* the pair cable is a virtual wire: a segment's TCP
+			 * checksum is marked good rather than computed and
+			 * verified; the lower cable computes it (ofld_tx.c)
+			 */
+			conf.tx_csum_offload = true;
 			snprintf(name, sizeof(name), "oft%u_%u", pi->port_id, q);
 			pi->tcp[q] = ofld_tcp_engine_create(name, &conf);
 			if (pi->tcp[q] == NULL) {

@@ -338,6 +338,11 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 		ofld_pacer_charge(&pi->pacer, bits);
 	txq->st.packets += n;
 	txq->st.bytes += bytes;
+	if (pi->cable != OFLD_CABLE_PAIR) {
+		/* a real wire below: the checksums the engine left to us */
+		for (i = 0; i < n; i++)
+			ofld_csum_apply(f[i]);
+	}
 	tx_frames(txq, f, n, pi->cable == OFLD_CABLE_PAIR);
 }
 

@@ -25,13 +25,22 @@
  */
 struct ofld_req_meta {
 	struct ofld_mpsc_node link;	/**< queue link (owned by ofld) */
+	void *trk;			/**< engine's tracker of the request */
 	uint32_t acked;			/**< completion: bytes acknowledged */
-	uint32_t refs;			/**< buffer references when taken */
-	uint32_t conn;			/**< connection index; ~0: none */
-	uint16_t status;		/**< completion status */
-	uint8_t kind;			/**< event kind */
-	uint8_t pad;
+	uint32_t info;			/**< connection index, status, kind */
 };
+
+#define OFLD_REQ_CONN_MASK	0x00ffffffu	/**< ~0 & mask: none */
+#define OFLD_REQ_STATUS_SHIFT	24
+#define OFLD_REQ_KIND_SHIFT	28
+
+static inline uint32_t
+ofld_req_info(uint32_t conn, uint32_t status, uint32_t kind)
+{
+	return (conn & OFLD_REQ_CONN_MASK) |
+		((status & 15) << OFLD_REQ_STATUS_SHIFT) |
+		((kind & 15) << OFLD_REQ_KIND_SHIFT);
+}
 
 /* The mbuf has 32 bytes for dynamic fields, which other drivers share. */
 static_assert(sizeof(struct ofld_req_meta) == 24, "ofld_req_meta size");

@@ -54,6 +54,7 @@
 #define OFLD_NO_CONN	UINT32_MAX
 #define OOO_MAX		1024	/* segments held for reassembly, per conn */
 #define OOO_PSH		1	/* status bit of a held segment: had PSH */
+#define TRK_POOL	65535	/* requests in the send lists, per engine */
 #define MAX_LISTEN	16
 #define SYN_RETRIES	6
 
@@ -160,8 +161,24 @@ struct ofld_tcp_conn {
 	uint8_t tmpl[RTE_ETHER_HDR_LEN + 40 + 20 + TS_OPT_LEN];
 } __rte_cache_aligned;
 
+/*
+ * A request's tracker: the segments that carry its bytes are attached to
+ * its payload as external buffers sharing this shinfo, whose reference
+ * count is one for the engine plus one per such mbuf. When the last one
+ * goes, wherever that is, free_cb marks the request free to complete (T5).
+ */
+struct req_trk {
+	struct rte_mbuf_ext_shared_info shinfo;
+	uint32_t done;		/* TRK_BUSY, TRK_DONE, TRK_ORPHAN */
+	uint32_t conn;		/* connection index at completion */
+	struct rte_mbuf *orphan; /* engine gone: free this when done */
+} __rte_cache_aligned;
+
+enum { TRK_BUSY, TRK_DONE, TRK_ORPHAN };
+
 struct ofld_tcp_engine {
 	struct ofld_tcp_engine_conf conf;
+	struct rte_mempool *trk_pool;
 	struct rte_hash *hash;
 	struct rte_ring *events;
 	struct ofld_tcp_conn *conns;
@@ -177,6 +194,7 @@ struct ofld_tcp_engine {
 	uint16_t nb_out;
 	uint64_t room;			/* wire bytes left in this round */
 	uint32_t nb_active;
+	uint32_t rr;			/* where the next poll starts */
 	struct ofld_tcp_conn **active;	/* dense list of connections in use */
 	struct listener listen[MAX_LISTEN];
 	uint16_t nb_listen;
@@ -243,21 +261,44 @@ fifo_take(struct ofld_mpsc_node **head, struct ofld_mpsc_node **tail)
 	return n;
 }
 
-/* Buffer references of a request's mbufs, as the engine counts them. */
-static uint32_t
-buf_refs(const struct rte_mbuf *m)
+static inline uint32_t
+meta_conn(const struct ofld_req_meta *r)
 {
-	uint32_t refs = 0;
+	uint32_t c = r->info & OFLD_REQ_CONN_MASK;
 
-	for (; m != NULL; m = m->next) {
-		if (RTE_MBUF_HAS_EXTBUF(m))
-			refs += rte_mbuf_ext_refcnt_read(m->shinfo);
-		else
-			refs += rte_mbuf_refcnt_read(
-				rte_mbuf_from_indirect((struct rte_mbuf *)
-						       (uintptr_t)m));
-	}
-	return refs;
+	return c == OFLD_REQ_CONN_MASK ? OFLD_NO_CONN : c;
+}
+
+static inline uint32_t
+meta_status(const struct ofld_req_meta *r)
+{
+	return (r->info >> OFLD_REQ_STATUS_SHIFT) & 15;
+}
+
+static inline uint32_t
+meta_kind(const struct ofld_req_meta *r)
+{
+	return r->info >> OFLD_REQ_KIND_SHIFT;
+}
+
+static void
+trk_free_cb(void *addr, void *opaque)
+{
+	struct req_trk *t = opaque;
+
+	RTE_SET_USED(addr);
+	/* T0: pairs with T1 in waiting_flush() and T2 in engine free */
+	if (__atomic_exchange_n(&t->done, TRK_DONE, __ATOMIC_ACQ_REL) ==
+	    TRK_ORPHAN)
+		rte_pktmbuf_free(t->orphan);	/* its engine is gone */
+}
+
+/* The engine lets go of a request's payload. */
+static inline void
+trk_release(struct req_trk *t)
+{
+	if (rte_mbuf_ext_refcnt_update(&t->shinfo, -1) == 0)
+		__atomic_store_n(&t->done, 1, __ATOMIC_RELEASE);
 }
 
 /* ---- events ------------------------------------------------------- */
@@ -288,10 +329,10 @@ req_finish(struct ofld_tcp_engine *e, struct ofld_tcp_conn *c,
 {
 	struct ofld_req_meta *r = ofld_req(m);
 
-	r->conn = c->idx;
-	r->status = status;
+	r->info = ofld_req_info(c->idx, status, EVK_SEND_DONE);
 	r->acked = acked;
-	r->kind = EVK_SEND_DONE;
+	if (r->trk != NULL)
+		trk_release(r->trk);
 	fifo_put(&e->wait_head, &e->wait_tail, &r->link);
 }
 
@@ -303,12 +344,20 @@ waiting_flush(struct ofld_tcp_engine *e)
 
 	while (e->wait_head != NULL) {
 		r = meta_of_node(e->wait_head);
-		if (r->kind == EVK_SEND_DONE) {
-			m = ofld_req_of(&r->link);
-			if (buf_refs(m) != r->refs)
+		if (meta_kind(r) == EVK_SEND_DONE) {
+			struct req_trk *t = r->trk;
+
+			/* T1: pairs with T0 */
+			if (t != NULL &&
+			    !__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
 				break;	/* a segment of ours points into it */
+			if (t != NULL) {
+				rte_mempool_put(e->trk_pool, t);
+				r->trk = NULL;
+			}
 			e->st.reqs_done++;
 		}
+		RTE_SET_USED(m);
 		fifo_take(&e->wait_head, &e->wait_tail);
 		event_put(e, r);
 	}
@@ -318,9 +367,8 @@ static void
 conn_event(struct ofld_tcp_conn *c, struct ofld_req_meta *ev,
 	   enum ev_kind kind, enum ofld_tcp_status status)
 {
-	ev->conn = c->idx;
-	ev->kind = kind;
-	ev->status = status;
+	ev->info = ofld_req_info(c->idx, status, kind);
+	ev->trk = NULL;
 	ev->acked = 0;
 	/* Connection events follow the requests already finished. */
 	if (c->e->wait_head != NULL) {
@@ -344,14 +392,16 @@ ofld_tcp_events(struct ofld_tcp_engine *e, struct ofld_tcp_event *ev,
 		struct ofld_tcp_conn *c;
 
 		r = objs[i];
-		c = r->conn == OFLD_NO_CONN ? NULL : &e->conns[r->conn];
-		ev[i].kind = (enum ofld_tcp_event_kind)r->kind;
-		ev[i].status = (enum ofld_tcp_status)r->status;
+		c = meta_conn(r) == OFLD_NO_CONN ? NULL :
+			&e->conns[meta_conn(r)];
+		ev[i].kind = (enum ofld_tcp_event_kind)meta_kind(r);
+		ev[i].status = (enum ofld_tcp_status)meta_status(r);
 		ev[i].conn = c;
-		ev[i].conn_cookie = c != NULL ? c->cookie : 0;
+		ev[i].conn_cookie = c != NULL ?
+			__atomic_load_n(&c->cookie, __ATOMIC_RELAXED) : 0;
 		ev[i].bytes = r->acked;
-		ev[i].m = (r->kind == EVK_SEND_DONE || r->kind == EVK_RECV) ?
-			ofld_req_of(&r->link) : NULL;
+		ev[i].m = (meta_kind(r) == EVK_SEND_DONE ||
+			   meta_kind(r) == EVK_RECV) ? ofld_req_of(&r->link) : NULL;
 	}
 	return got;
 }
@@ -384,6 +434,7 @@ attach_slice(struct ofld_tcp_conn *c, struct rte_mbuf *h,
 	     struct rte_mbuf *req, uint32_t off, uint32_t len)
 {
 	struct rte_mbuf *seg = req, *tail = h, *mi;
+	struct req_trk *t = ofld_req(req)->trk;
 	uint32_t seg_start = 0, take;
 
 	if (c->cur_req == req && c->cur_seg != NULL &&
@@ -404,8 +455,12 @@ attach_slice(struct ofld_tcp_conn *c, struct rte_mbuf *h,
 		mi = rte_pktmbuf_alloc(c->e->conf.tx_pool);
 		if (unlikely(mi == NULL))
 			return -ENOMEM;
-		rte_pktmbuf_attach(mi, seg);
-		mi->data_off += off;
+		/* an external buffer over the slice, counted by the tracker */
+		rte_mbuf_ext_refcnt_update(&t->shinfo, 1);
+		rte_pktmbuf_attach_extbuf(mi,
+			rte_pktmbuf_mtod_offset(seg, void *, off),
+			rte_pktmbuf_iova_offset(seg, off), (uint16_t)take,
+			&t->shinfo);
 		mi->data_len = take;
 		mi->pkt_len = take;
 		tail->next = mi;
@@ -464,12 +519,23 @@ send_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 		ts[1] = rte_cpu_to_be_32(c->ts_recent);
 	}
 	th->cksum = 0;
+	if (e->conf.tx_csum_offload) {
+		h->l2_len = RTE_ETHER_HDR_LEN;
+		h->l3_len = l4 - l3;
+		h->l4_len = c->hdr_len - l4;
+	}
 	if (c->ipv6) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
 
 		ip6->payload_len = rte_cpu_to_be_16(
 			(uint16_t)(h->pkt_len - l4));
-		th->cksum = rte_ipv6_udptcp_cksum_mbuf(h, ip6, l4);
+		if (e->conf.tx_csum_offload) {
+			h->ol_flags |= RTE_MBUF_F_TX_IPV6 |
+				RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv6_phdr_cksum(ip6, 0);
+		} else {
+			th->cksum = rte_ipv6_udptcp_cksum_mbuf(h, ip6, l4);
+		}
 	} else {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + l3);
 
@@ -478,7 +544,13 @@ send_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 		ip->packet_id = rte_cpu_to_be_16(0x8000 | (c->ip_id++ & 0x7fff));
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum_mbuf(h, ip, l4);
+		if (e->conf.tx_csum_offload) {
+			h->ol_flags |= RTE_MBUF_F_TX_IPV4 |
+				RTE_MBUF_F_TX_TCP_CKSUM;
+			th->cksum = rte_ipv4_phdr_cksum(ip, 0);
+		} else {
+			th->cksum = rte_ipv4_udptcp_cksum_mbuf(h, ip, l4);
+		}
 	}
 	c->last_ack_sent = c->rcv_nxt;
 	c->unacked_segs = 0;
@@ -509,10 +581,26 @@ take_posted(struct ofld_tcp_conn *c)
 	struct ofld_req_meta *r;
 	struct rte_mbuf *m;
 
-	while ((n = ofld_mpsc_pop(&c->sendq)) != NULL) {
+	struct req_trk *t;
+
+	for (;;) {
+		/* a tracker first: without one the request waits queued */
+		if (rte_mempool_get(c->e->trk_pool, (void **)&t) != 0) {
+			c->e->st.nomem++;
+			break;
+		}
+		n = ofld_mpsc_pop(&c->sendq);
+		if (n == NULL) {
+			rte_mempool_put(c->e->trk_pool, t);
+			break;
+		}
 		m = ofld_req_of(n);
 		r = ofld_req(m);
-		r->refs = buf_refs(m);
+		t->shinfo.free_cb = trk_free_cb;
+		t->shinfo.fcb_opaque = t;
+		rte_mbuf_ext_refcnt_set(&t->shinfo, 1);	/* the engine's */
+		t->done = 0;
+		r->trk = t;
 		r->link.next = NULL;
 		if (c->sl_tail != NULL)
 			ofld_req(c->sl_tail)->link.next = &r->link;
@@ -554,10 +642,15 @@ reposition_nxt(struct ofld_tcp_conn *c)
 }
 
 /* Send what the windows allow (T7), segments cut at request ends (T6). */
+/* Segments one connection may send per turn, so that a busy link is
+ * shared round robin (the poll starts at a different connection each time).
+ */
+#define OUTPUT_QUANTUM	16
+
 static void
 output(struct ofld_tcp_conn *c)
 {
-	uint32_t win, flight, room, len, rem;
+	uint32_t win, flight, room, len, rem, sent = 0;
 	uint8_t flags;
 
 	if (c->dead || c->state != ST_ESTABLISHED)
@@ -572,7 +665,7 @@ output(struct ofld_tcp_conn *c)
 			/* closed window, nothing in flight: probe it later */
 			c->persist_at_us = c->e->now_us +
 				((uint64_t)c->rto_us << c->persist_backoff);
-		if (c->nxt_req == NULL || room == 0)
+		if (c->nxt_req == NULL || room == 0 || sent == OUTPUT_QUANTUM)
 			break;
 		rem = c->nxt_req->pkt_len - c->nxt_off;
 		len = RTE_MIN(rem, (uint32_t)c->mss);
@@ -598,6 +691,7 @@ output(struct ofld_tcp_conn *c)
 			c->e->st.retrans_bytes += len;
 		}
 		c->snd_nxt += len;
+		sent++;
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
 		c->nxt_off += len;
@@ -875,7 +969,7 @@ fail_pending(struct ofld_tcp_conn *c, enum ofld_tcp_status status)
 	/* late posts (a racing producer) come back too */
 	while ((n = ofld_mpsc_pop(&c->sendq)) != NULL) {
 		m = ofld_req_of(n);
-		ofld_req(m)->refs = buf_refs(m);
+		ofld_req(m)->trk = NULL;	/* never sent: nothing refers */
 		req_finish(c->e, c, m, status, 0);
 	}
 }
@@ -946,9 +1040,8 @@ parse_ts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
 static void
 deliver_mbuf(struct ofld_tcp_conn *c, struct rte_mbuf *d)
 {
-	ofld_req(d)->conn = c->idx;
-	ofld_req(d)->kind = EVK_RECV;
-	ofld_req(d)->status = OFLD_TCP_SUCCESS;
+	ofld_req(d)->info = ofld_req_info(c->idx, OFLD_TCP_SUCCESS, EVK_RECV);
+	ofld_req(d)->trk = NULL;
 	ofld_req(d)->acked = d->pkt_len;
 	c->rcv_nxt += d->pkt_len;
 	c->e->st.bytes_in += d->pkt_len;
@@ -956,7 +1049,7 @@ deliver_mbuf(struct ofld_tcp_conn *c, struct rte_mbuf *d)
 }
 
 /* The OOO list is singly linked through the request field's link; the
- * segment's seq is kept in its refs field.
+ * segment's seq is kept in its acked field, PSH in its info.
  */
 static inline struct rte_mbuf *
 ooo_next(struct rte_mbuf *m)
@@ -973,7 +1066,7 @@ ooo_drain(struct ofld_tcp_conn *c)
 	uint32_t seq, skip;
 
 	while ((m = c->ooo_head) != NULL) {
-		seq = ofld_req(m)->refs;
+		seq = ofld_req(m)->acked;
 		if (SEQ_GT(seq, c->rcv_nxt))
 			break;
 		c->ooo_head = ooo_next(m);
@@ -983,7 +1076,7 @@ ooo_drain(struct ofld_tcp_conn *c)
 			rte_pktmbuf_free(m);	/* all of it arrived already */
 			continue;
 		}
-		if (ofld_req(m)->status & OOO_PSH)
+		if (ofld_req(m)->info & OOO_PSH)
 			c->e->st.psh_in++;	/* its end is delivered now */
 		rte_pktmbuf_adj(m, (uint16_t)skip);
 		if (skip != 0 && m->data_len == 0) {
@@ -1008,11 +1101,11 @@ ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
 	struct rte_mbuf *d, *prev = NULL, *cur = c->ooo_head;
 
 	/* the same start seen before: a duplicate */
-	while (cur != NULL && SEQ_LT(ofld_req(cur)->refs, seq)) {
+	while (cur != NULL && SEQ_LT(ofld_req(cur)->acked, seq)) {
 		prev = cur;
 		cur = ooo_next(cur);
 	}
-	if (cur != NULL && ofld_req(cur)->refs == seq &&
+	if (cur != NULL && ofld_req(cur)->acked == seq &&
 	    cur->pkt_len >= len)
 		return;
 	if (c->ooo_count >= OOO_MAX) {
@@ -1024,8 +1117,8 @@ ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
 		c->e->st.nomem++;
 		return;
 	}
-	ofld_req(d)->refs = seq;
-	ofld_req(d)->status = psh ? OOO_PSH : 0;
+	ofld_req(d)->acked = seq;
+	ofld_req(d)->info = psh ? OOO_PSH : 0;
 	ofld_req(d)->link.next = cur != NULL ? &ofld_req(cur)->link : NULL;
 	if (prev != NULL)
 		ofld_req(prev)->link.next = &ofld_req(d)->link;
@@ -1285,8 +1378,10 @@ conn_lookup(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 			return -1;
 		data = NULL;
 	}
-	/* ours: its checksum must hold */
-	if ((k.ipv6 ? rte_ipv6_udptcp_cksum_mbuf_verify(m, l3hdr, l4) :
+	/* ours: its checksum must hold (unless the port checked it) */
+	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
+	    RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
+	    (k.ipv6 ? rte_ipv6_udptcp_cksum_mbuf_verify(m, l3hdr, l4) :
 	     rte_ipv4_udptcp_cksum_mbuf_verify(m, l3hdr, l4)) != 0) {
 		e->st.csum_bad++;
 		return -2;
@@ -1346,6 +1441,20 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 	uint32_t i;
 
 	now_us(e);
+	/* a different first connection each time: no one starves */
+	if (e->nb_active != 0) {
+		e->rr = (e->rr + 1) % e->nb_active;
+		for (i = 0; i < e->nb_active; i++) {
+			struct ofld_tcp_conn *a = e->active[(e->rr + i) %
+							    e->nb_active];
+
+			if (!a->dead &&
+			    (__atomic_load_n(&a->posted_bytes,
+					     __ATOMIC_RELAXED) != 0 ||
+			     a->nxt_req != NULL))
+				output(a);
+		}
+	}
 	for (i = 0; i < e->nb_active; i++) {
 		c = e->active[i];
 		if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us &&
@@ -1657,6 +1766,12 @@ ofld_tcp_nb_conns(const struct ofld_tcp_engine *e)
 	return e->nb_active;
 }
 
+bool
+ofld_tcp_idle(const struct ofld_tcp_engine *e)
+{
+	return e->nb_active == 0 && e->nb_listen == 0;
+}
+
 void
 ofld_tcp_foreach(struct ofld_tcp_engine *e,
 		 void (*fn)(struct ofld_tcp_conn *c, void *arg), void *arg)
@@ -1683,11 +1798,11 @@ ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 	}
 	/* events already made must not point at a freed connection */
 	for (n = e->wait_head; n != NULL; n = n->next)
-		if (meta_of_node(n)->conn == c->idx)
-			meta_of_node(n)->conn = OFLD_NO_CONN;
+		if (meta_conn(meta_of_node(n)) == c->idx)
+			meta_of_node(n)->info |= OFLD_REQ_CONN_MASK;
 	for (n = e->ovf_head; n != NULL; n = n->next)
-		if (meta_of_node(n)->conn == c->idx)
-			meta_of_node(n)->conn = OFLD_NO_CONN;
+		if (meta_conn(meta_of_node(n)) == c->idx)
+			meta_of_node(n)->info |= OFLD_REQ_CONN_MASK;
 	conn_free(c);
 	waiting_flush(e);
 	events_flush(e);
@@ -1755,11 +1870,15 @@ ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf
 	hp.hash_func = rte_jhash;
 	hp.socket_id = conf->socket;
 	e->hash = rte_hash_create(&hp);
+	snprintf(n, sizeof(n), "%s_trk", name);
+	e->trk_pool = rte_mempool_create(n, TRK_POOL, sizeof(struct req_trk),
+					 0, 0, NULL, NULL, NULL, NULL,
+					 conf->socket, 0);
 	snprintf(n, sizeof(n), "%s_ev", name);
 	e->events = rte_ring_create(n, e->conf.event_ring_size, conf->socket,
 				    RING_F_SP_ENQ | RING_F_SC_DEQ);
 	if (e->conns == NULL || e->free_idx == NULL || e->hash == NULL ||
-	    e->events == NULL || e->active == NULL) {
+	    e->events == NULL || e->active == NULL || e->trk_pool == NULL) {
 		ofld_tcp_engine_free(e);
 		rte_errno = ENOMEM;
 		return NULL;
@@ -1775,33 +1894,68 @@ ofld_tcp_engine_free(struct ofld_tcp_engine *e)
 {
 	struct ofld_tcp_state st;
 	struct ofld_tcp_event ev[64];
+	bool leak = false;
 	uint16_t k, j;
 
 	if (e == NULL)
 		return;
 	while (e->active != NULL && e->nb_active != 0)
 		ofld_tcp_terminate(e->active[0], &st);
-	/* Nothing can still reference requests once the wire is gone; hand
-	 * back whatever events nobody took, freeing their mbufs.
+	/* Requests whose bytes are still on the wire wait for it a little
+	 * (the cable drains as its other end receives); then what nobody
+	 * took is handed back by freeing it. Requests still referenced after
+	 * that are left, with the tracker pool, rather than freed under a
+	 * segment that points into them.
+	 */
+	{
+		uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() / 10;
+
+		waiting_flush(e);
+		while (e->wait_head != NULL && rte_get_timer_cycles() < end) {
+			waiting_flush(e);
+			while ((k = ofld_tcp_events(e, ev, 64)) != 0)
+				for (j = 0; j < k; j++)
+					rte_pktmbuf_free(ev[j].m);
+		}
+	}
+	/* Still referenced: the last segment to go frees the request. The
+	 * tracker pool then has to stay (a bounded leak) rather than be
+	 * freed under a pending callback.
 	 */
 	while (e->wait_head != NULL) {
 		struct ofld_req_meta *r = meta_of_node(
 			fifo_take(&e->wait_head, &e->wait_tail));
+		struct req_trk *t = r->trk;
+		uint32_t busy = TRK_BUSY;
+		struct rte_mbuf *m = ofld_req_of(&r->link);
 
-		if (r->kind == EVK_SEND_DONE)
-			rte_pktmbuf_free(ofld_req_of(&r->link));
+		if (meta_kind(r) != EVK_SEND_DONE)
+			continue;
+		if (t == NULL) {
+			rte_pktmbuf_free(m);
+			continue;
+		}
+		t->orphan = m;
+		/* T2: pairs with T0 */
+		if (__atomic_compare_exchange_n(&t->done, &busy, TRK_ORPHAN,
+				false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			leak = true;
+		else
+			rte_pktmbuf_free(m);	/* it became free meanwhile */
 	}
 	while (e->ovf_head != NULL) {
 		struct ofld_req_meta *r = meta_of_node(
 			fifo_take(&e->ovf_head, &e->ovf_tail));
 
-		if (r->kind == EVK_SEND_DONE || r->kind == EVK_RECV)
+		if (meta_kind(r) == EVK_SEND_DONE || meta_kind(r) == EVK_RECV)
 			rte_pktmbuf_free(ofld_req_of(&r->link));
 	}
 	while (e->events != NULL && (k = ofld_tcp_events(e, ev, 64)) != 0)
 		for (j = 0; j < k; j++)
 			rte_pktmbuf_free(ev[j].m);
 	rte_ring_free(e->events);
+	if (!leak)
+		rte_mempool_free(e->trk_pool);
 	rte_hash_free(e->hash);
 	rte_free(e->free_idx);
 	rte_free(e->active);
@@ -2218,4 +2372,10 @@ ofld_tcp_state_name(const struct ofld_tcp_conn *c)
 	if (c->peer_fin)
 		return "close-wait";
 	return "established";
+}
+
+void
+ofld_tcp_set_cookie(struct ofld_tcp_conn *c, uint64_t cookie)
+{
+	__atomic_store_n(&c->cookie, cookie, __ATOMIC_RELAXED);
 }

@@ -117,6 +117,13 @@ struct ofld_tcp_engine_conf {
 	 * segments wait for room; ACKs always go.
 	 */
 	uint64_t (*tx_room)(void *arg);
+	/**
+	 * Leave TCP checksums of sent segments to xmit: they carry the
+	 * pseudo-header sum and RTE_MBUF_F_TX_TCP_CKSUM (IPv4 header
+	 * checksums are always done). Received segments flagged
+	 * RTE_MBUF_F_RX_L4_CKSUM_GOOD are not verified again.
+	 */
+	bool tx_csum_offload;
 	/** Delayed ACK bound, microseconds (default 500). */
 	uint32_t delack_us;
 	/** Minimum RTO, microseconds (RFC 6298 says 1 s; default 1000). */
@@ -214,6 +221,9 @@ int ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st);
 /** Release a connection that has ended (after CLOSED): frees it. */
 int ofld_tcp_release(struct ofld_tcp_conn *c);
 
+/** Change the cookie events of c carry (e.g. for an accepted one). */
+void ofld_tcp_set_cookie(struct ofld_tcp_conn *c, uint64_t cookie);
+
 /** Read the delegated state at any time (T15). */
 void ofld_tcp_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st);
 /** Bytes queued (posted or in the send list) not yet acknowledged (T15). */
@@ -243,6 +253,8 @@ size_t ofld_tcp_conn_hot_size(void);
 
 /** Connections in use in the engine. */
 uint32_t ofld_tcp_nb_conns(const struct ofld_tcp_engine *e);
+/** True when the engine has neither connections nor listeners. */
+bool ofld_tcp_idle(const struct ofld_tcp_engine *e);
 
 /** A connection's index in its engine, and back (NULL if not in use). */
 uint32_t ofld_tcp_conn_index(const struct ofld_tcp_conn *c);

@@ -30,7 +30,7 @@ req(uint16_t producer, uint32_t seq)
 
 	while ((m = rte_pktmbuf_alloc(ofld_test_pool())) == NULL)
 		; /* the consumer gives them back */
-	ofld_req(m)->status = producer;
+	ofld_req(m)->info = producer;
 	ofld_req(m)->acked = seq;
 	return m;
 }
@@ -110,11 +110,11 @@ drain(struct ofld_mpsc *q, uint32_t *next_seq, uint64_t *bad)
 
 	while ((n = ofld_mpsc_pop(q)) != NULL) {
 		m = ofld_req_of(n);
-		if (ofld_req(m)->status >= PRODUCERS ||
-		    ofld_req(m)->acked != next_seq[ofld_req(m)->status])
+		if (ofld_req(m)->info >= PRODUCERS ||
+		    ofld_req(m)->acked != next_seq[ofld_req(m)->info])
 			(*bad)++;
 		else
-			next_seq[ofld_req(m)->status]++;
+			next_seq[ofld_req(m)->info]++;
 		rte_pktmbuf_free(m);
 		got++;
 	}
