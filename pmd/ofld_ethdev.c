@@ -342,8 +342,11 @@ ofld_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->pi = pi;
 	txq->qid = qid;
 	txq->lower_port = pi->lower_port;
-	if (pi->cable == OFLD_CABLE_PAIR)
+	if (pi->cable == OFLD_CABLE_PAIR) {
 		txq->lane = &pi->pair->lanes[pi->end][qid];
+		__atomic_fetch_or(&pi->pair->lanes_used[pi->end], 1u << qid,
+				  __ATOMIC_RELAXED);
+	}
 	ofld_fault_init(&txq->fault, pi->fault_cfg.seed, dev->data->port_id,
 			qid);
 	if (dev->data->tx_queues[qid] != NULL)

@@ -173,8 +173,11 @@ ofld_pair_start(struct pmd_internals *pi)
 		rxq = data->rx_queues[r];
 		rxq->nb_lanes = 0;
 		rxq->next_lane = 0;
-		for (q = r; q < OFLD_MAX_QUEUES; q += data->nb_rx_queues)
+		for (q = r; q < OFLD_MAX_QUEUES; q += data->nb_rx_queues) {
+			rxq->lane_qid[rxq->nb_lanes] = (uint8_t)q;
 			rxq->lanes[rxq->nb_lanes++] = &p->lanes[!pi->end][q];
+		}
+		rxq->lanes_used = &p->lanes_used[!pi->end];
 	}
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 		/* Frames that sat on the cable while this end was down. */
@@ -276,10 +279,14 @@ ofld_pair_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
 {
 	uint16_t got = 0, j, l = rxq->next_lane;
 	const uint16_t nl = rxq->nb_lanes;
+	const uint32_t used = nl != 0 ?
+		__atomic_load_n(rxq->lanes_used, __ATOMIC_RELAXED) : 0;
 
 	for (j = 0; j < nl && got < n; j++) {
-		got += rte_ring_sc_dequeue_burst(rxq->lanes[l]->ring,
-				(void **)(bufs + got), n - got, NULL);
+		/* only lanes some transmit queue of the peer feeds */
+		if (used & (1u << rxq->lane_qid[l]))
+			got += rte_ring_sc_dequeue_burst(rxq->lanes[l]->ring,
+					(void **)(bufs + got), n - got, NULL);
 		if (++l == nl)
 			l = 0;
 	}

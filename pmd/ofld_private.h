@@ -102,6 +102,8 @@ struct ofld_pair {
 	char name[OFLD_NAME_MAX];
 	struct pmd_internals *end[2];
 	uint32_t started[2];
+	/** Lanes a transmit queue of end d was set up for (bit q). */
+	uint32_t lanes_used[2];
 	struct ofld_lane lanes[2][OFLD_MAX_QUEUES];
 	struct ofld_pair *next;
 };
@@ -122,6 +124,8 @@ struct ofld_rxq {
 	uint16_t nb_lanes;	/**< pair: lanes this queue drains */
 	uint16_t next_lane;	/**< round robin start */
 	struct ofld_lane *lanes[OFLD_MAX_QUEUES];
+	uint8_t lane_qid[OFLD_MAX_QUEUES];	/**< their queue numbers */
+	const uint32_t *lanes_used;	/**< the peer's lanes in use */
 	struct rte_mempool *mp;
 	struct ofld_tcp_engine *tcp;	/**< this queue's TCP engine */
 	struct rte_ring *stash;		/**< frames rte_pmd_ofld_poll() took */

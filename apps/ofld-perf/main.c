@@ -63,8 +63,7 @@ static volatile bool stop_signal;
 
 struct conn {
 	struct ofld_tcp_conn *tx, *rx;
-	uint8_t *region;			/* the pattern */
-	struct rte_mbuf_ext_shared_info shinfo[NB_CHUNKS];
+	uint32_t start;			/* where its stream starts in the region */
 	uint64_t posted, sent_done, received;
 	uint64_t posted_reqs, done_reqs;
 	uint64_t bad_bytes;
@@ -75,6 +74,9 @@ struct conn {
 
 struct app {
 	struct opts o;
+	/* one pattern region for all connections, each starting elsewhere */
+	uint8_t *region;
+	struct rte_mbuf_ext_shared_info shinfo[NB_CHUNKS];
 	uint16_t tx_port, rx_port;
 	struct rte_mempool *pool, *ext_pool;
 	struct conn *c;
@@ -270,7 +272,7 @@ make_request(struct conn *c, uint64_t off, uint32_t len)
 	uint32_t pos, chunk, in_chunk, take;
 
 	while (len > 0) {
-		pos = (uint32_t)(off % REGION);
+		pos = (uint32_t)((c->start + off) % REGION);
 		chunk = pos / CHUNK;
 		in_chunk = pos % CHUNK;
 		take = RTE_MIN(len, CHUNK - in_chunk);
@@ -279,10 +281,10 @@ make_request(struct conn *c, uint64_t off, uint32_t len)
 			rte_pktmbuf_free(head);
 			return NULL;
 		}
-		rte_mbuf_ext_refcnt_update(&c->shinfo[chunk], 1);
-		rte_pktmbuf_attach_extbuf(m, c->region + chunk * CHUNK,
-			rte_malloc_virt2iova(c->region) + chunk * CHUNK,
-			CHUNK, &c->shinfo[chunk]);
+		rte_mbuf_ext_refcnt_update(&app.shinfo[chunk], 1);
+		rte_pktmbuf_attach_extbuf(m, app.region + chunk * CHUNK,
+			rte_malloc_virt2iova(app.region) + chunk * CHUNK,
+			CHUNK, &app.shinfo[chunk]);
 		m->data_off = (uint16_t)in_chunk;
 		m->data_len = (uint16_t)take;
 		m->pkt_len = take;
@@ -419,12 +421,13 @@ rx_events(void)
 			for (n = 0; n < ev[i].m->pkt_len; n += take) {
 				const uint8_t *p;
 
-				pos = (uint32_t)((c->received + n) % REGION);
+				pos = (uint32_t)((c->start + c->received + n) %
+						 REGION);
 				take = RTE_MIN(ev[i].m->pkt_len - n,
 					       (uint32_t)sizeof(buf));
 				take = RTE_MIN(take, REGION - pos);
 				p = rte_pktmbuf_read(ev[i].m, n, take, buf);
-				if (p == NULL || memcmp(p, c->region + pos, take))
+				if (p == NULL || memcmp(p, app.region + pos, take))
 					c->bad_bytes += take;
 			}
 			c->received += ev[i].m->pkt_len;
@@ -458,15 +461,16 @@ want_more(const struct conn *c, uint64_t limit)
 		(limit == 0 || c->posted < limit);
 }
 
+/* Keep a connection's requests topped up: called when it connects and
+ * whenever one of its requests completes (no scan over connections).
+ */
 static void
-tx_post(uint64_t per_conn_limit, uint64_t now)
+tx_post_conn(struct conn *c, uint64_t per_conn_limit, uint64_t now)
 {
 	struct rte_mbuf *m;
-	struct conn *c;
-	uint32_t i, len;
+	uint32_t len;
 
-	for (i = 0; i < app.o.conns; i++) {
-		c = &app.c[i];
+	{
 		while (c->connected && want_more(c, per_conn_limit)) {
 			len = app.o.req_size;
 			if (per_conn_limit != 0)
@@ -486,6 +490,9 @@ tx_post(uint64_t per_conn_limit, uint64_t now)
 	}
 }
 
+static uint64_t post_limit;
+static bool posting = true;
+
 static void
 tx_events(uint64_t now)
 {
@@ -498,6 +505,8 @@ tx_events(uint64_t now)
 			c = &app.c[ev[i].conn_cookie];
 			if (ev[i].kind == OFLD_TCP_EV_CONNECTED) {
 				c->connected = true;
+				if (posting)
+					tx_post_conn(c, post_limit, now);
 				continue;
 			}
 			if (ev[i].kind != OFLD_TCP_EV_SEND_DONE)
@@ -506,6 +515,8 @@ tx_events(uint64_t now)
 			c->done_reqs++;
 			c->sent_done += ev[i].bytes;
 			rte_pktmbuf_free(ev[i].m);
+			if (posting)
+				tx_post_conn(c, post_limit, now);
 		}
 	}
 }
@@ -535,6 +546,18 @@ in_flight(void)
 		sum += st.snd_max - st.snd_una;
 	}
 	return sum;
+}
+
+/* Everything posted has completed (the run can end). */
+static bool
+done_all_posted(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < app.o.conns; i++)
+		if (app.c[i].done_reqs != app.c[i].posted_reqs)
+			return false;
+	return true;
 }
 
 static void
@@ -605,23 +628,30 @@ main(int argc, char **argv)
 			rte_strerror(rte_errno));
 		return 1;
 	}
+	app.region = rte_malloc("perf_region", REGION, 64);
+	if (app.region == NULL) {
+		fprintf(stderr, "ofld-perf: out of memory for the pattern\n");
+		return 1;
+	}
+	region_fill(app.region, 7919u);
+	for (i = 0; i < NB_CHUNKS; i++) {
+		app.shinfo[i].free_cb = noop_free;
+		app.shinfo[i].fcb_opaque = NULL;
+		rte_mbuf_ext_refcnt_set(&app.shinfo[i], 1);
+	}
 	for (i = 0; i < app.o.conns; i++) {
 		struct conn *c = &app.c[i];
-		uint32_t j;
 
-		c->region = rte_malloc("perf_region", REGION, 64);
+		/* streams start at different places: a byte of one stream
+		 * delivered on another shows
+		 */
+		c->start = (uint32_t)(((uint64_t)i * 1000003u * 8) % REGION);
 		c->post_cap = app.o.depth + 1;
 		c->post_tsc = calloc(c->post_cap, sizeof(uint64_t));
-		if (c->region == NULL || c->post_tsc == NULL) {
+		if (c->post_tsc == NULL) {
 			fprintf(stderr, "ofld-perf: out of memory for "
 				"connection %u\n", i);
 			return 1;
-		}
-		region_fill(c->region, i * 7919u);
-		for (j = 0; j < NB_CHUNKS; j++) {
-			c->shinfo[j].free_cb = noop_free;
-			c->shinfo[j].fcb_opaque = NULL;
-			rte_mbuf_ext_refcnt_set(&c->shinfo[j], 1);
 		}
 	}
 
@@ -688,6 +718,7 @@ main(int argc, char **argv)
 	if (app.o.total_bytes != 0)
 		per_conn_limit = (app.o.total_bytes + app.o.conns - 1) /
 			app.o.conns;
+	post_limit = per_conn_limit;
 	if (!app.o.json)
 		printf("ofld-perf: %u connection(s), %u-byte requests, %s, MTU "
 		       "%u, link %u Mbit/s, %s, engine %s\n", app.o.conns,
@@ -705,8 +736,7 @@ main(int argc, char **argv)
 		bool all_done = per_conn_limit != 0;
 
 		now = rte_get_tsc_cycles();
-		if (now < t_end && !stop_signal)
-			tx_post(per_conn_limit, now);
+		posting = now < t_end && !stop_signal;
 		n = rte_eth_rx_burst(app.tx_port, 0, pkts, 64);
 		rte_pktmbuf_free_bulk(pkts, n);
 		if (rx_lc >= RTE_MAX_LCORE) {
@@ -715,10 +745,11 @@ main(int argc, char **argv)
 			rx_events();
 		}
 		tx_events(now);
-		for (i = 0; all_done && i < app.o.conns; i++)
-			all_done = app.c[i].sent_done >= per_conn_limit;
-		if (all_done || ((now >= t_end || stop_signal) &&
-				 in_flight() == 0))
+		if (all_done) {
+			for (i = 0; all_done && i < app.o.conns; i++)
+				all_done = app.c[i].sent_done >= per_conn_limit;
+		}
+		if (all_done || (!posting && done_all_posted()))
 			break;
 		if (now >= t_end + 5 * hz)
 			break;	/* the tail did not drain: report it */
@@ -818,8 +849,9 @@ main(int argc, char **argv)
 		printf("  %-28s %10.4f\n", "fairness (Jain)",
 		       jain_den > 0 ? jain_num * jain_num /
 		       (app.o.conns * jain_den) : 0);
-		printf("  %-28s %10zu B\n", "state per connection",
-		       ofld_tcp_conn_size());
+		printf("  %-28s %10zu B in the NIC (+%zu B in this app)\n",
+		       "state per connection", ofld_tcp_conn_size(),
+		       sizeof(struct conn) + (app.o.depth + 1) * sizeof(uint64_t));
 	}
 	if (getenv("OFLD_PERF_DEBUG") != NULL)
 		fprintf(stderr, "tx segs_out %" PRIu64 " hs %" PRIu64 "; rx syn_in %" PRIu64 " hs %" PRIu64 " segs_in %" PRIu64 " not_ours %" PRIu64 " ipackets %" PRIu64 " rx mac_filtered %" PRIu64 "\n", xstat(app.tx_port, "tcp_q0_segs_out"), xstat(app.tx_port, "tcp_q0_handshakes"), xstat(app.rx_port, "tcp_q0_syn_in"), xstat(app.rx_port, "tcp_q0_handshakes"), xstat(app.rx_port, "tcp_q0_segs_in"), xstat(app.rx_port, "tcp_q0_not_ours"), s1.ipackets, xstat(app.rx_port, "rx_q0_mac_filtered"));
@@ -835,10 +867,9 @@ main(int argc, char **argv)
 	rte_eth_dev_close(app.tx_port);
 	rte_eth_dev_close(app.rx_port);
 	ret = bad != 0 || app.received_total == 0 ? 1 : 0;
-	for (i = 0; i < app.o.conns; i++) {
-		rte_free(app.c[i].region);
+	for (i = 0; i < app.o.conns; i++)
 		free(app.c[i].post_tsc);
-	}
+	rte_free(app.region);
 	rte_eal_cleanup();
 	return ret;
 }

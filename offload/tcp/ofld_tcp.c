@@ -55,6 +55,7 @@
 #define OOO_MAX		1024	/* segments held for reassembly, per conn */
 #define OOO_PSH		1	/* status bit of a held segment: had PSH */
 #define TRK_POOL	65535	/* requests in the send lists, per engine */
+#define TIMER_SCAN_US	1000	/* timers are looked at this often */
 #define MAX_LISTEN	16
 #define SYN_RETRIES	6
 
@@ -137,8 +138,14 @@ struct ofld_tcp_conn {
 	struct rte_mbuf *ooo_head;
 	uint16_t ooo_count;
 
+	/* ---- scheduling (engine thread): the ready list ---- */
+	struct ofld_tcp_conn *ready_next;
+	bool in_ready;
+
 	/* ---- posting (any thread) ---- */
 	struct ofld_mpsc sendq;
+	uint32_t notified;		/* on the engine's notify queue */
+	struct ofld_mpsc_node notify_node;
 
 	/* ---- cold ---- */
 	uint64_t persist_at_us;		/* 0: no zero-window probe due */
@@ -193,8 +200,15 @@ struct ofld_tcp_engine {
 	struct rte_mbuf *out[OUT_BURST];
 	uint16_t nb_out;
 	uint64_t room;			/* wire bytes left in this round */
+	bool room_valid;
+	bool link_busy;			/* a connection found no room */
+	bool dying;			/* being freed: no bookkeeping */
 	uint32_t nb_active;
-	uint32_t rr;			/* where the next poll starts */
+	/* connections with data to send and room to send it, in turn */
+	struct ofld_tcp_conn *ready_head, *ready_tail;
+	/* connections that were posted to (any thread -> engine) */
+	struct ofld_mpsc notify;
+	uint64_t next_timer_scan_us;
 	struct ofld_tcp_conn **active;	/* dense list of connections in use */
 	struct listener listen[MAX_LISTEN];
 	uint16_t nb_listen;
@@ -209,6 +223,7 @@ static bool handshake_in(struct ofld_tcp_conn *c, const struct seg_info *si);
 static void syn_resend(struct ofld_tcp_conn *c);
 static void halfopen_drop(struct ofld_tcp_conn *c);
 static uint32_t loss_ssthresh(struct ofld_tcp_conn *c, uint32_t flight);
+static void ready_add(struct ofld_tcp_conn *c);
 
 /* ---- small helpers -------------------------------------------------- */
 
@@ -218,8 +233,7 @@ now_us(struct ofld_tcp_engine *e)
 	unsigned __int128 t = rte_get_tsc_cycles();
 
 	e->now_us = (uint64_t)((t * e->us_mult) >> 32);
-	e->room = e->conf.tx_room != NULL ?
-		e->conf.tx_room(e->conf.xmit_arg) : UINT64_MAX;
+	e->room_valid = false;	/* asked for when something is to be sent */
 	return e->now_us;
 }
 
@@ -587,6 +601,8 @@ take_posted(struct ofld_tcp_conn *c)
 		/* a tracker first: without one the request waits queued */
 		if (rte_mempool_get(c->e->trk_pool, (void **)&t) != 0) {
 			c->e->st.nomem++;
+			if (!ofld_mpsc_empty(&c->sendq))
+				ready_add(c);	/* try again next poll */
 			break;
 		}
 		n = ofld_mpsc_pop(&c->sendq);
@@ -643,9 +659,39 @@ reposition_nxt(struct ofld_tcp_conn *c)
 
 /* Send what the windows allow (T7), segments cut at request ends (T6). */
 /* Segments one connection may send per turn, so that a busy link is
- * shared round robin (the poll starts at a different connection each time).
+ * shared round robin through the ready list.
  */
 #define OUTPUT_QUANTUM	16
+
+static void
+ready_add(struct ofld_tcp_conn *c)
+{
+	struct ofld_tcp_engine *e = c->e;
+
+	if (c->in_ready)
+		return;
+	c->in_ready = true;
+	c->ready_next = NULL;
+	if (e->ready_tail != NULL)
+		e->ready_tail->ready_next = c;
+	else
+		e->ready_head = c;
+	e->ready_tail = c;
+}
+
+static struct ofld_tcp_conn *
+ready_take(struct ofld_tcp_engine *e)
+{
+	struct ofld_tcp_conn *c = e->ready_head;
+
+	if (c != NULL) {
+		e->ready_head = c->ready_next;
+		if (e->ready_head == NULL)
+			e->ready_tail = NULL;
+		c->in_ready = false;
+	}
+	return c;
+}
 
 static void
 output(struct ofld_tcp_conn *c)
@@ -665,21 +711,36 @@ output(struct ofld_tcp_conn *c)
 			/* closed window, nothing in flight: probe it later */
 			c->persist_at_us = c->e->now_us +
 				((uint64_t)c->rto_us << c->persist_backoff);
-		if (c->nxt_req == NULL || room == 0 || sent == OUTPUT_QUANTUM)
+		if (c->nxt_req == NULL || room == 0)
 			break;
+		if (sent == OUTPUT_QUANTUM) {
+			ready_add(c);	/* its turn again later */
+			break;
+		}
 		rem = c->nxt_req->pkt_len - c->nxt_off;
 		len = RTE_MIN(rem, (uint32_t)c->mss);
 		len = RTE_MIN(len, room);
 		/* no runt segments while a full one will fit soon */
 		if (len < rem && len < c->mss && flight != 0)
 			break;
-		if (c->e->room < (uint64_t)len + c->hdr_len + 24)
-			break;	/* the link is busy: later */
+		if (unlikely(!c->e->room_valid)) {
+			c->e->room = c->e->conf.tx_room != NULL ?
+				c->e->conf.tx_room(c->e->conf.xmit_arg) :
+				UINT64_MAX;
+			c->e->room_valid = true;
+		}
+		if (c->e->room < (uint64_t)len + c->hdr_len + 24) {
+			ready_add(c);	/* the link is busy: later */
+			c->e->link_busy = true;
+			break;
+		}
 		c->e->room -= (uint64_t)len + c->hdr_len + 24;
 		flags = TH_ACK | (len == rem ? TH_PSH : 0);
 		if (send_segment(c, c->snd_nxt, flags, c->nxt_req, c->nxt_off,
-				 len) != 0)
+				 len) != 0) {
+			ready_add(c);	/* out of mbufs: try again next poll */
 			break;
+		}
 		if (SEQ_GEQ(c->snd_nxt, c->snd_max)) {
 			/* new data: time it if nothing is being timed */
 			if (c->rtt_start_us == 0) {
@@ -1440,56 +1501,69 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 	struct ofld_tcp_conn *c;
 	uint32_t i;
 
-	now_us(e);
-	/* a different first connection each time: no one starves */
-	if (e->nb_active != 0) {
-		e->rr = (e->rr + 1) % e->nb_active;
-		for (i = 0; i < e->nb_active; i++) {
-			struct ofld_tcp_conn *a = e->active[(e->rr + i) %
-							    e->nb_active];
+	struct ofld_mpsc_node *n;
+	uint32_t turns;
 
-			if (!a->dead &&
-			    (__atomic_load_n(&a->posted_bytes,
-					     __ATOMIC_RELAXED) != 0 ||
-			     a->nxt_req != NULL))
-				output(a);
-		}
+	now_us(e);
+	/* connections posted to since last time join the ready list */
+	while ((n = ofld_mpsc_pop(&e->notify)) != NULL) {
+		c = container_of(n, struct ofld_tcp_conn, notify_node);
+		/* N1: pairs with N0; a later post notifies again */
+		__atomic_store_n(&c->notified, 0, __ATOMIC_RELEASE);
+		if (c->active && !c->dead)
+			ready_add(c);
 	}
-	for (i = 0; i < e->nb_active; i++) {
-		c = e->active[i];
-		if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us &&
-		    c->state != ST_ESTABLISHED) {
-			syn_resend(c);
-			if (!c->active)
-				i--;	/* it was freed: the list moved */
-			continue;
-		}
-		if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us) {
-			if (c->backoff >= MAX_BACKOFF) {
-				conn_end(c, OFLD_TCP_TIMED_OUT);
+	/* one turn each for the connections ready now, in order, until the
+	 * link has no room for more
+	 */
+	e->link_busy = false;
+	for (turns = 0; e->ready_head != NULL && turns < e->nb_active + 1 &&
+	     !e->link_busy; turns++) {
+		c = ready_take(e);
+		if (c->active && !c->dead)
+			output(c);
+	}
+	/* timers: a scan of every connection, not on every poll */
+	if (e->now_us >= e->next_timer_scan_us) {
+		e->next_timer_scan_us = e->now_us + TIMER_SCAN_US;
+		for (i = 0; i < e->nb_active; i++) {
+			c = e->active[i];
+			if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us &&
+			    c->state != ST_ESTABLISHED) {
+				syn_resend(c);
+				if (!c->active)
+					i--;	/* it was freed: the list moved */
 				continue;
 			}
-			rto_expired(c);
+			if (c->rto_at_us != 0 && e->now_us >= c->rto_at_us) {
+				if (c->backoff >= MAX_BACKOFF) {
+					conn_end(c, OFLD_TCP_TIMED_OUT);
+					continue;
+				}
+				rto_expired(c);
+			}
+			if (c->delack_at_us != 0 &&
+			    e->now_us >= c->delack_at_us)
+				send_ack(c);
+			if (c->persist_at_us != 0 &&
+			    e->now_us >= c->persist_at_us) {
+				/* an old sequence number: the peer answers
+				 * with an ACK carrying its window (RFC 9293
+				 * 3.8.6.1)
+				 */
+				send_segment(c, c->snd_una - 1, TH_ACK, NULL, 0,
+					     0);
+				e->st.persist_probes++;
+				if (c->persist_backoff < MAX_BACKOFF)
+					c->persist_backoff++;
+				c->persist_at_us = e->now_us +
+					RTE_MIN((uint64_t)c->rto_us <<
+						c->persist_backoff,
+						(uint64_t)MAX_RTO_US);
+			}
+			if (!c->dead && c->fin_queued && !c->fin_sent)
+				output(c);
 		}
-		if (c->delack_at_us != 0 && e->now_us >= c->delack_at_us)
-			send_ack(c);
-		if (c->persist_at_us != 0 && e->now_us >= c->persist_at_us) {
-			/* an old sequence number: the peer answers with an ACK
-			 * that carries its window (RFC 9293 3.8.6.1)
-			 */
-			send_segment(c, c->snd_una - 1, TH_ACK, NULL, 0, 0);
-			e->st.persist_probes++;
-			if (c->persist_backoff < MAX_BACKOFF)
-				c->persist_backoff++;
-			c->persist_at_us = e->now_us +
-				RTE_MIN((uint64_t)c->rto_us << c->persist_backoff,
-					(uint64_t)MAX_RTO_US);
-		}
-		if (!c->dead &&
-		    (__atomic_load_n(&c->posted_bytes, __ATOMIC_RELAXED) != 0 ||
-		     c->nxt_req != NULL ||
-		     (c->fin_queued && !c->fin_sent)))
-			output(c);
 	}
 	out_flush(e);
 	waiting_flush(e);
@@ -1570,7 +1644,17 @@ conn_new(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 	}
 	idx = e->free_idx[--e->nb_free];
 	c = &e->conns[idx];
-	memset(c, 0, sizeof(*c));
+	{
+		/* the slot's notify node may still be on the engine's
+		 * notify queue: it must survive the reset
+		 */
+		uint32_t nt = __atomic_load_n(&c->notified, __ATOMIC_ACQUIRE);
+		struct ofld_mpsc_node nn = c->notify_node;
+
+		memset(c, 0, sizeof(*c));
+		c->notified = nt;
+		c->notify_node = nn;
+	}
 	c->e = e;
 	c->idx = idx;
 	c->key = k;
@@ -1675,6 +1759,9 @@ ofld_tcp_send(struct ofld_tcp_conn *c, struct rte_mbuf **reqs, uint16_t n)
 	__atomic_fetch_add(&c->posted_bytes, bytes, __ATOMIC_RELAXED);
 	ofld_mpsc_push_chain(&c->sendq, &first->link, &prev->link);
 	__atomic_fetch_add(&c->e->st.reqs_posted, n, __ATOMIC_RELAXED);
+	/* tell the engine once; N0 pairs with N1 in ofld_tcp_poll() */
+	if (!__atomic_exchange_n(&c->notified, 1, __ATOMIC_ACQ_REL))
+		ofld_mpsc_push(&c->e->notify, &c->notify_node);
 	return 0;
 }
 
@@ -1754,6 +1841,19 @@ conn_free(struct ofld_tcp_conn *c)
 
 	rte_hash_del_key(e->hash, &c->key);
 	ooo_free(c);
+	if (c->in_ready) {
+		/* unlink it: its slot may come back as a new connection */
+		struct ofld_tcp_conn **pp = &e->ready_head, *prev = NULL;
+
+		while (*pp != c) {
+			prev = *pp;
+			pp = &(*pp)->ready_next;
+		}
+		*pp = c->ready_next;
+		if (e->ready_tail == c)
+			e->ready_tail = prev;
+		c->in_ready = false;
+	}
 	c->active = false;
 	last->active_pos = c->active_pos;
 	e->active[c->active_pos] = last;
@@ -1797,10 +1897,10 @@ ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 		c->dead = true;
 	}
 	/* events already made must not point at a freed connection */
-	for (n = e->wait_head; n != NULL; n = n->next)
+	for (n = e->dying ? NULL : e->wait_head; n != NULL; n = n->next)
 		if (meta_conn(meta_of_node(n)) == c->idx)
 			meta_of_node(n)->info |= OFLD_REQ_CONN_MASK;
-	for (n = e->ovf_head; n != NULL; n = n->next)
+	for (n = e->dying ? NULL : e->ovf_head; n != NULL; n = n->next)
 		if (meta_conn(meta_of_node(n)) == c->idx)
 			meta_of_node(n)->info |= OFLD_REQ_CONN_MASK;
 	conn_free(c);
@@ -1883,6 +1983,7 @@ ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf
 		rte_errno = ENOMEM;
 		return NULL;
 	}
+	ofld_mpsc_init(&e->notify);
 	for (i = 0; i < conf->max_conns; i++)
 		e->free_idx[i] = conf->max_conns - 1 - i;
 	e->nb_free = conf->max_conns;
@@ -1899,6 +2000,7 @@ ofld_tcp_engine_free(struct ofld_tcp_engine *e)
 
 	if (e == NULL)
 		return;
+	e->dying = true;	/* no event will be read: skip their fixups */
 	while (e->active != NULL && e->nb_active != 0)
 		ofld_tcp_terminate(e->active[0], &st);
 	/* Requests whose bytes are still on the wire wait for it a little

@@ -275,7 +275,9 @@ run_transfer(struct run *r)
 	}
 	ofld_fault_init(&rng, 99, 0, 0);
 	t0 = rte_get_timer_cycles();
-	deadline = t0 + 600 * rte_get_timer_hz();
+	deadline = t0 + (getenv("OFLD_TCP_TEST_DEADLINE") ?
+		(uint64_t)atoi(getenv("OFLD_TCP_TEST_DEADLINE")) : 600) *
+		rte_get_timer_hz();
 	do {
 		done = 0;
 		for (i = 0; i < r->nflows; i++) {
@@ -300,6 +302,25 @@ run_transfer(struct run *r)
 		reap(a, b, f, r->nflows, OFLD_TCP_SUCCESS);
 	} while (done < r->nflows && rte_get_timer_cycles() < deadline);
 	r->secs = (double)(rte_get_timer_cycles() - t0) / rte_get_timer_hz();
+	for (i = 0; i < r->nflows && done < r->nflows; i++) {
+		struct ofld_tcp_state q;
+
+		if (f[i].received == r->bytes_per_flow &&
+		    f[i].nb_done == f[i].nb_posted &&
+		    (!r->close_at_end || (f[i].closed_a && f[i].fin_b)))
+			continue;
+		/* say where the first unfinished one stands */
+		ofld_tcp_query(f[i].ca, &q);
+		fprintf(stderr, "flow %u unfinished: posted %" PRIu64 " got %"
+			PRIu64 " done %" PRIu64 "/%" PRIu64 " closed %d fin %d; "
+			"una %u nxt %u max %u (from %u) cwnd %u wnd %u backlog %"
+			PRIu64 " state %s\n", i, f[i].posted, f[i].received,
+			f[i].nb_done, f[i].nb_posted, f[i].closed_a, f[i].fin_b,
+			q.snd_una, q.snd_nxt, q.snd_max, 0x10000000u * (i + 1),
+			q.cwnd, q.snd_wnd, ofld_tcp_backlog(f[i].ca),
+			ofld_tcp_state_name(f[i].ca));
+		break;
+	}
 
 	for (i = 0; i < r->nflows; i++) {
 		CU_ASSERT_EQUAL(f[i].received, r->bytes_per_flow);
