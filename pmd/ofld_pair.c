@@ -300,15 +300,5 @@ ofld_pair_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
 uint16_t
 ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 {
-	struct ofld_rxq *rxq = q;
-	uint16_t k = 0;
-
-	/* what rte_pmd_ofld_poll() received for the application first */
-	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
-		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
-					      NULL);
-	if (rxq->pi->da.engine_service)
-		return k;	/* the service receives from the wire */
-	return k + ofld_rx_tcp(rxq, bufs + k,
-			       ofld_pair_rx_raw(rxq, bufs + k, n - k));
+	return ofld_rx_common(q, bufs, n, ofld_pair_rx_raw);
 }

@@ -237,6 +237,29 @@ unsigned int ofld_tcp_xstats_values(const struct pmd_internals *pi,
 void ofld_tcp_xstats_reset(struct pmd_internals *pi);
 /** Received frames: TCP segments of offloaded connections to the engine,
  * the rest stay in bufs; then the engine advances. */
+static inline uint16_t ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs,
+				   uint16_t got);
+
+/**
+ * rx_burst of either cable: first what rte_pmd_ofld_poll() kept for the
+ * application, then (unless a service runs the engine) the wire, through
+ * the engine.
+ */
+static __rte_always_inline uint16_t
+ofld_rx_common(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n,
+	       uint16_t (*raw)(struct ofld_rxq *, struct rte_mbuf **,
+			       uint16_t))
+{
+	uint16_t k = 0;
+
+	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
+		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
+					      NULL);
+	if (rxq->pi->da.engine_service)
+		return k;	/* the service receives from the wire */
+	return k + ofld_rx_tcp(rxq, bufs + k, raw(rxq, bufs + k, n - k));
+}
+
 static inline uint16_t
 ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 {

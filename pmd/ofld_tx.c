@@ -303,16 +303,7 @@ ofld_lower_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
 uint16_t
 ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 {
-	struct ofld_rxq *rxq = q;
-	uint16_t k = 0;
-
-	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
-		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
-					      NULL);
-	if (rxq->pi->da.engine_service)
-		return k;	/* the service receives from the wire */
-	return k + ofld_rx_tcp(rxq, bufs + k,
-			       ofld_lower_rx_raw(rxq, bufs + k, n - k));
+	return ofld_rx_common(q, bufs, n, ofld_lower_rx_raw);
 }
 
 /* The TCP engine's frames: counted, charged to the link, faults applied. */

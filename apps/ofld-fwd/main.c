@@ -28,6 +28,8 @@
 #include <rte_lcore.h>
 #include <rte_mbuf.h>
 
+#include "app_opts.h"
+
 #define BURST		32
 #define NB_MBUFS	16383
 #define ETHERTYPE	0x88b5
@@ -61,18 +63,7 @@ static int
 parse_u64(const char *name, const char *s, uint64_t min, uint64_t max,
 	  uint64_t *out)
 {
-	unsigned long long v;
-	char *end;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < min || v > max) {
-		fprintf(stderr, "ofld-fwd: --%s %s: expected an integer in "
-			"[%" PRIu64 ", %" PRIu64 "]\n", name, s, min, max);
-		return -1;
-	}
-	*out = v;
-	return 0;
+	return app_opt_u64("ofld-fwd", name, s, min, max, out);
 }
 
 static int

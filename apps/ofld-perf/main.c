@@ -35,6 +35,7 @@
 #include <rte_mbuf.h>
 #include <rte_service.h>
 
+#include "app_opts.h"
 #include "rte_pmd_ofld.h"
 
 #define REGION		(4u << 20)	/* pattern bytes per connection */
@@ -114,18 +115,7 @@ usage(const char *prog)
 static int
 num(const char *opt, const char *s, uint64_t min, uint64_t max, uint64_t *v)
 {
-	char *end;
-	unsigned long long x;
-
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || x < min || x > max) {
-		fprintf(stderr, "ofld-perf: --%s %s: expected an integer in "
-			"[%" PRIu64 ", %" PRIu64 "]\n", opt, s, min, max);
-		return -1;
-	}
-	*v = x;
-	return 0;
+	return app_opt_u64("ofld-perf", opt, s, min, max, v);
 }
 
 static int

@@ -109,14 +109,20 @@ ofld_test_pool(void)
 }
 
 bool
+ofld_test_mempool_full(struct rte_mempool *mp, unsigned int size)
+{
+	unsigned int avail = rte_mempool_avail_count(mp);
+
+	if (avail != size)
+		fprintf(stderr, "%s: %u of %u mbufs back\n", mp->name, avail,
+			size);
+	return avail == size;
+}
+
+bool
 ofld_test_pool_full(void)
 {
-	unsigned int avail = rte_mempool_avail_count(pool);
-
-	if (avail != OFLD_TEST_POOL_SIZE)
-		fprintf(stderr, "mempool: %u of %u mbufs back\n", avail,
-			OFLD_TEST_POOL_SIZE);
-	return avail == OFLD_TEST_POOL_SIZE;
+	return ofld_test_mempool_full(pool, OFLD_TEST_POOL_SIZE);
 }
 
 int

@@ -31,6 +31,8 @@ void ofld_test_log_clear(void);
 struct rte_mempool *ofld_test_pool(void);
 /** Every mbuf of the test pool is back (none leaked, none in flight). */
 bool ofld_test_pool_full(void);
+/** The same for another pool of `size` mbufs (says what is missing). */
+bool ofld_test_mempool_full(struct rte_mempool *mp, unsigned int size);
 
 /** Create a vdev and return its port id, or -1. */
 int ofld_test_vdev(const char *name, const char *args);

@@ -43,11 +43,7 @@ static uint64_t mib = 1024;
 static bool
 pool_full(void)
 {
-	unsigned int n = rte_mempool_avail_count(pool);
-
-	if (n != POOL_SIZE)
-		fprintf(stderr, "pool: %u of %u mbufs back\n", n, POOL_SIZE);
-	return n == POOL_SIZE;
+	return ofld_test_mempool_full(pool, POOL_SIZE);
 }
 
 static int

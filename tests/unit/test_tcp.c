@@ -54,11 +54,7 @@ static uint32_t min_rto_us = 2000;	/* of new test engines */
 static bool
 pool_full(void)
 {
-	unsigned int n = rte_mempool_avail_count(pool);
-
-	if (n != POOL_SIZE)
-		fprintf(stderr, "tcp_pool: %u of %u mbufs back\n", n, POOL_SIZE);
-	return n == POOL_SIZE;
+	return ofld_test_mempool_full(pool, POOL_SIZE);
 }
 
 static void
