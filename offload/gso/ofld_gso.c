@@ -345,6 +345,76 @@ csum_piece(const void *buf, uint32_t len, uint32_t off)
 	return s;
 }
 
+/* Raw sum of [off, off + len) of a chain, odd boundaries handled. */
+static uint32_t
+chain_sum(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	uint64_t sum = 0;
+	uint32_t pos = 0, take;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (m != NULL && len > 0) {
+		take = RTE_MIN(len, (uint32_t)m->data_len - off);
+		sum += csum_piece(rte_pktmbuf_mtod_offset(m, const char *, off),
+				  take, pos);
+		pos += take;
+		len -= take;
+		off = 0;
+		m = m->next;
+	}
+	return csum_fold16(sum);
+}
+
+static uint32_t
+l4_sum(const struct rte_mbuf *m, const void *l3, bool ipv4, uint32_t l4_off)
+{
+	uint32_t len;
+	uint64_t phdr;
+
+	if (ipv4) {
+		const struct rte_ipv4_hdr *ip = l3;
+
+		len = rte_be_to_cpu_16(ip->total_length) - rte_ipv4_hdr_len(ip);
+		phdr = rte_ipv4_phdr_cksum(ip, 0);
+	} else {
+		const struct rte_ipv6_hdr *ip6 = l3;
+
+		len = rte_be_to_cpu_16(ip6->payload_len) -
+			(l4_off - (uint32_t)((const char *)l3 -
+			 rte_pktmbuf_mtod(m, const char *)) -
+			 (uint32_t)sizeof(*ip6));
+		phdr = rte_ipv6_phdr_cksum(ip6, 0);
+	}
+	if (l4_off + len > m->pkt_len)
+		len = m->pkt_len > l4_off ? m->pkt_len - l4_off : 0;
+	return csum_fold16(phdr + chain_sum(m, l4_off, len));
+}
+
+uint16_t
+ofld_l4_cksum(const struct rte_mbuf *m, const void *l3, bool ipv4,
+	      uint32_t l4_off)
+{
+	uint16_t c = (uint16_t)~l4_sum(m, l3, ipv4, l4_off);
+	const uint8_t proto = ipv4 ?
+		((const struct rte_ipv4_hdr *)l3)->next_proto_id :
+		((const struct rte_ipv6_hdr *)l3)->proto;
+
+	/* UDP says "no checksum" with 0: an all-ones sum goes as 0xffff */
+	if (c == 0 && proto == IPPROTO_UDP)
+		c = 0xffff;
+	return c;
+}
+
+bool
+ofld_l4_cksum_ok(const struct rte_mbuf *m, const void *l3, bool ipv4,
+		 uint32_t l4_off)
+{
+	return l4_sum(m, l3, ipv4, l4_off) == 0xffff;
+}
+
 /* ---- per large send: what every segment shares --------------------- */
 
 struct gso_ctx {
@@ -844,8 +914,7 @@ ofld_csum_apply(struct rte_mbuf *m)
 			 offsetof(struct rte_tcp_hdr, cksum) :
 			 offsetof(struct rte_udp_hdr, dgram_cksum)));
 		*field = 0;
-		*field = v4 ? rte_ipv4_udptcp_cksum_mbuf(m, ip, l4_off) :
-			rte_ipv6_udptcp_cksum_mbuf(m, l3, l4_off);
+		*field = ofld_l4_cksum(m, l3, v4, l4_off);
 	}
 	m->ol_flags &= ~(RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK);
 	return 0;

@@ -21,6 +21,7 @@
  * indirect mbufs that reference the large send's payload.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <rte_bitops.h>
@@ -170,6 +171,19 @@ int ofld_gso_segment(struct rte_mbuf *m, const struct ofld_gso_pkt *p,
  * @return 0, or -EINVAL if the header lengths do not fit the packet.
  */
 int ofld_csum_apply(struct rte_mbuf *m);
+
+/**
+ * TCP/UDP checksum of the segment at @p l4_off of @p m (any chain, any
+ * segment lengths), pseudo-header from @p l3 (IPv4 when @p ipv4, else
+ * IPv6), ready to be stored. DPDK 22.11's rte_raw_cksum_mbuf() loses the
+ * carry of an odd-aligned segment's sum; this one does not.
+ */
+uint16_t ofld_l4_cksum(const struct rte_mbuf *m, const void *l3, bool ipv4,
+		       uint32_t l4_off);
+
+/** True when the TCP/UDP checksum of that segment verifies. */
+bool ofld_l4_cksum_ok(const struct rte_mbuf *m, const void *l3, bool ipv4,
+		      uint32_t l4_off);
 
 /**
  * Check, without changing anything, that ofld_csum_apply() can do what

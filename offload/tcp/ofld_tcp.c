@@ -34,6 +34,7 @@
 #include <rte_ring.h>
 #include <rte_tcp.h>
 
+#include "ofld_gso.h"
 #include "ofld_tcp.h"
 
 #define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
@@ -548,7 +549,7 @@ send_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 				RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = rte_ipv6_phdr_cksum(ip6, 0);
 		} else {
-			th->cksum = rte_ipv6_udptcp_cksum_mbuf(h, ip6, l4);
+			th->cksum = ofld_l4_cksum(h, ip6, false, l4);
 		}
 	} else {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + l3);
@@ -563,7 +564,7 @@ send_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 				RTE_MBUF_F_TX_TCP_CKSUM;
 			th->cksum = rte_ipv4_phdr_cksum(ip, 0);
 		} else {
-			th->cksum = rte_ipv4_udptcp_cksum_mbuf(h, ip, l4);
+			th->cksum = ofld_l4_cksum(h, ip, true, l4);
 		}
 	}
 	c->last_ack_sent = c->rcv_nxt;
@@ -1442,8 +1443,7 @@ conn_lookup(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 	/* ours: its checksum must hold (unless the port checked it) */
 	if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
 	    RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
-	    (k.ipv6 ? rte_ipv6_udptcp_cksum_mbuf_verify(m, l3hdr, l4) :
-	     rte_ipv4_udptcp_cksum_mbuf_verify(m, l3hdr, l4)) != 0) {
+	    !ofld_l4_cksum_ok(m, l3hdr, !k.ipv6, l4)) {
 		e->st.csum_bad++;
 		return -2;
 	}
@@ -2148,7 +2148,7 @@ send_syn(struct ofld_tcp_conn *c, uint8_t flags)
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
 
 		ip6->payload_len = rte_cpu_to_be_16((uint16_t)(20 + ol));
-		th->cksum = rte_ipv6_udptcp_cksum(ip6, th);
+		th->cksum = ofld_l4_cksum(h, ip6, false, l4);
 	} else {
 		struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + l3);
 
@@ -2156,7 +2156,7 @@ send_syn(struct ofld_tcp_conn *c, uint8_t flags)
 		ip->packet_id = rte_cpu_to_be_16(0x8000 | (c->ip_id++ & 0x7fff));
 		ip->hdr_checksum = 0;
 		ip->hdr_checksum = rte_ipv4_cksum(ip);
-		th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+		th->cksum = ofld_l4_cksum(h, ip, true, l4);
 	}
 	e->st.segs_out++;
 	out_put(e, h);

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+
+/*
+ * Helper of test_kernel.py, run inside a network namespace the test made:
+ * net_ofld stacked on net_tap (lower=), talking TCP with the namespace's
+ * kernel through the tap interface.
+ *
+ *   kpeer send BYTES [v6] [abort-ok]   connect to the kernel's listener on
+ *                                       port 5201 and send BYTES in
+ *                                       requests of mixed sizes
+ *   kpeer recv BYTES [v6]              listen on 5201, take one connection
+ *                                       from the kernel, check BYTES
+ *
+ * The stream is the pattern region (4 MiB, repeated) the test computes
+ * too. Prints one line "RESULT key=value ..." and exits 0 when every
+ * request completed once, in order (send) or every byte matched (recv).
+ * Extra EAL arguments (e.g. faults in the net_ofld devargs) come from
+ * OFLD_KPEER_OFLD_ARGS.
+ */
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "rte_pmd_ofld.h"
+
+#define REGION	(4u << 20)
+#define TAP	"ofldtap0"
+#define PORT	5201
+
+static uint8_t *region;
+static struct rte_mempool *pool;
+
+/* The same words test_kernel.py makes. */
+static void
+region_fill(void)
+{
+	uint64_t *w = (uint64_t *)(void *)region;
+	uint32_t i;
+
+	for (i = 0; i < REGION / 8; i++)
+		w[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+}
+
+static struct rte_mbuf *
+request(uint64_t off, uint32_t len)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint32_t take, pos;
+
+	while (len > 0) {
+		m = rte_pktmbuf_alloc(pool);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		pos = (uint32_t)(off % REGION);
+		take = RTE_MIN(len, (uint32_t)rte_pktmbuf_tailroom(m));
+		take = RTE_MIN(take, REGION - pos);
+		memcpy(rte_pktmbuf_append(m, take), region + pos, take);
+		if (head == NULL)
+			head = m;
+		else
+			rte_pktmbuf_chain(head, m);
+		off += take;
+		len -= take;
+	}
+	return head;
+}
+
+static int
+sh(const char *cmd)
+{
+	int r = system(cmd);
+
+	if (r != 0)
+		fprintf(stderr, "kpeer: '%s' failed (%d)\n", cmd, r);
+	return r;
+}
+
+int
+main(int argc, char **argv)
+{
+	char cmd[512], mac[32], vdev0[64], vdev1[256];
+	char *eal[16];
+	const char *extra = getenv("OFLD_KPEER_OFLD_ARGS");
+	struct rte_ether_addr our, kmac;
+	struct rte_eth_conf conf;
+	struct ofld_tcp_open o;
+	struct ofld_tcp_event ev[64];
+	struct ofld_tcp_conn *c = NULL;
+	struct rte_mbuf *pkts[64], *m;
+	uint64_t total, posted = 0, done = 0, acked = 0, got = 0, bad = 0;
+	uint64_t nb_posted = 0, nb_done = 0, out_of_order = 0, deadline;
+	uint32_t lens[8192], rng = 12345, len;
+	bool sending, v6, abort_ok, closed = false, peer_fin = false;
+	int status = -1, n = 0, ret;
+	uint16_t port, k, i;
+	FILE *f;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: kpeer send|recv BYTES [v6] [abort-ok]\n");
+		return 2;
+	}
+	sending = strcmp(argv[1], "send") == 0;
+	total = strtoull(argv[2], NULL, 10);
+	v6 = argc > 3 && strcmp(argv[3], "v6") == 0;
+	abort_ok = argc > 3 && strcmp(argv[argc - 1], "abort-ok") == 0;
+
+	snprintf(vdev0, sizeof(vdev0), "--vdev=net_tap0,iface=%s", TAP);
+	snprintf(vdev1, sizeof(vdev1), "--vdev=net_ofld0,lower=net_tap0%s%s",
+		 extra ? "," : "", extra ? extra : "");
+	eal[n++] = argv[0];
+	eal[n++] = (char *)(uintptr_t)"--no-huge";
+	eal[n++] = (char *)(uintptr_t)"-m";
+	eal[n++] = (char *)(uintptr_t)"1024";
+	eal[n++] = (char *)(uintptr_t)"--no-pci";
+	eal[n++] = (char *)(uintptr_t)"--no-shconf";
+	eal[n++] = (char *)(uintptr_t)"-l";
+	eal[n++] = (char *)(uintptr_t)"0";
+	eal[n++] = vdev0;
+	eal[n++] = vdev1;
+	eal[n++] = (char *)(uintptr_t)"--log-level=pmd.net.tap:error";
+	if (rte_eal_init(n, eal) < 0)
+		return 1;
+	region = rte_malloc("kpeer_region", REGION, 64);
+	pool = rte_pktmbuf_pool_create("kpeer_pool", 65535, 256, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
+	if (region == NULL || pool == NULL ||
+	    rte_eth_dev_get_port_by_name("net_ofld0", &port) != 0)
+		return 1;
+	region_fill();
+	memset(&conf, 0, sizeof(conf));
+	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup(port, 0, 1024, 0, NULL, pool) != 0 ||
+	    rte_eth_tx_queue_setup(port, 0, 1024, 0, NULL) != 0 ||
+	    rte_eth_dev_start(port) != 0) {
+		fprintf(stderr, "kpeer: cannot start net_ofld over net_tap\n");
+		return 1;
+	}
+	rte_eth_promiscuous_enable(port);
+	rte_eth_macaddr_get(port, &our);
+	/* the kernel's side of the tap: addresses, our MAC as a neighbour */
+	rte_ether_format_addr(mac, sizeof(mac), &our);
+	if (v6)
+		snprintf(cmd, sizeof(cmd), "ip link set %s up && ip -6 addr add "
+			 "2001:2::1/64 dev %s nodad && ip -6 neigh add 2001:2::2 "
+			 "lladdr %s dev %s nud permanent", TAP, TAP, mac, TAP);
+	else
+		snprintf(cmd, sizeof(cmd), "ip link set %s up && ip addr add "
+			 "198.18.1.1/24 dev %s && ip neigh add 198.18.1.2 "
+			 "lladdr %s dev %s nud permanent", TAP, TAP, mac, TAP);
+	if (sh(cmd) != 0)
+		return 1;
+	snprintf(cmd, sizeof(cmd), "/sys/class/net/%s/address", TAP);
+	f = fopen(cmd, "r");
+	if (f == NULL || fscanf(f, "%31s", mac) != 1 ||
+	    rte_ether_unformat_addr(mac, &kmac) != 0) {
+		fprintf(stderr, "kpeer: cannot read the tap's MAC\n");
+		return 1;
+	}
+	fclose(f);
+
+	if (getenv("OFLD_KPEER_WAIT") != NULL)	/* e.g. for a capture to start */
+		rte_delay_ms((unsigned int)atoi(getenv("OFLD_KPEER_WAIT")));
+	memset(&o, 0, sizeof(o));
+	o.ipv6 = v6;
+	if (v6) {
+		static const uint8_t l6[16] = { 0x20, 1, 0, 2, [15] = 2 };
+		static const uint8_t r6[16] = { 0x20, 1, 0, 2, [15] = 1 };
+
+		memcpy(o.local_ip, l6, 16);
+		memcpy(o.remote_ip, r6, 16);
+	} else {
+		memcpy(o.local_ip, (uint8_t[]){ 198, 18, 1, 2 }, 4);
+		memcpy(o.remote_ip, (uint8_t[]){ 198, 18, 1, 1 }, 4);
+	}
+	o.remote_mac = kmac;
+	o.cookie = 1;
+	if (sending) {
+		o.local_port = 40000;
+		o.remote_port = PORT;
+		c = rte_pmd_ofld_tcp_connect(port, 0, &o);
+		if (c == NULL) {
+			fprintf(stderr, "kpeer: connect: %s\n",
+				rte_strerror(rte_errno));
+			return 1;
+		}
+	} else {
+		o.local_port = PORT;
+		if (rte_pmd_ofld_tcp_listen(port, 0, &o) != 0)
+			return 1;
+		printf("LISTENING\n");
+		fflush(stdout);
+	}
+
+	deadline = rte_get_timer_cycles() + 300 * rte_get_timer_hz();
+	uint64_t next_dbg = rte_get_timer_cycles();
+	while (rte_get_timer_cycles() < deadline) {
+		if (getenv("KPEER_DEBUG") != NULL &&
+		    rte_get_timer_cycles() > next_dbg) {
+			struct rte_eth_xstat_name names[256];
+			struct rte_eth_xstat xs[256];
+			int nx = rte_eth_xstats_get_names(port, names, 256), j;
+
+			rte_eth_xstats_get(port, xs, 256);
+			next_dbg = rte_get_timer_cycles() + rte_get_timer_hz();
+			fprintf(stderr, "dbg posted %" PRIu64 " done %" PRIu64 ":",
+				posted, done);
+			for (j = 0; j < nx; j++)
+				if (xs[j].value != 0 &&
+				    strncmp(names[j].name, "tcp_q0", 6) == 0)
+					fprintf(stderr, " %s=%" PRIu64,
+						names[j].name + 7, xs[j].value);
+			for (j = 0; j < nx; j++)
+				if (xs[j].value != 0 &&
+				    strncmp(names[j].name, "tx_q0", 5) == 0)
+					fprintf(stderr, " %s=%" PRIu64,
+						names[j].name, xs[j].value);
+			fprintf(stderr, "\n");
+		}
+		k = rte_eth_rx_burst(port, 0, pkts, 64); /* runs the engine */
+		rte_pktmbuf_free_bulk(pkts, k);	/* ARP, ND, ...: not ours */
+		k = rte_pmd_ofld_tcp_events(port, 0, ev, 64);
+		for (i = 0; i < k; i++) {
+			switch (ev[i].kind) {
+			case OFLD_TCP_EV_CONNECTED:
+				break;
+			case OFLD_TCP_EV_ACCEPTED:
+				c = ev[i].conn;
+				break;
+			case OFLD_TCP_EV_SEND_DONE:
+				if (nb_done >= nb_posted ||
+				    ev[i].m->pkt_len != lens[nb_done % 8192])
+					out_of_order++;
+				if (ev[i].status == OFLD_TCP_SUCCESS)
+					done += ev[i].bytes;
+				else
+					status = ev[i].status;
+				acked += ev[i].bytes;
+				nb_done++;
+				rte_pktmbuf_free(ev[i].m);
+				break;
+			case OFLD_TCP_EV_RECV:
+				for (m = ev[i].m; m != NULL; m = m->next) {
+					uint32_t pos = (uint32_t)(got % REGION);
+					uint32_t l = m->data_len, x;
+					const uint8_t *p =
+						rte_pktmbuf_mtod(m, uint8_t *);
+
+					for (x = 0; x < l; x++)
+						if (p[x] != region[(pos + x) %
+								   REGION])
+							bad++;
+					got += l;
+				}
+				rte_pktmbuf_free(ev[i].m);
+				break;
+			case OFLD_TCP_EV_PEER_FIN:
+				peer_fin = true;
+				break;
+			case OFLD_TCP_EV_CLOSED:
+				closed = true;
+				if (ev[i].status != OFLD_TCP_SUCCESS)
+					status = ev[i].status;
+				break;
+			}
+		}
+		if (sending && c != NULL && status < 0) {
+			/* keep about 8 MiB posted, mixed sizes 1 B .. 1 MiB */
+			while (posted < total && posted - done < (8u << 20) &&
+			       nb_posted - nb_done < 8000) {
+				rng = rng * 1103515245 + 12345;
+				len = (rng >> 8) % 7 == 0 ? 1 + (rng >> 16) % 100 :
+					1 + (rng >> 4) % (1u << 20);
+				len = (uint32_t)RTE_MIN((uint64_t)len,
+							total - posted);
+				m = request(posted, len);
+				if (m == NULL)
+					break;
+				lens[nb_posted % 8192] = len;
+				if (rte_pmd_ofld_tcp_send(c, &m, 1) != 0) {
+					rte_pktmbuf_free(m);
+					break;
+				}
+				posted += len;
+				nb_posted++;
+			}
+			if (posted == total && done == total && !closed) {
+				rte_pmd_ofld_tcp_close(port, 0, c);
+				posted++;	/* close once */
+			}
+		}
+		if (sending && (closed || (status >= 0 && nb_done == nb_posted
+					   && nb_posted != 0)))
+			break;
+		if (!sending && peer_fin && got >= total)
+			break;
+	}
+	if (!sending && c != NULL)
+		rte_pmd_ofld_tcp_close(port, 0, c);
+	printf("RESULT mode=%s posted=%" PRIu64 " acked=%" PRIu64
+	       " requests=%" PRIu64 " completed=%" PRIu64 " out_of_order=%"
+	       PRIu64 " status=%d received=%" PRIu64 " bad=%" PRIu64
+	       " retrans=%" PRIu64 "\n", argv[1],
+	       posted > total ? total : posted, acked, nb_posted, nb_done,
+	       out_of_order, status, got, bad,
+	       ({ uint64_t id, v = 0;
+		  if (rte_eth_xstats_get_id_by_name(port,
+			"tcp_q0_retrans_segs", &id) == 0)
+			rte_eth_xstats_get_by_id(port, &id, &v, 1);
+		  v; }));
+	fflush(stdout);
+	if (sending)
+		ret = (out_of_order == 0 && nb_done == nb_posted &&
+		       (status < 0 ? done == total : abort_ok)) ? 0 : 1;
+	else
+		ret = (bad == 0 && got == total) ? 0 : 1;
+	rte_eth_dev_stop(port);
+	rte_eth_dev_close(port);
+	rte_eal_cleanup();
+	return ret;
+}
