@@ -149,7 +149,7 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
         tsh = subprocess.Popen(in_ns("tshark", "-q", "-i", "ofldtap0", "-w",
                                      capture, "-f", "tcp port 5201"),
                                stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=open(capture + ".log", "w"))
         time.sleep(1.0)
     out, err = p.communicate(timeout=600)
     kout, _ = srv.communicate(timeout=60)
@@ -221,7 +221,9 @@ def main():
         # a capture of the tap, read by tshark's TCP analysis
         if tshark:
             cap = os.path.join(tmp, "tap.pcapng")
-            rc, r, n, sha = run_send(kpeer, reg, capture=cap)
+            # paced to 1 Gbit/s so that the capture keeps every frame
+            rc, r, n, sha = run_send(kpeer, reg, faults="speed=1000",
+                                     capture=cap)
             bad = sh(tshark, "-r", cap, "-o", "tcp.check_checksum:TRUE",
                      "-o", "ip.check_checksum:TRUE", "-Y",
                      "tcp.checksum.status == 0 || ip.checksum.status == 0 "
@@ -230,9 +232,15 @@ def main():
             nbad = len([x for x in bad.stdout.split() if x])
             total = sh(tshark, "-r", cap, "-T", "fields", "-e",
                        "frame.number").stdout.split()
+            why = sh(tshark, "-r", cap, "-o", "tcp.check_checksum:TRUE",
+                     "-Y", "frame.number in {" + " ".join(
+                         bad.stdout.split()[:5]) + "}").stdout \
+                if nbad else ""
+            log = open(cap + ".log").read()
             check("capture: no bad checksum, no ACK of unseen data",
                   bad.returncode == 0 and nbad == 0 and len(total) > 1000,
-                  f"{nbad} of {len(total)} frames flagged")
+                  f"{nbad} of {len(total)} frames flagged {why[-600:]} "
+                  f"{log.strip()[-200:]}")
             # window: what we have in flight never exceeds what the
             # kernel last advertised (tshark scales it)
             fl = sh(tshark, "-r", cap, "-T", "fields", "-E", "separator=;",
