@@ -31,6 +31,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "app_ktap.h"
 #include "rte_pmd_ofld.h"
 
 #define REGION	(4u << 20)
@@ -77,23 +78,13 @@ request(uint64_t off, uint32_t len)
 	return head;
 }
 
-static int
-sh(const char *cmd)
-{
-	int r = system(cmd);
-
-	if (r != 0)
-		fprintf(stderr, "kpeer: '%s' failed (%d)\n", cmd, r);
-	return r;
-}
-
 int
 main(int argc, char **argv)
 {
-	char cmd[512], mac[32], vdev0[64], vdev1[256];
+	char vdev0[64], vdev1[256];
 	char *eal[16];
 	const char *extra = getenv("OFLD_KPEER_OFLD_ARGS");
-	struct rte_ether_addr our, kmac;
+	struct app_ktap kt;
 	struct rte_eth_conf conf;
 	struct ofld_tcp_open o;
 	struct ofld_tcp_event ev[64];
@@ -105,7 +96,6 @@ main(int argc, char **argv)
 	bool sending, v6, abort_ok, closed = false, peer_fin = false;
 	int status = -1, n = 0, ret;
 	uint16_t port, k, i;
-	FILE *f;
 
 	if (argc < 3) {
 		fprintf(stderr, "usage: kpeer send|recv BYTES [v6] [abort-ok]\n");
@@ -148,43 +138,18 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rte_eth_promiscuous_enable(port);
-	rte_eth_macaddr_get(port, &our);
 	/* the kernel's side of the tap: addresses, our MAC as a neighbour */
-	rte_ether_format_addr(mac, sizeof(mac), &our);
-	if (v6)
-		snprintf(cmd, sizeof(cmd), "ip link set %s up && ip -6 addr add "
-			 "2001:2::1/64 dev %s nodad && ip -6 neigh add 2001:2::2 "
-			 "lladdr %s dev %s nud permanent", TAP, TAP, mac, TAP);
-	else
-		snprintf(cmd, sizeof(cmd), "ip link set %s up && ip addr add "
-			 "198.18.1.1/24 dev %s && ip neigh add 198.18.1.2 "
-			 "lladdr %s dev %s nud permanent", TAP, TAP, mac, TAP);
-	if (sh(cmd) != 0)
+	if (app_ktap_find("kpeer", &kt) != 0 || kt.ofld_port != port ||
+	    app_ktap_setup("kpeer", &kt) != 0)
 		return 1;
-	snprintf(cmd, sizeof(cmd), "/sys/class/net/%s/address", TAP);
-	f = fopen(cmd, "r");
-	if (f == NULL || fscanf(f, "%31s", mac) != 1 ||
-	    rte_ether_unformat_addr(mac, &kmac) != 0) {
-		fprintf(stderr, "kpeer: cannot read the tap's MAC\n");
-		return 1;
-	}
-	fclose(f);
 
 	if (getenv("OFLD_KPEER_WAIT") != NULL)	/* e.g. for a capture to start */
 		rte_delay_ms((unsigned int)atoi(getenv("OFLD_KPEER_WAIT")));
 	memset(&o, 0, sizeof(o));
 	o.ipv6 = v6;
-	if (v6) {
-		static const uint8_t l6[16] = { 0x20, 1, 0, 2, [15] = 2 };
-		static const uint8_t r6[16] = { 0x20, 1, 0, 2, [15] = 1 };
-
-		memcpy(o.local_ip, l6, 16);
-		memcpy(o.remote_ip, r6, 16);
-	} else {
-		memcpy(o.local_ip, (uint8_t[]){ 198, 18, 1, 2 }, 4);
-		memcpy(o.remote_ip, (uint8_t[]){ 198, 18, 1, 1 }, 4);
-	}
-	o.remote_mac = kmac;
+	app_ktap_ip(o.local_ip, v6, false);
+	app_ktap_ip(o.remote_ip, v6, true);
+	o.remote_mac = kt.kernel_mac;
 	o.cookie = 1;
 	if (sending) {
 		o.local_port = 40000;

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_APP_KTAP_H
+#define OFLD_APP_KTAP_H
+
+/*
+ * The Linux kernel as the peer of a net_ofld port stacked on net_tap
+ * (EAL: --vdev net_tap0,iface=ofldtap0 --vdev net_ofld0,lower=net_tap0),
+ * shared by ofld-perf --peer kernel and the interop test helper kpeer.
+ *
+ * The kernel's end of the tap gets APP_KTAP_KERNEL_IP4/24 and
+ * APP_KTAP_KERNEL_IP6/64 (from the benchmarking ranges 198.18.0.0/15 and
+ * 2001:2::/48) and permanent neighbour entries for net_ofld's addresses
+ * APP_KTAP_OFLD_IP4/IP6 and MAC: net_ofld's TCP engine does not answer ARP
+ * or neighbour solicitations. Use it only in a network namespace of your
+ * own: the commands change that namespace's interfaces.
+ */
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_ether.h>
+
+#define APP_KTAP_KERNEL_IP4	"198.18.1.1"
+#define APP_KTAP_OFLD_IP4	"198.18.1.2"
+#define APP_KTAP_KERNEL_IP6	"2001:2::1"
+#define APP_KTAP_OFLD_IP6	"2001:2::2"
+
+/** The kernel end of the tap under a net_ofld port. */
+struct app_ktap {
+	uint16_t ofld_port;		/**< the net_ofld port */
+	uint16_t lower_port;		/**< the port it is stacked on */
+	char iface[IF_NAMESIZE];	/**< the kernel interface */
+	struct rte_ether_addr ofld_mac;	/**< net_ofld's MAC */
+	struct rte_ether_addr kernel_mac; /**< the interface's MAC */
+};
+
+/**
+ * The first net_ofld port stacked on a port that has a kernel interface
+ * (net_tap); fills ofld_port, lower_port and iface.
+ * @return 0, or -ENODEV (none; says why on stderr).
+ */
+int app_ktap_find(const char *prog, struct app_ktap *t);
+
+/**
+ * After rte_eth_dev_start() of the net_ofld port: bring the interface up,
+ * give it a MAC of its own if it has net_ofld's (net_ofld passes its
+ * address down to the lower port, which for net_tap is the interface),
+ * add both addresses and both neighbour entries, and read the interface's
+ * MAC into kernel_mac. Runs ip(8).
+ * @return 0, or -1 (says which command failed on stderr).
+ */
+int app_ktap_setup(const char *prog, struct app_ktap *t);
+
+/** An address of the tap's subnet in the engine's form (16 bytes,
+ * IPv4 in the first 4): the kernel's end or net_ofld's.
+ */
+void app_ktap_ip(uint8_t ip[16], bool v6, bool kernel_end);
+
+#endif /* OFLD_APP_KTAP_H */
