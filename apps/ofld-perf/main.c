@@ -4,7 +4,11 @@
 
 /*
  * ofld-perf: large sends on offloaded TCP connections between two
- * net_ofld ports on the in-memory pair cable, at a chosen link speed.
+ * net_ofld ports on the in-memory pair cable, at a chosen link speed; or
+ * (--peer kernel) between a net_ofld port stacked on net_tap and the
+ * Linux kernel of the network namespace it runs in, either way
+ * (--direction send: ofld sends to kernel sockets; recv: kernel sockets
+ * send to ofld's listener).
  *
  * The receiving port listens, the sending port connects N connections
  * (MSS, window scale, timestamps negotiated), then keeps every connection
@@ -13,6 +17,11 @@
  * per-connection pattern region, so the sender writes nothing per byte.
  * The receiver compares every byte it gets with that region and counts
  * PSH boundaries. One line per second, then a summary (and --json).
+ *
+ * With the kernel as the peer the other end is apps/ofld-perf/
+ * kernel-peer.py (a sink or a source of the same pattern, which checks or
+ * produces every byte); apps/ofld-perf/perf-kernel.py runs both in a
+ * network namespace of its own.
  */
 
 #include <errno.h>
@@ -35,6 +44,7 @@
 #include <rte_mbuf.h>
 #include <rte_service.h>
 
+#include "app_ktap.h"
 #include "app_opts.h"
 #include "rte_pmd_ofld.h"
 
@@ -58,6 +68,9 @@ struct opts {
 	bool json;
 	bool quiet;
 	uint32_t depth;		/* requests outstanding per connection */
+	bool kernel;		/* --peer kernel */
+	bool recv;		/* --direction recv: ofld receives */
+	bool speed_set;
 };
 
 static volatile bool stop_signal;
@@ -68,9 +81,13 @@ struct conn {
 	uint64_t posted, sent_done, received;
 	uint64_t posted_reqs, done_reqs;
 	uint64_t bad_bytes;
+	uint64_t failed_reqs;			/* completed, not acked */
 	uint64_t *post_tsc;			/* ring of post times */
 	uint32_t post_cap;
 	bool connected, accepted;
+	bool established;			/* connected once */
+	bool closing, closed, peer_fin;		/* --peer kernel */
+	int close_status;
 };
 
 struct app {
@@ -85,6 +102,9 @@ struct app {
 	uint64_t lat_n;
 	volatile bool rx_stop;
 	uint64_t received_total, psh_seen;
+	struct app_ktap kt;		/* --peer kernel */
+	uint64_t strays;		/* kernel connections we did not expect */
+	uint64_t last_rx_tsc;		/* recv: when data last came */
 };
 
 static struct app app;
@@ -94,7 +114,21 @@ usage(const char *prog)
 {
 	printf("usage: %s [EAL options] -- [options]\n"
 	       "Large sends on offloaded TCP connections across two net_ofld\n"
-	       "ports on the in-memory pair cable.\n\n"
+	       "ports on the in-memory pair cable, or between net_ofld on\n"
+	       "net_tap and the Linux kernel (--peer kernel).\n\n"
+	       "  --peer P         pair (default): two net_ofld ports cabled in\n"
+	       "                   memory; kernel: the net_ofld port of the EAL\n"
+	       "                   options stacked on net_tap, e.g. --vdev\n"
+	       "                   net_tap0,iface=ofldtap0 --vdev\n"
+	       "                   net_ofld0,lower=net_tap0, and the kernel's\n"
+	       "                   sockets (apps/ofld-perf/kernel-peer.py) as\n"
+	       "                   the other end\n"
+	       "  --direction D    with --peer kernel: send (default, ofld\n"
+	       "                   connects to a kernel sink on "
+	       APP_KTAP_KERNEL_IP4 ":%u)\n"
+	       "                   or recv (ofld listens on " APP_KTAP_OFLD_IP4
+	       ":%u,\n"
+	       "                   kernel sockets send)\n"
 	       "  --req-size B     bytes per send request (default 262144)\n"
 	       "  --conns N        connections (default 4)\n"
 	       "  --seconds S      run time (default 5)\n"
@@ -109,7 +143,11 @@ usage(const char *prog)
 	       "(default 4)\n"
 	       "  --json           summary as JSON on stdout\n"
 	       "  --quiet          no progress lines\n"
-	       "  --help           this text\n", prog);
+	       "  --help           this text\n"
+	       "With --peer kernel, the link speed is net_ofld's device argument\n"
+	       "(speed=; unpaced without it) and --seconds/--bytes of recv are\n"
+	       "the kernel source's: ofld-perf receives until every connection\n"
+	       "is closed by the kernel.\n", prog, SERVER_PORT, SERVER_PORT);
 }
 
 static int
@@ -134,11 +172,14 @@ parse(int argc, char **argv, struct opts *o)
 		{ "depth", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "peer", required_argument, NULL, 'P' },
+		{ "direction", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
 	char *end;
+	bool dir_set = false;
 	int ch;
 
 	*o = (struct opts){ .req_size = 256 * 1024, .conns = 4, .seconds = 5,
@@ -175,6 +216,7 @@ parse(int argc, char **argv, struct opts *o)
 			if (num("speed", optarg, 0, 400000, &v))
 				return -1;
 			o->speed = (uint32_t)v;
+			o->speed_set = true;
 			break;
 		case 'm':
 			if (num("mtu", optarg, 576, 9000, &v))
@@ -217,6 +259,29 @@ parse(int argc, char **argv, struct opts *o)
 		case 'q':
 			o->quiet = true;
 			break;
+		case 'P':
+			if (strcmp(optarg, "pair") == 0) {
+				o->kernel = false;
+			} else if (strcmp(optarg, "kernel") == 0) {
+				o->kernel = true;
+			} else {
+				fprintf(stderr, "ofld-perf: --peer %s: expected "
+					"pair or kernel\n", optarg);
+				return -1;
+			}
+			break;
+		case 'D':
+			if (strcmp(optarg, "send") == 0) {
+				o->recv = false;
+			} else if (strcmp(optarg, "recv") == 0) {
+				o->recv = true;
+			} else {
+				fprintf(stderr, "ofld-perf: --direction %s: "
+					"expected send or recv\n", optarg);
+				return -1;
+			}
+			dir_set = true;
+			break;
 		case 'h':
 			usage(argv[0]);
 			exit(0);
@@ -228,6 +293,28 @@ parse(int argc, char **argv, struct opts *o)
 	if (optind != argc) {
 		fprintf(stderr, "ofld-perf: unexpected argument '%s'\n",
 			argv[optind]);
+		return -1;
+	}
+	if (!o->kernel && dir_set) {
+		fprintf(stderr, "ofld-perf: --direction needs --peer kernel (on "
+			"the pair cable ofld is both ends)\n");
+		return -1;
+	}
+	if (o->kernel && o->speed_set) {
+		fprintf(stderr, "ofld-perf: --speed: with --peer kernel the link "
+			"speed is net_ofld's device argument, e.g. --vdev "
+			"net_ofld0,lower=net_tap0,speed=1000\n");
+		return -1;
+	}
+	if (o->kernel && o->mtu > 1500) {
+		fprintf(stderr, "ofld-perf: --mtu %u: net_tap takes frames of "
+			"at most 1522 bytes (MTU 1500)\n", o->mtu);
+		return -1;
+	}
+	if (o->kernel && o->conns > 50000) {
+		fprintf(stderr, "ofld-perf: --conns %u: with --peer kernel the "
+			"connections use ports 10000 and up (at most 50000)\n",
+			o->conns);
 		return -1;
 	}
 	return 0;
@@ -332,30 +419,41 @@ hist_pct(double p)
 /* ---- ports and connections --------------------------------------------- */
 
 static int
-port_up(const char *name, const char *args, uint16_t *port)
+port_start(uint16_t port, const char *name)
 {
 	struct rte_eth_conf conf;
+	int ret;
+
+	memset(&conf, 0, sizeof(conf));
+	ret = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (ret == 0)
+		ret = rte_eth_dev_set_mtu(port, app.o.mtu);
+	if (ret == 0)
+		ret = rte_eth_rx_queue_setup(port, 0, 1024, rte_socket_id(),
+					     NULL, app.pool);
+	if (ret == 0)
+		ret = rte_eth_tx_queue_setup(port, 0, 1024, rte_socket_id(),
+					     NULL);
+	if (ret == 0)
+		ret = rte_eth_dev_start(port);
+	if (ret != 0)
+		fprintf(stderr, "ofld-perf: %s: %s\n", name, rte_strerror(-ret));
+	return ret;
+}
+
+static int
+port_up(const char *name, const char *args, uint16_t *port)
+{
 	int ret;
 
 	ret = rte_vdev_init(name, args);
 	if (ret == 0)
 		ret = rte_eth_dev_get_port_by_name(name, port);
-	memset(&conf, 0, sizeof(conf));
-	if (ret == 0)
-		ret = rte_eth_dev_configure(*port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_dev_set_mtu(*port, app.o.mtu);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(*port, 0, 1024, rte_socket_id(),
-					     NULL, app.pool);
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(*port, 0, 1024, rte_socket_id(),
-					     NULL);
-	if (ret == 0)
-		ret = rte_eth_dev_start(*port);
-	if (ret != 0)
+	if (ret != 0) {
 		fprintf(stderr, "ofld-perf: %s: %s\n", name, rte_strerror(-ret));
-	return ret;
+		return ret;
+	}
+	return port_start(*port, name);
 }
 
 static void
@@ -376,55 +474,98 @@ addr(uint8_t *ip, bool v6, uint8_t host)
 
 /* ---- the receiving side -------------------------------------------------- */
 
+/* The connection a receiving-side event is about; NULL: not one of ours
+ * (a kernel connection from a port we did not expect, now aborted).
+ */
+static struct conn *
+rx_conn(uint16_t port, const struct ofld_tcp_event *ev)
+{
+	struct ofld_tcp_state st;
+	struct conn *c;
+	uint32_t idx;
+
+	if (ev->conn_cookie != LISTEN_COOKIE)
+		return ev->conn_cookie < app.o.conns ?
+			&app.c[ev->conn_cookie] : NULL;
+	/* new: which sender is it (its port says) */
+	ofld_tcp_query(ev->conn, &st);
+	idx = (uint32_t)st.remote_port - 10000;
+	if (idx < app.o.conns && app.c[idx].rx == ev->conn)
+		return &app.c[idx];	/* queued before its cookie was set */
+	if (st.remote_port < 10000 || idx >= app.o.conns ||
+	    app.c[idx].accepted) {
+		ofld_tcp_set_cookie(ev->conn, LISTEN_COOKIE - 1);
+		rte_pmd_ofld_tcp_abort(port, 0, ev->conn);
+		app.strays++;
+		return NULL;
+	}
+	c = &app.c[idx];
+	c->rx = ev->conn;
+	c->accepted = true;
+	ofld_tcp_set_cookie(ev->conn, idx);
+	return c;
+}
+
+/* Every received byte against the pattern. */
+static void
+rx_check(struct conn *c, struct rte_mbuf *m)
+{
+	uint8_t buf[2048];
+	uint32_t n, pos, take;
+
+	for (n = 0; n < m->pkt_len; n += take) {
+		const uint8_t *p;
+
+		pos = (uint32_t)((c->start + c->received + n) % REGION);
+		take = RTE_MIN(m->pkt_len - n, (uint32_t)sizeof(buf));
+		take = RTE_MIN(take, REGION - pos);
+		p = rte_pktmbuf_read(m, n, take, buf);
+		if (p == NULL || memcmp(p, app.region + pos, take))
+			c->bad_bytes += take;
+	}
+	c->received += m->pkt_len;
+	app.received_total += m->pkt_len;
+}
+
+/* An event of the receiving port: ACCEPTED, RECV, PEER_FIN, CLOSED. */
+static void
+rx_event(uint16_t port, struct ofld_tcp_event *ev)
+{
+	struct conn *c;
+
+	if (ev->kind != OFLD_TCP_EV_ACCEPTED && ev->kind != OFLD_TCP_EV_RECV &&
+	    ev->kind != OFLD_TCP_EV_PEER_FIN && ev->kind != OFLD_TCP_EV_CLOSED)
+		return;
+	c = rx_conn(port, ev);
+	if (ev->kind == OFLD_TCP_EV_RECV) {
+		if (c != NULL)
+			rx_check(c, ev->m);
+		rte_pktmbuf_free(ev->m);
+		return;
+	}
+	if (c == NULL)
+		return;
+	if (ev->kind == OFLD_TCP_EV_PEER_FIN) {
+		/* the kernel is done sending: close our side too */
+		c->peer_fin = true;
+		if (!c->closing)
+			rte_pmd_ofld_tcp_close(port, 0, c->rx);
+		c->closing = true;
+	} else if (ev->kind == OFLD_TCP_EV_CLOSED) {
+		c->closed = true;
+		c->close_status = (int)ev->status;
+	}
+}
+
 static void
 rx_events(void)
 {
 	struct ofld_tcp_event ev[64];
-	uint8_t buf[2048];
 	uint16_t k, i;
-	uint32_t n, pos, take;
-	struct conn *c;
 
-	while ((k = rte_pmd_ofld_tcp_events(app.rx_port, 0, ev, 64)) != 0) {
-		for (i = 0; i < k; i++) {
-			if (ev[i].kind != OFLD_TCP_EV_ACCEPTED &&
-			    ev[i].kind != OFLD_TCP_EV_RECV)
-				continue;
-			if (ev[i].conn_cookie == LISTEN_COOKIE) {
-				/* new: which sender is it (its port says) */
-				struct ofld_tcp_state st;
-
-				ofld_tcp_query(ev[i].conn, &st);
-				c = &app.c[st.remote_port - 10000];
-				if (!c->accepted) {
-					c->rx = ev[i].conn;
-					c->accepted = true;
-					ofld_tcp_set_cookie(ev[i].conn,
-						(uint64_t)(c - app.c));
-				}
-			} else {
-				c = &app.c[ev[i].conn_cookie];
-			}
-			if (ev[i].kind != OFLD_TCP_EV_RECV)
-				continue;
-			/* every byte against the pattern */
-			for (n = 0; n < ev[i].m->pkt_len; n += take) {
-				const uint8_t *p;
-
-				pos = (uint32_t)((c->start + c->received + n) %
-						 REGION);
-				take = RTE_MIN(ev[i].m->pkt_len - n,
-					       (uint32_t)sizeof(buf));
-				take = RTE_MIN(take, REGION - pos);
-				p = rte_pktmbuf_read(ev[i].m, n, take, buf);
-				if (p == NULL || memcmp(p, app.region + pos, take))
-					c->bad_bytes += take;
-			}
-			c->received += ev[i].m->pkt_len;
-			app.received_total += ev[i].m->pkt_len;
-			rte_pktmbuf_free(ev[i].m);
-		}
-	}
+	while ((k = rte_pmd_ofld_tcp_events(app.rx_port, 0, ev, 64)) != 0)
+		for (i = 0; i < k; i++)
+			rx_event(app.rx_port, &ev[i]);
 }
 
 static int
@@ -483,32 +624,49 @@ tx_post_conn(struct conn *c, uint64_t per_conn_limit, uint64_t now)
 static uint64_t post_limit;
 static bool posting = true;
 
+/* An event of the sending port: CONNECTED, SEND_DONE, CLOSED. */
+static void
+tx_event(struct ofld_tcp_event *ev, uint64_t now)
+{
+	struct conn *c = &app.c[ev->conn_cookie];
+
+	switch (ev->kind) {
+	case OFLD_TCP_EV_CONNECTED:
+		c->connected = true;
+		c->established = true;
+		if (posting)
+			tx_post_conn(c, post_limit, now);
+		break;
+	case OFLD_TCP_EV_SEND_DONE:
+		hist_add(now - c->post_tsc[c->done_reqs % c->post_cap]);
+		c->done_reqs++;
+		c->sent_done += ev->bytes;
+		if (ev->status != OFLD_TCP_SUCCESS)
+			c->failed_reqs++;
+		rte_pktmbuf_free(ev->m);
+		if (posting)
+			tx_post_conn(c, post_limit, now);
+		break;
+	case OFLD_TCP_EV_CLOSED:
+		/* refused, reset, timed out, or our close done */
+		c->closed = true;
+		c->close_status = (int)ev->status;
+		c->connected = false;
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 tx_events(uint64_t now)
 {
 	struct ofld_tcp_event ev[64];
 	uint16_t k, i;
-	struct conn *c;
 
-	while ((k = rte_pmd_ofld_tcp_events(app.tx_port, 0, ev, 64)) != 0) {
-		for (i = 0; i < k; i++) {
-			c = &app.c[ev[i].conn_cookie];
-			if (ev[i].kind == OFLD_TCP_EV_CONNECTED) {
-				c->connected = true;
-				if (posting)
-					tx_post_conn(c, post_limit, now);
-				continue;
-			}
-			if (ev[i].kind != OFLD_TCP_EV_SEND_DONE)
-				continue;
-			hist_add(now - c->post_tsc[c->done_reqs % c->post_cap]);
-			c->done_reqs++;
-			c->sent_done += ev[i].bytes;
-			rte_pktmbuf_free(ev[i].m);
-			if (posting)
-				tx_post_conn(c, post_limit, now);
-		}
-	}
+	while ((k = rte_pmd_ofld_tcp_events(app.tx_port, 0, ev, 64)) != 0)
+		for (i = 0; i < k; i++)
+			tx_event(&ev[i], now);
 }
 
 static uint64_t
@@ -557,17 +715,556 @@ on_signal(int sig)
 	stop_signal = true;
 }
 
+/* ---- opening: two ports on the pair cable, or one on the kernel's tap --- */
+
+static uint32_t rx_lc = RTE_MAX_LCORE, svc_lc = RTE_MAX_LCORE, svc_id;
+
+/* The sending port's engine (or the kernel port's) on the second lcore. */
+static int
+service_start(uint16_t port)
+{
+	svc_lc = rte_get_next_lcore(-1, 1, 0);
+	if (svc_lc >= RTE_MAX_LCORE) {
+		fprintf(stderr, "ofld-perf: --engine service needs a second "
+			"lcore (-l 0,1)\n");
+		return 2;
+	}
+	rte_pmd_ofld_service_id(port, &svc_id);
+	rte_service_lcore_add(svc_lc);
+	rte_service_map_lcore_set(svc_id, svc_lc, 1);
+	rte_service_runstate_set(svc_id, 1);
+	rte_service_lcore_start(svc_lc);
+	return 0;
+}
+
+static void
+open_defaults(struct ofld_tcp_open *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->ipv6 = app.o.ipv6;
+	o->mss = (uint16_t)(app.o.mtu - (app.o.ipv6 ? 60 : 40));
+	o->rcv_wnd = 4u << 20;
+	o->cc = app.o.cc;
+}
+
+static int
+pair_open(void)
+{
+	struct ofld_tcp_open lo, co;
+	char args[200];
+	uint32_t i;
+	int ret;
+
+	snprintf(args, sizeof(args), "pair=perf,speed=%u,tcp_max_conns=%u%s",
+		 app.o.speed, app.o.conns + 16,
+		 app.o.service ? ",engine=service" : "");
+	if (port_up("net_ofld_perf_tx", args, &app.tx_port) != 0)
+		return 1;
+	snprintf(args, sizeof(args), "pair=perf,speed=%u,tcp_max_conns=%u",
+		 app.o.speed, app.o.conns + 16);
+	if (port_up("net_ofld_perf_rx", args, &app.rx_port) != 0)
+		return 1;
+
+	if (app.o.service) {
+		/* the sender's engine gets the second lcore; the receiving
+		 * side runs on the main one with the application
+		 */
+		ret = service_start(app.tx_port);
+		if (ret != 0)
+			return ret;
+	} else {
+		rx_lc = rte_get_next_lcore(-1, 1, 0);
+	}
+
+	/* open the connections: the receiver listens, the sender connects */
+	open_defaults(&lo);
+	lo.local_port = SERVER_PORT;
+	lo.backlog = (uint16_t)RTE_MIN(app.o.conns + 16, 65535u);
+	lo.cookie = LISTEN_COOKIE;
+	if (rte_pmd_ofld_tcp_listen(app.rx_port, 0, &lo) != 0) {
+		fprintf(stderr, "ofld-perf: listen failed\n");
+		return 1;
+	}
+	for (i = 0; i < app.o.conns; i++) {
+		co = lo;
+		co.cookie = i;
+		co.backlog = 0;
+		addr(co.local_ip, app.o.ipv6, 1);
+		addr(co.remote_ip, app.o.ipv6, 2);
+		co.local_port = (uint16_t)(10000 + i);
+		co.remote_port = SERVER_PORT;
+		rte_eth_macaddr_get(app.rx_port, &co.remote_mac);
+		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port, 0, &co);
+		if (app.c[i].tx == NULL) {
+			fprintf(stderr, "ofld-perf: connect %u: %s\n", i,
+				rte_strerror(rte_errno));
+			return 1;
+		}
+	}
+	if (rx_lc < RTE_MAX_LCORE)
+		rte_eal_remote_launch(rx_lcore, NULL, rx_lc);
+	return 0;
+}
+
+/* The net_ofld port of the EAL options on the kernel's tap: send connects
+ * to the kernel's sink, recv listens for the kernel's source.
+ */
+static int
+kernel_open(void)
+{
+	struct ofld_tcp_open o;
+	uint32_t i, sid;
+	char name[RTE_ETH_NAME_MAX_LEN] = "net_ofld";
+
+	if (app_ktap_find("ofld-perf", &app.kt) != 0)
+		return 2;
+	app.tx_port = app.rx_port = app.kt.ofld_port;
+	rte_eth_dev_get_name_by_port(app.kt.ofld_port, name);
+	if (port_start(app.kt.ofld_port, name) != 0 ||
+	    app_ktap_setup("ofld-perf", &app.kt) != 0)
+		return 1;
+	/* engine=service in the device arguments: the engine runs only if
+	 * somebody maps its service
+	 */
+	if (rte_pmd_ofld_service_id(app.kt.ofld_port, &sid) == 0) {
+		app.o.service = true;
+	} else if (app.o.service) {
+		fprintf(stderr, "ofld-perf: --engine service: give %s the "
+			"device argument engine=service\n", name);
+		return 2;
+	}
+	if (app.o.service && service_start(app.kt.ofld_port) != 0)
+		return 2;
+
+	open_defaults(&o);
+	app_ktap_ip(o.local_ip, app.o.ipv6, false);
+	if (app.o.recv) {
+		o.local_port = SERVER_PORT;
+		o.backlog = (uint16_t)RTE_MIN(app.o.conns + 16, 65535u);
+		o.cookie = LISTEN_COOKIE;
+		if (rte_pmd_ofld_tcp_listen(app.rx_port, 0, &o) != 0) {
+			fprintf(stderr, "ofld-perf: listen failed\n");
+			return 1;
+		}
+		return 0;
+	}
+	app_ktap_ip(o.remote_ip, app.o.ipv6, true);
+	o.remote_port = SERVER_PORT;
+	o.remote_mac = app.kt.kernel_mac;
+	for (i = 0; i < app.o.conns; i++) {
+		o.cookie = i;
+		o.local_port = (uint16_t)(10000 + i);
+		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port, 0, &o);
+		if (app.c[i].tx == NULL) {
+			fprintf(stderr, "ofld-perf: connect %u: %s\n", i,
+				rte_strerror(rte_errno));
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* ---- running ---------------------------------------------------------- */
+
+/* Bytes the receiving end has got: checked here (pair, kernel recv) or
+ * acknowledged by the kernel (kernel send).
+ */
+static uint64_t
+delivered(void)
+{
+	uint64_t sum = 0;
+	uint32_t i;
+
+	if (!app.o.kernel || app.o.recv)
+		return app.received_total;
+	for (i = 0; i < app.o.conns; i++)
+		sum += app.c[i].sent_done;
+	return sum;
+}
+
+/* Frames on the measured wire: sent (pair, kernel send) or received
+ * (kernel recv) by our port.
+ */
+static void
+wire_get(uint64_t *pk, uint64_t *by)
+{
+	struct rte_eth_stats s;
+
+	rte_eth_stats_get(app.o.recv ? app.rx_port : app.tx_port, &s);
+	*pk = app.o.recv ? s.ipackets : s.opackets;
+	*by = app.o.recv ? s.ibytes : s.obytes;
+}
+
+static uint32_t
+count_conns(bool accepted, bool peer_fin, bool closed)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < app.o.conns; i++)
+		n += (!accepted || app.c[i].accepted) &&
+			(!peer_fin || app.c[i].peer_fin) &&
+			(!closed || app.c[i].closed);
+	return n;
+}
+
+static void
+kernel_events(uint16_t port, uint64_t now)
+{
+	struct ofld_tcp_event ev[64];
+	uint16_t k, i;
+
+	while ((k = rte_pmd_ofld_tcp_events(port, 0, ev, 64)) != 0)
+		for (i = 0; i < k; i++) {
+			if (app.o.recv)
+				rx_event(port, &ev[i]);
+			else
+				tx_event(&ev[i], now);
+		}
+}
+
+/* Close every connection the kernel did not end, once. */
+static void
+close_all(void)
+{
+	uint32_t i;
+	struct conn *c;
+
+	for (i = 0; i < app.o.conns; i++) {
+		c = &app.c[i];
+		if (c->closing || c->closed)
+			continue;
+		c->closing = true;
+		if (c->tx != NULL)
+			rte_pmd_ofld_tcp_close(app.tx_port, 0, c->tx);
+		else if (c->rx != NULL)
+			rte_pmd_ofld_tcp_close(app.rx_port, 0, c->rx);
+	}
+}
+
+static void
+progress(uint64_t now, uint64_t t0, uint64_t *t_last, uint64_t *last)
+{
+	double dt = (double)(now - *t_last) / rte_get_tsc_hz();
+	uint64_t pk, by, got = delivered();
+
+	wire_get(&pk, &by);
+	printf("%6.1f s  goodput %8.3f Gbit/s  ", (double)(now - t0) /
+	       rte_get_tsc_hz(), (got - last[0]) * 8 / dt / 1e9);
+	if (!app.o.kernel)
+		printf("wire %5.1f%%  ", app.o.speed ? ((by - last[2]) +
+		       24.0 * (pk - last[1])) * 8 / dt / (app.o.speed * 1e6) *
+		       100 : 0.0);
+	else
+		printf("wire %7.3f Gbit/s  ", ((by - last[2]) +
+		       24.0 * (pk - last[1])) * 8 / dt / 1e9);
+	printf("%7.3f Mpps  ", (pk - last[1]) / dt / 1e6);
+	if (app.o.recv)
+		printf("connections %u open, %u closed by the kernel\n",
+		       count_conns(true, false, false) -
+		       count_conns(true, true, false),
+		       count_conns(true, true, false));
+	else
+		printf("%8.0f compl/s  retrans %" PRIu64 "  in flight %" PRIu64
+		       " B\n", (double)(app.lat_n - last[3]) / dt,
+		       xstat(app.tx_port, "tcp_q0_retrans_segs"), in_flight());
+	fflush(stdout);
+	last[0] = got;
+	last[1] = pk;
+	last[2] = by;
+	last[3] = app.lat_n;
+	*t_last = now;
+}
+
+/* Pair, or the kernel as the receiver: post for --seconds (or --bytes),
+ * then wait for completions; with the kernel, close and wait for CLOSED.
+ * Returns the time the measurement ends.
+ */
+static uint64_t
+run_send(uint64_t t0, uint64_t hz, uint64_t per_conn_limit)
+{
+	uint64_t t_end = t0 + (uint64_t)(app.o.seconds * hz), now = t0;
+	uint64_t t_last = t0, t_stop = 0, last[4] = { 0 };
+	struct rte_mbuf *pkts[64];
+	uint16_t n;
+	uint32_t i;
+
+	for (;;) {
+		bool all_done = per_conn_limit != 0;
+
+		now = rte_get_tsc_cycles();
+		posting = now < t_end && !stop_signal;
+		n = rte_eth_rx_burst(app.tx_port, 0, pkts, 64);
+		rte_pktmbuf_free_bulk(pkts, n);
+		if (app.o.kernel) {
+			kernel_events(app.tx_port, now);
+		} else {
+			if (rx_lc >= RTE_MAX_LCORE) {
+				n = rte_eth_rx_burst(app.rx_port, 0, pkts, 64);
+				rte_pktmbuf_free_bulk(pkts, n);
+				rx_events();
+			}
+			tx_events(now);
+		}
+		if (all_done) {
+			for (i = 0; all_done && i < app.o.conns; i++)
+				all_done = app.c[i].sent_done >= per_conn_limit;
+		}
+		if (t_stop == 0 && (all_done || (!posting &&
+						 done_all_posted()))) {
+			t_stop = now;
+			if (!app.o.kernel)
+				break;
+			posting = false;
+			close_all();
+		}
+		if (app.o.kernel) {
+			if (count_conns(false, false, true) == app.o.conns) {
+				/* all closed: by us, or refused / reset */
+				if (t_stop == 0)
+					t_stop = now;
+				break;
+			}
+			if (t_stop != 0 && now >= t_stop + 5 * hz)
+				break;	/* the kernel did not close: report */
+			for (i = 0; t_stop == 0 && now >= t0 + 10 * hz &&
+			     i < app.o.conns; i++)
+				if (!app.c[i].established && !app.c[i].closed)
+					break;
+			if (t_stop == 0 && i < app.o.conns &&
+			    now >= t0 + 10 * hz) {
+				fprintf(stderr, "ofld-perf: connection %u: no "
+					"answer from the kernel in 10 s\n", i);
+				t_stop = now;
+				break;
+			}
+		}
+		if (now >= t_end + 5 * hz) {
+			if (t_stop == 0)
+				t_stop = now;
+			break;	/* the tail did not drain: report it */
+		}
+		if (now - t_last >= hz && !app.o.json && !app.o.quiet)
+			progress(now, t0, &t_last, last);
+	}
+	app.rx_stop = true;
+	rte_eal_mp_wait_lcore();
+	if (!app.o.kernel)
+		rx_events();
+	return t_stop != 0 ? t_stop : now;
+}
+
+/* The kernel as the sender: from the first accepted connection until every
+ * connection has been closed by the kernel. Returns the end time and sets
+ * *t0 to the start.
+ */
+static uint64_t
+run_recv(uint64_t *t0, uint64_t hz)
+{
+	uint64_t start = rte_get_tsc_cycles(), now = start, t_last = 0;
+	uint64_t t_stop = 0, last[4] = { 0 }, seen = 0;
+	struct rte_mbuf *pkts[64];
+	uint16_t n;
+
+	*t0 = 0;
+	for (;;) {
+		now = rte_get_tsc_cycles();
+		n = rte_eth_rx_burst(app.rx_port, 0, pkts, 64);
+		rte_pktmbuf_free_bulk(pkts, n);
+		kernel_events(app.rx_port, now);
+		if (*t0 == 0 && count_conns(true, false, false) != 0) {
+			*t0 = now;
+			t_last = now;
+			app.last_rx_tsc = now;
+		}
+		if (app.received_total != seen) {
+			seen = app.received_total;
+			app.last_rx_tsc = now;
+		}
+		if (t_stop == 0 && *t0 != 0 &&
+		    count_conns(true, true, false) == app.o.conns)
+			t_stop = now;	/* every connection ended by the kernel */
+		if (t_stop == 0 && stop_signal) {
+			t_stop = now;
+			close_all();
+		}
+		if (t_stop == 0 && *t0 == 0 && now >= start + 60 * hz) {
+			fprintf(stderr, "ofld-perf: no connection from the kernel "
+				"in 60 s (start apps/ofld-perf/kernel-peer.py "
+				"source in the namespace)\n");
+			t_stop = now;
+		}
+		if (t_stop == 0 && *t0 != 0 && now >= app.last_rx_tsc + 10 * hz) {
+			fprintf(stderr, "ofld-perf: nothing received for 10 s: "
+				"%u of %u connection(s) ended by the kernel\n",
+				count_conns(true, true, false), app.o.conns);
+			t_stop = now;
+			close_all();
+		}
+		if (t_stop != 0 && (count_conns(false, false, true) ==
+				    app.o.conns || now >= t_stop + 5 * hz ||
+				    *t0 == 0))
+			break;
+		if (*t0 != 0 && now - t_last >= hz && !app.o.json &&
+		    !app.o.quiet)
+			progress(now, *t0, &t_last, last);
+	}
+	if (*t0 == 0)
+		*t0 = start;
+	rte_eal_mp_wait_lcore();
+	return t_stop;
+}
+
+/* ---- reporting ---------------------------------------------------------- */
+
+struct result {
+	double secs, goodput, max_goodput, wire, mpps, cpb, jain;
+	uint64_t got, bad, reqs, failed, retrans;
+	uint32_t closed_ok;
+};
+
+static void
+report(const struct result *r)
+{
+	const char *dir = !app.o.kernel ? "send" : app.o.recv ? "recv" :
+		"send";
+	char lat[128] = "null", maxg[32] = "null", bad[32] = "null";
+	char reqs[64] = "null";
+
+	if (app.o.json) {
+		if (!app.o.recv) {
+			snprintf(lat, sizeof(lat), "{\"p50\": %.1f, \"p99\": "
+				 "%.1f, \"p99.9\": %.1f}", hist_pct(0.5),
+				 hist_pct(0.99), hist_pct(0.999));
+			snprintf(reqs, sizeof(reqs), "%" PRIu64, r->reqs);
+		}
+		if (!app.o.kernel)
+			snprintf(maxg, sizeof(maxg), "%.3f", r->max_goodput);
+		if (!app.o.kernel || app.o.recv)
+			snprintf(bad, sizeof(bad), "%" PRIu64, r->bad);
+		printf("{\"peer\": \"%s\", \"direction\": \"%s\", ",
+		       app.o.kernel ? "kernel" : "pair", dir);
+		if (app.o.kernel)
+			printf("\"iface\": \"%s\", \"checked_by\": \"%s\", "
+			       "\"connections_closed_ok\": %u, "
+			       "\"requests_failed\": %" PRIu64 ", ",
+			       app.kt.iface, app.o.recv ? "ofld-perf" :
+			       "kernel-peer", r->closed_ok, r->failed);
+		printf("\"connections\": %u, \"request_size\": %u, "
+		       "\"ipv6\": %s, \"mtu\": %u, \"speed_mbps\": %u, "
+		       "\"cc\": \"%s\", \"engine\": \"%s\", \"seconds\": %.3f, "
+		       "\"bytes_received\": %" PRIu64 ", \"bytes_bad\": %s, "
+		       "\"requests_completed\": %s, "
+		       "\"goodput_gbps\": %.3f, \"max_goodput_gbps\": %s, "
+		       "\"wire_gbps\": %.3f, \"wire_mpps\": %.3f, "
+		       "\"retransmitted_segments\": %" PRIu64 ", "
+		       "\"latency_us\": %s, \"cycles_per_byte\": %.3f, "
+		       "\"jain_fairness\": %.4f, \"conn_state_bytes\": %zu}\n",
+		       app.o.conns, app.o.req_size, app.o.ipv6 ? "true" : "false",
+		       app.o.mtu, app.o.kernel ? 0 : app.o.speed,
+		       app.o.cc ? "cubic" : "newreno",
+		       app.o.service ? "service" : "inline", r->secs, r->got,
+		       bad, reqs, r->goodput, maxg, r->wire, r->mpps,
+		       r->retrans, lat, r->cpb, r->jain, ofld_tcp_conn_size());
+		return;
+	}
+	printf("\nsummary\n");
+	if (app.o.kernel)
+		printf("  %-28s Linux kernel on %s, %s\n", "peer", app.kt.iface,
+		       app.o.recv ? "kernel -> ofld" : "ofld -> kernel");
+	printf("  %-28s %10.2f s\n", "time", r->secs);
+	if (app.o.kernel && !app.o.recv)
+		printf("  %-28s %10" PRIu64 " B (checked by the kernel peer)\n",
+		       "acknowledged by the kernel", r->got);
+	else
+		printf("  %-28s %10" PRIu64 " B (%" PRIu64 " bad)\n",
+		       "received and checked", r->got, r->bad);
+	if (!app.o.recv)
+		printf("  %-28s %10" PRIu64 " (%" PRIu64 " failed)\n",
+		       "requests completed", r->reqs, r->failed);
+	if (app.o.kernel)
+		printf("  %-28s %10u of %u\n", "connections closed cleanly",
+		       r->closed_ok, app.o.conns);
+	printf("  %-28s %10.3f Gbit/s", "goodput", r->goodput);
+	if (r->max_goodput > 0)
+		printf("  (%.1f%% of the %.3f Gbit/s the link allows)",
+		       r->goodput / r->max_goodput * 100, r->max_goodput);
+	printf("\n  %-28s %10.3f Gbit/s, %.3f Mpps%s\n", "wire", r->wire,
+	       r->mpps, app.o.recv ? " (received)" : "");
+	if (!app.o.recv) {
+		printf("  %-28s %10" PRIu64 " segments\n", "retransmitted",
+		       r->retrans);
+		printf("  %-28s %10.1f / %.1f / %.1f us\n",
+		       "completion p50/p99/p99.9", hist_pct(0.5),
+		       hist_pct(0.99), hist_pct(0.999));
+	}
+	printf("  %-28s %10.3f%s\n", "CPU cycles per byte", r->cpb,
+	       app.o.kernel ? " (ofld's lcores; not the kernel's)" : "");
+	printf("  %-28s %10.4f\n", "fairness (Jain)", r->jain);
+	printf("  %-28s %10zu B in the NIC (+%zu B in this app)\n",
+	       "state per connection", ofld_tcp_conn_size(),
+	       sizeof(struct conn) + (app.o.depth + 1) * sizeof(uint64_t));
+}
+
+/* Exit status of a kernel run, saying on stderr what went wrong. */
+static int
+kernel_verdict(const struct result *r, uint64_t per_conn_limit)
+{
+	uint32_t i;
+	int ret = 0;
+
+	for (i = 0; i < app.o.conns; i++) {
+		const struct conn *c = &app.c[i];
+		uint64_t got = app.o.recv ? c->received : c->sent_done;
+
+		if (!app.o.recv && !c->established) {
+			fprintf(stderr, "ofld-perf: connection %u to "
+				"%s port %u never established (%s): is "
+				"kernel-peer.py sink running in this "
+				"namespace?\n", i, app.o.ipv6 ?
+				APP_KTAP_KERNEL_IP6 : APP_KTAP_KERNEL_IP4,
+				SERVER_PORT, !c->closed ? "no answer" :
+				c->close_status == OFLD_TCP_ABORTED_BY_PEER ?
+				"refused" : "failed");
+			ret = 1;
+			continue;
+		}
+		if (app.o.recv && !c->peer_fin) {
+			fprintf(stderr, "ofld-perf: connection %u (kernel port "
+				"%u) %s\n", i, 10000 + i, c->accepted ?
+				"not ended by the kernel" : "never came");
+			ret = 1;
+		}
+		if (!c->closed || c->close_status != OFLD_TCP_SUCCESS) {
+			fprintf(stderr, "ofld-perf: connection %u not closed "
+				"cleanly (%s, status %d)\n", i, c->closed ?
+				"closed" : "still open", c->close_status);
+			ret = 1;
+		}
+		if (per_conn_limit != 0 && got != per_conn_limit) {
+			fprintf(stderr, "ofld-perf: connection %u: %" PRIu64
+				" B, expected %" PRIu64 "\n", i, got,
+				per_conn_limit);
+			ret = 1;
+		}
+	}
+	if (r->failed != 0 || r->bad != 0 || r->got == 0 || app.strays != 0) {
+		fprintf(stderr, "ofld-perf: %" PRIu64 " request(s) failed, %"
+			PRIu64 " bad byte(s), %" PRIu64 " byte(s) delivered, %"
+			PRIu64 " unexpected connection(s)\n", r->failed, r->bad,
+			r->got, app.strays);
+		ret = 1;
+	}
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct ofld_tcp_open lo = { 0 }, co = { 0 };
-	struct rte_eth_stats s0, s1;
-	uint32_t i, rx_lc, svc_lc = RTE_MAX_LCORE, sid;
-	uint64_t t0, t_end, t_last, now, hz, per_conn_limit = 0;
-	uint64_t last_rx = 0, last_done = 0, last_pk = 0, last_by = 0, reqs;
-	uint64_t bad = 0, done_bytes = 0, retrans, cycles;
-	double secs, goodput, jain_num = 0, jain_den = 0, max_goodput, wire;
-	char args[200];
+	struct rte_eth_stats s1;
+	struct result r;
+	uint32_t i;
+	uint64_t t0, now, hz, per_conn_limit = 0, pk, by;
+	double jain_num = 0, jain_den = 0;
 	int ret, app_argc, k;
 	char **app_argv;
 	const uint32_t hdrs = 14 + 20 + 20 + 12;
@@ -645,218 +1342,100 @@ main(int argc, char **argv)
 		}
 	}
 
-	snprintf(args, sizeof(args), "pair=perf,speed=%u,tcp_max_conns=%u%s",
-		 app.o.speed, app.o.conns + 16,
-		 app.o.service ? ",engine=service" : "");
-	if (port_up("net_ofld_perf_tx", args, &app.tx_port) != 0)
-		return 1;
-	snprintf(args, sizeof(args), "pair=perf,speed=%u,tcp_max_conns=%u",
-		 app.o.speed, app.o.conns + 16);
-	if (port_up("net_ofld_perf_rx", args, &app.rx_port) != 0)
-		return 1;
 
-	rx_lc = rte_get_next_lcore(-1, 1, 0);
-	if (app.o.service) {
-		/* the sender's engine gets the second lcore; the receiving
-		 * side runs on the main one with the application
-		 */
-		svc_lc = rx_lc;
-		rx_lc = RTE_MAX_LCORE;
-		if (svc_lc >= RTE_MAX_LCORE) {
-			fprintf(stderr, "ofld-perf: --engine service needs a "
-				"second lcore (-l 0,1)\n");
-			return 2;
-		}
-		rte_pmd_ofld_service_id(app.tx_port, &sid);
-		rte_service_lcore_add(svc_lc);
-		rte_service_map_lcore_set(sid, svc_lc, 1);
-		rte_service_runstate_set(sid, 1);
-		rte_service_lcore_start(svc_lc);
-	}
-
-	/* open the connections: the receiver listens, the sender connects */
-	lo.ipv6 = app.o.ipv6;
-	lo.local_port = SERVER_PORT;
-	lo.backlog = (uint16_t)RTE_MIN(app.o.conns + 16, 65535u);
-	lo.mss = (uint16_t)(app.o.mtu - (app.o.ipv6 ? 60 : 40));
-	lo.rcv_wnd = 4u << 20;
-	lo.cc = app.o.cc;
-	lo.cookie = LISTEN_COOKIE;
-	if (rte_pmd_ofld_tcp_listen(app.rx_port, 0, &lo) != 0) {
-		fprintf(stderr, "ofld-perf: listen failed\n");
-		return 1;
-	}
-	for (i = 0; i < app.o.conns; i++) {
-		co = lo;
-		co.cookie = i;
-		co.backlog = 0;
-		addr(co.local_ip, app.o.ipv6, 1);
-		addr(co.remote_ip, app.o.ipv6, 2);
-		co.local_port = (uint16_t)(10000 + i);
-		co.remote_port = SERVER_PORT;
-		rte_eth_macaddr_get(app.rx_port, &co.remote_mac);
-		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port, 0, &co);
-		if (app.c[i].tx == NULL) {
-			fprintf(stderr, "ofld-perf: connect %u: %s\n", i,
-				rte_strerror(rte_errno));
-			return 1;
-		}
-	}
-	if (rx_lc < RTE_MAX_LCORE)
-		rte_eal_remote_launch(rx_lcore, NULL, rx_lc);
-
+	ret = app.o.kernel ? kernel_open() : pair_open();
+	if (ret != 0)
+		return ret;
 	if (app.o.total_bytes != 0)
 		per_conn_limit = (app.o.total_bytes + app.o.conns - 1) /
 			app.o.conns;
 	post_limit = per_conn_limit;
-	if (!app.o.json)
+	if (app.o.json)
+		;
+	else if (!app.o.kernel)
 		printf("ofld-perf: %u connection(s), %u-byte requests, %s, MTU "
 		       "%u, link %u Mbit/s, %s, engine %s\n", app.o.conns,
 		       app.o.req_size, app.o.ipv6 ? "IPv6" : "IPv4", app.o.mtu,
 		       app.o.speed, app.o.cc == OFLD_TCP_CC_CUBIC ? "CUBIC" :
 		       "NewReno", app.o.service ? "on a service lcore" :
 		       "inline");
-	rte_eth_stats_reset(app.tx_port);
+	else if (app.o.recv)
+		printf("ofld-perf: the Linux kernel on %s sends, ofld receives: "
+		       "listening on %s port %u for %u connection(s), %s, MTU "
+		       "%u, engine %s\n", app.kt.iface, app.o.ipv6 ?
+		       APP_KTAP_OFLD_IP6 : APP_KTAP_OFLD_IP4, SERVER_PORT,
+		       app.o.conns, app.o.ipv6 ? "IPv6" : "IPv4", app.o.mtu,
+		       app.o.service ? "on a service lcore" : "inline");
+	else
+		printf("ofld-perf: ofld sends to the Linux kernel on %s (%s "
+		       "port %u): %u connection(s), %u-byte requests, %s, MTU "
+		       "%u, %s, engine %s\n", app.kt.iface, app.o.ipv6 ?
+		       APP_KTAP_KERNEL_IP6 : APP_KTAP_KERNEL_IP4, SERVER_PORT,
+		       app.o.conns, app.o.req_size, app.o.ipv6 ? "IPv6" : "IPv4",
+		       app.o.mtu, app.o.cc == OFLD_TCP_CC_CUBIC ? "CUBIC" :
+		       "NewReno", app.o.service ? "on a service lcore" :
+		       "inline");
+	fflush(stdout);
+	rte_eth_stats_reset(app.o.recv ? app.rx_port : app.tx_port);
 	t0 = rte_get_tsc_cycles();
-	t_last = t0;
-	t_end = t0 + (uint64_t)(app.o.seconds * hz);
-	for (;;) {
-		struct rte_mbuf *pkts[64];
-		uint16_t n;
-		bool all_done = per_conn_limit != 0;
+	if (app.o.kernel && app.o.recv)
+		now = run_recv(&t0, hz);
+	else
+		now = run_send(t0, hz, per_conn_limit);
 
-		now = rte_get_tsc_cycles();
-		posting = now < t_end && !stop_signal;
-		n = rte_eth_rx_burst(app.tx_port, 0, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, n);
-		if (rx_lc >= RTE_MAX_LCORE) {
-			n = rte_eth_rx_burst(app.rx_port, 0, pkts, 64);
-			rte_pktmbuf_free_bulk(pkts, n);
-			rx_events();
-		}
-		tx_events(now);
-		if (all_done) {
-			for (i = 0; all_done && i < app.o.conns; i++)
-				all_done = app.c[i].sent_done >= per_conn_limit;
-		}
-		if (all_done || (!posting && done_all_posted()))
-			break;
-		if (now >= t_end + 5 * hz)
-			break;	/* the tail did not drain: report it */
-		if (now - t_last >= hz && !app.o.json && !app.o.quiet) {
-			double dt = (double)(now - t_last) / hz;
-
-			rte_eth_stats_get(app.tx_port, &s0);
-			printf("%6.1f s  goodput %8.3f Gbit/s  wire %5.1f%%  "
-			       "%7.3f Mpps  %8.0f compl/s  retrans %" PRIu64
-			       "  in flight %" PRIu64 " B\n",
-			       (double)(now - t0) / hz,
-			       (app.received_total - last_rx) * 8 / dt / 1e9,
-			       app.o.speed ? ((s0.obytes - last_by) +
-					      24.0 * (s0.opackets - last_pk)) *
-				8 / dt / (app.o.speed * 1e6) * 100 : 0.0,
-			       (s0.opackets - last_pk) / dt / 1e6,
-			       (double)(app.lat_n - last_done) / dt,
-			       xstat(app.tx_port, "tcp_q0_retrans_segs"),
-			       in_flight());
-			fflush(stdout);
-			last_rx = app.received_total;
-			last_done = app.lat_n;
-			last_pk = s0.opackets;
-			last_by = s0.obytes;
-			t_last = now;
-		}
-	}
-	now = rte_get_tsc_cycles();
-	app.rx_stop = true;
-	rte_eal_mp_wait_lcore();
-	rx_events();
-	secs = (double)(now - t0) / hz;
-	rte_eth_stats_get(app.tx_port, &s0);
+	memset(&r, 0, sizeof(r));
+	r.secs = (double)(now - t0) / hz;
+	if (r.secs <= 0)
+		r.secs = 1e-9;
+	wire_get(&pk, &by);
 	rte_eth_stats_get(app.rx_port, &s1);
-	retrans = xstat(app.tx_port, "tcp_q0_retrans_segs");
-	reqs = 0;
+	r.retrans = xstat(app.tx_port, "tcp_q0_retrans_segs");
+	r.got = delivered();
 	for (i = 0; i < app.o.conns; i++) {
-		double g = app.c[i].received;
+		const struct conn *c = &app.c[i];
+		double g = app.o.kernel && !app.o.recv ? c->sent_done :
+			c->received;
 
-		bad += app.c[i].bad_bytes;
-		done_bytes += app.c[i].sent_done;
-		reqs += app.c[i].done_reqs;
+		r.bad += c->bad_bytes;
+		r.reqs += c->done_reqs;
+		r.failed += c->failed_reqs;
+		r.closed_ok += c->closed && c->close_status == OFLD_TCP_SUCCESS;
 		jain_num += g;
 		jain_den += g * g;
 	}
-	goodput = app.received_total * 8 / secs / 1e9;
-	wire = (s0.obytes + 24.0 * s0.opackets) * 8 / secs / 1e9;
-	{
+	r.goodput = r.got * 8 / r.secs / 1e9;
+	r.wire = (by + 24.0 * pk) * 8 / r.secs / 1e9;
+	r.mpps = pk / r.secs / 1e6;
+	if (!app.o.kernel) {
 		uint32_t mss = app.o.mtu - (app.o.ipv6 ? 60 : 40) - 12;
 		uint32_t frame = mss + hdrs + (app.o.ipv6 ? 20 : 0) + 24;
 
-		max_goodput = app.o.speed ? app.o.speed / 1e3 * mss / frame : 0;
+		r.max_goodput = app.o.speed ? app.o.speed / 1e3 * mss / frame :
+			0;
 	}
-	cycles = (now - t0) * (1 + (rx_lc < RTE_MAX_LCORE) +
-			       (svc_lc < RTE_MAX_LCORE));
-	if (app.o.json) {
-		printf("{\"connections\": %u, \"request_size\": %u, "
-		       "\"ipv6\": %s, \"mtu\": %u, \"speed_mbps\": %u, "
-		       "\"cc\": \"%s\", \"engine\": \"%s\", \"seconds\": %.3f, "
-		       "\"bytes_received\": %" PRIu64 ", \"bytes_bad\": %" PRIu64
-		       ", \"requests_completed\": %" PRIu64 ", "
-		       "\"goodput_gbps\": %.3f, \"max_goodput_gbps\": %.3f, "
-		       "\"wire_gbps\": %.3f, \"wire_mpps\": %.3f, "
-		       "\"retransmitted_segments\": %" PRIu64 ", "
-		       "\"latency_us\": {\"p50\": %.1f, \"p99\": %.1f, "
-		       "\"p99.9\": %.1f}, \"cycles_per_byte\": %.3f, "
-		       "\"jain_fairness\": %.4f, \"conn_state_bytes\": %zu}\n",
-		       app.o.conns, app.o.req_size, app.o.ipv6 ? "true" : "false",
-		       app.o.mtu, app.o.speed, app.o.cc ? "cubic" : "newreno",
-		       app.o.service ? "service" : "inline", secs,
-		       app.received_total, bad, reqs, goodput, max_goodput, wire,
-		       s0.opackets / secs / 1e6, retrans, hist_pct(0.5),
-		       hist_pct(0.99), hist_pct(0.999),
-		       app.received_total ? (double)cycles / app.received_total :
-		       0, jain_den > 0 ? jain_num * jain_num /
-		       (app.o.conns * jain_den) : 0, ofld_tcp_conn_size());
-	} else {
-		printf("\nsummary\n");
-		printf("  %-28s %10.2f s\n", "time", secs);
-		printf("  %-28s %10" PRIu64 " B (%" PRIu64 " bad)\n",
-		       "received and checked", app.received_total, bad);
-		printf("  %-28s %10" PRIu64 "\n", "requests completed", reqs);
-		printf("  %-28s %10.3f Gbit/s", "goodput", goodput);
-		if (max_goodput > 0)
-			printf("  (%.1f%% of the %.3f Gbit/s the link allows)",
-			       goodput / max_goodput * 100, max_goodput);
-		printf("\n  %-28s %10.3f Gbit/s, %.3f Mpps\n", "wire",
-		       wire, s0.opackets / secs / 1e6);
-		printf("  %-28s %10" PRIu64 " segments\n", "retransmitted",
-		       retrans);
-		printf("  %-28s %10.1f / %.1f / %.1f us\n",
-		       "completion p50/p99/p99.9", hist_pct(0.5), hist_pct(0.99),
-		       hist_pct(0.999));
-		printf("  %-28s %10.3f\n", "CPU cycles per byte",
-		       app.received_total ? (double)cycles /
-		       app.received_total : 0);
-		printf("  %-28s %10.4f\n", "fairness (Jain)",
-		       jain_den > 0 ? jain_num * jain_num /
-		       (app.o.conns * jain_den) : 0);
-		printf("  %-28s %10zu B in the NIC (+%zu B in this app)\n",
-		       "state per connection", ofld_tcp_conn_size(),
-		       sizeof(struct conn) + (app.o.depth + 1) * sizeof(uint64_t));
-	}
+	r.cpb = r.got ? (double)(now - t0) * (1 + (rx_lc < RTE_MAX_LCORE) +
+		(svc_lc < RTE_MAX_LCORE)) / r.got : 0;
+	r.jain = jain_den > 0 ? jain_num * jain_num / (app.o.conns * jain_den) :
+		0;
+	report(&r);
+	fflush(stdout);
 	if (getenv("OFLD_PERF_DEBUG") != NULL)
 		fprintf(stderr, "tx segs_out %" PRIu64 " hs %" PRIu64 "; rx syn_in %" PRIu64 " hs %" PRIu64 " segs_in %" PRIu64 " not_ours %" PRIu64 " ipackets %" PRIu64 " rx mac_filtered %" PRIu64 "\n", xstat(app.tx_port, "tcp_q0_segs_out"), xstat(app.tx_port, "tcp_q0_handshakes"), xstat(app.rx_port, "tcp_q0_syn_in"), xstat(app.rx_port, "tcp_q0_handshakes"), xstat(app.rx_port, "tcp_q0_segs_in"), xstat(app.rx_port, "tcp_q0_not_ours"), s1.ipackets, xstat(app.rx_port, "rx_q0_mac_filtered"));
-	RTE_SET_USED(s1);
-	RTE_SET_USED(done_bytes);
 
+	if (app.o.kernel)
+		ret = kernel_verdict(&r, per_conn_limit);
+	else
+		ret = r.bad != 0 || r.got == 0 ? 1 : 0;
 	if (app.o.service) {
-		rte_service_runstate_set(sid, 0);
+		rte_service_runstate_set(svc_id, 0);
 		rte_service_lcore_stop(svc_lc);
 	}
 	rte_eth_dev_stop(app.tx_port);
-	rte_eth_dev_stop(app.rx_port);
 	rte_eth_dev_close(app.tx_port);
-	rte_eth_dev_close(app.rx_port);
-	ret = bad != 0 || app.received_total == 0 ? 1 : 0;
+	if (app.rx_port != app.tx_port) {
+		rte_eth_dev_stop(app.rx_port);
+		rte_eth_dev_close(app.rx_port);
+	}
 	for (i = 0; i < app.o.conns; i++)
 		free(app.c[i].post_tsc);
 	rte_free(app.region);
