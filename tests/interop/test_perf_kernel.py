@@ -1,0 +1,150 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Smoke test of ofld-perf --peer kernel (issue 6), through the wrapper a
+user runs (apps/ofld-perf/perf-kernel.py, which makes and deletes its own
+network namespace):
+  - ofld -> kernel, 64 MiB on 4 connections in odd-sized requests: every
+    request completed, every connection closed cleanly, the kernel read
+    exactly what ofld-perf counts as acknowledged, and the sha256 of what
+    the kernel read on each connection is that of the pattern stream this
+    test computes on its own;
+  - kernel -> ofld, 64 MiB: every byte checked by ofld-perf, none bad, each
+    connection ended by the kernel and closed, and the kernel sent this
+    test's pattern stream (sha256);
+  - no kernel listener: ofld-perf fails and says the connections were never
+    established.
+Needs root and network namespaces: without them, skipped (exit 77).
+"""
+import hashlib
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+
+REGION = 4 << 20
+TOTAL = 64 << 20
+CONNS = 4
+REQ = 1000003          # odd-sized requests, a short one at each end
+checks = []
+
+
+def check(name, cond, detail=""):
+    checks.append(bool(cond))
+    print(("ok   " if cond else "FAIL ") + name +
+          (f" ({detail})" if detail and not cond else ""), flush=True)
+
+
+def pattern():
+    """ofld-perf's region, written out word by word (not kernel-peer.py's
+    code): word i = i * 0x9e3779b97f4a7c15 ^ 7919, native byte order."""
+    words = REGION // 8
+    out = bytearray(REGION)
+    for i in range(words):
+        struct.pack_into("=Q", out, 8 * i,
+                         ((i * 0x9e3779b97f4a7c15) % (1 << 64)) ^ 7919)
+    return bytes(out)
+
+
+def stream_sha(reg, conn, n):
+    """sha256 of connection conn's first n bytes."""
+    h = hashlib.sha256()
+    pos = (conn * 1000003 * 8) % REGION
+    while n > 0:
+        k = min(n, REGION - pos)
+        h.update(reg[pos:pos + k])
+        n -= k
+        pos = 0
+    return h.hexdigest()
+
+
+def run(wrapper, perf, *opts):
+    p = subprocess.run([sys.executable, wrapper, "--sha256", perf,
+                        "--conns", str(CONNS), "--bytes", str(TOTAL),
+                        "--seconds", "120", "--json"] + list(opts),
+                       capture_output=True, text=True, timeout=600)
+    try:
+        return p.returncode, json.loads(p.stdout.strip().splitlines()[-1]), \
+            p.stderr
+    except (ValueError, IndexError):
+        return p.returncode, {}, p.stdout[-2000:] + p.stderr[-3000:]
+
+
+def main():
+    wrapper, perf = sys.argv[1], sys.argv[2]
+    if os.geteuid() != 0 or shutil.which("ip") is None:
+        print("SKIP: needs root and iproute2 (network namespaces)")
+        return 77
+    reg = pattern()
+    per_conn = TOTAL // CONNS
+    want = [stream_sha(reg, i, per_conn) for i in range(CONNS)]
+
+    rc, j, err = run(wrapper, perf, "--direction", "send",
+                     "--req-size", str(REQ))
+    if rc == 77:
+        print("SKIP: " + err.strip())
+        return 77
+    kp = j.get("kernel_peer", {})
+    det = kp.get("connections_detail", [])
+    reqs = CONNS * -(-per_conn // REQ)
+    check("ofld -> kernel: exit 0, both ends agree", rc == 0 and
+          j.get("ok") is True and kp.get("agrees") is True,
+          f"rc {rc}: {err[-1500:]}")
+    check("ofld -> kernel: 64 MiB acknowledged and read by the kernel",
+          j.get("bytes_received") == TOTAL and kp.get("bytes") == TOTAL,
+          f"{j.get('bytes_received')} / {kp.get('bytes')}")
+    check("ofld -> kernel: every request completed, none failed",
+          j.get("requests_completed") == reqs and
+          j.get("requests_failed") == 0,
+          f"{j.get('requests_completed')} of {reqs}")
+    check("ofld -> kernel: every connection closed cleanly",
+          j.get("connections_closed_ok") == CONNS and
+          all(d.get("state") == "closed" for d in det), str(det)[:500])
+    check("ofld -> kernel: the kernel's sha256 per connection is ours",
+          len(det) == CONNS and kp.get("bad") == 0 and
+          all(d.get("sha256") == want[d.get("conn")] and
+              d.get("bytes") == per_conn for d in det),
+          str([(d.get("conn"), d.get("bytes")) for d in det]))
+
+    rc, j, err = run(wrapper, perf, "--direction", "recv")
+    kp = j.get("kernel_peer", {})
+    det = kp.get("connections_detail", [])
+    check("kernel -> ofld: exit 0, both ends agree", rc == 0 and
+          j.get("ok") is True and kp.get("agrees") is True,
+          f"rc {rc}: {err[-1500:]}")
+    check("kernel -> ofld: 64 MiB received, every byte checked, none bad",
+          j.get("bytes_received") == TOTAL and j.get("bytes_bad") == 0 and
+          j.get("checked_by") == "ofld-perf",
+          f"{j.get('bytes_received')}, bad {j.get('bytes_bad')}")
+    check("kernel -> ofld: every connection ended by the kernel and closed",
+          j.get("connections_closed_ok") == CONNS and
+          all(d.get("state") == "closed" for d in det), str(det)[:500])
+    check("kernel -> ofld: the kernel sent our pattern (sha256)",
+          len(det) == CONNS and all(d.get("sha256") == want[d.get("conn")]
+                                    for d in det))
+
+    # no listener in the kernel: refused, and ofld-perf says so
+    ns = f"ofldpk{os.getpid()}"
+    if subprocess.run(["ip", "netns", "add", ns]).returncode == 0:
+        try:
+            p = subprocess.run(
+                ["ip", "netns", "exec", ns, perf, "--no-huge", "-m", "1024",
+                 "--no-pci", "--no-shconf", f"--file-prefix={ns}", "-l", "0",
+                 "--vdev", "net_tap0,iface=ofldtap0",
+                 "--vdev", "net_ofld0,lower=net_tap0",
+                 "--log-level=pmd.net.tap:error", "--", "--peer", "kernel",
+                 "--conns", "2", "--seconds", "1", "--quiet"],
+                capture_output=True, text=True, timeout=120)
+            check("no kernel listener: ofld-perf fails, says why",
+                  p.returncode == 1 and "never established (refused)" in
+                  p.stderr, f"rc {p.returncode}: {p.stderr[-600:]}")
+        finally:
+            subprocess.run(["ip", "netns", "del", ns])
+    failed = checks.count(False)
+    print(f"{len(checks) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
