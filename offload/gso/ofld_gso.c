@@ -837,7 +837,8 @@ csum_locate(const struct rte_mbuf *m, bool *v4, uint8_t *proto)
 {
 	const uint64_t l4 = m->ol_flags & RTE_MBUF_F_TX_L4_MASK;
 	const uint32_t l4_off = (uint32_t)m->l2_len + m->l3_len;
-	const struct rte_ipv4_hdr *ip;
+	const struct rte_ipv4_hdr *ip = NULL;
+	uint32_t l4_hdr, l3_total;
 
 	if (l4 != 0 && l4 != RTE_MBUF_F_TX_TCP_CKSUM &&
 	    l4 != RTE_MBUF_F_TX_UDP_CKSUM)
@@ -869,6 +870,17 @@ csum_locate(const struct rte_mbuf *m, bool *v4, uint8_t *proto)
 	if (l4 == 0)
 		return 0;
 	if ((l4 == RTE_MBUF_F_TX_TCP_CKSUM) != (*proto == IPPROTO_TCP))
+		return -EINVAL;
+	/* The L4 length the IP header gives (what the sum covers) must hold
+	 * the L4 header, or the checksum field is outside the sum.
+	 */
+	l4_hdr = *proto == IPPROTO_TCP ? sizeof(struct rte_tcp_hdr) :
+		sizeof(struct rte_udp_hdr);
+	l3_total = *v4 ? rte_be_to_cpu_16(ip->total_length) :
+		sizeof(struct rte_ipv6_hdr) + rte_be_to_cpu_16(
+			rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
+						m->l2_len)->payload_len);
+	if (l3_total < (uint32_t)m->l3_len + l4_hdr)
 		return -EINVAL;
 	if (l4_off + (*proto == IPPROTO_TCP ? sizeof(struct rte_tcp_hdr) :
 		      sizeof(struct rte_udp_hdr)) > m->pkt_len ||

@@ -528,10 +528,11 @@ send_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	th->rx_win = rte_cpu_to_be_16((uint16_t)((c->rcv_wnd >> c->rcv_wscale) >
 		65535u ? 65535u : c->rcv_wnd >> c->rcv_wscale));
 	if (c->ts_ok) {
-		uint32_t *ts = (uint32_t *)(void *)((uint8_t *)th + 24);
+		/* 2-byte aligned in the frame: no uint32_t stores there */
+		uint32_t ts[2] = { rte_cpu_to_be_32(ts_now(c)),
+				   rte_cpu_to_be_32(c->ts_recent) };
 
-		ts[0] = rte_cpu_to_be_32(ts_now(c));
-		ts[1] = rte_cpu_to_be_32(c->ts_recent);
+		memcpy((uint8_t *)th + 24, ts, sizeof(ts));
 	}
 	th->cksum = 0;
 	if (e->conf.tx_csum_offload) {
@@ -1088,11 +1089,14 @@ parse_ts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
 		else if (o[i] == 4 && o[i + 1] == 2)
 			si->opt_sack_ok = true;
 		if (o[i] == 8 && o[i + 1] == 10) {
+			/* options have any alignment (x86 unaligned_uint32_t
+			 * is plain uint32_t: loading through it is UB)
+			 */
+			memcpy(&si->tsval, &o[i + 2], 4);
+			memcpy(&si->tsecr, &o[i + 6], 4);
 			si->has_ts = true;
-			si->tsval = rte_be_to_cpu_32(*(const unaligned_uint32_t *)
-						     &o[i + 2]);
-			si->tsecr = rte_be_to_cpu_32(*(const unaligned_uint32_t *)
-						     &o[i + 6]);
+			si->tsval = rte_be_to_cpu_32(si->tsval);
+			si->tsecr = rte_be_to_cpu_32(si->tsecr);
 		}
 		i += o[i + 1];
 	}
