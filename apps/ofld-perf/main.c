@@ -103,7 +103,7 @@ struct app {
 	volatile bool rx_stop;
 	uint64_t received_total, psh_seen;
 	struct app_ktap kt;		/* --peer kernel */
-	uint64_t strays;		/* kernel connections we did not expect */
+	uint64_t strays;		/* unexpected kernel connections */
 	uint64_t last_rx_tsc;		/* recv: when data last came */
 };
 
@@ -116,9 +116,9 @@ usage(const char *prog)
 	       "Large sends on offloaded TCP connections across two net_ofld\n"
 	       "ports on the in-memory pair cable, or between net_ofld on\n"
 	       "net_tap and the Linux kernel (--peer kernel).\n\n"
-	       "  --peer P         pair (default): two net_ofld ports cabled in\n"
-	       "                   memory; kernel: the net_ofld port of the EAL\n"
-	       "                   options stacked on net_tap, e.g. --vdev\n"
+	       "  --peer P         pair (default): two net_ofld ports cabled\n"
+	       "                   in memory; kernel: the net_ofld port of the\n"
+	       "                   EAL options stacked on net_tap, e.g. --vdev\n"
 	       "                   net_tap0,iface=ofldtap0 --vdev\n"
 	       "                   net_ofld0,lower=net_tap0, and the kernel's\n"
 	       "                   sockets (apps/ofld-perf/kernel-peer.py) as\n"
@@ -144,10 +144,10 @@ usage(const char *prog)
 	       "  --json           summary as JSON on stdout\n"
 	       "  --quiet          no progress lines\n"
 	       "  --help           this text\n"
-	       "With --peer kernel, the link speed is net_ofld's device argument\n"
-	       "(speed=; unpaced without it) and --seconds/--bytes of recv are\n"
-	       "the kernel source's: ofld-perf receives until every connection\n"
-	       "is closed by the kernel.\n", prog, SERVER_PORT, SERVER_PORT);
+	       "With --peer kernel, the link speed is net_ofld's device\n"
+	       "argument (speed=; unpaced without it) and --seconds/--bytes\n"
+	       "of recv are the kernel source's: ofld-perf receives until\n"
+	       "every connection is closed by the kernel.\n", prog, SERVER_PORT, SERVER_PORT);
 }
 
 static int
@@ -265,8 +265,8 @@ parse(int argc, char **argv, struct opts *o)
 			} else if (strcmp(optarg, "kernel") == 0) {
 				o->kernel = true;
 			} else {
-				fprintf(stderr, "ofld-perf: --peer %s: expected "
-					"pair or kernel\n", optarg);
+				fprintf(stderr, "ofld-perf: --peer %s: "
+					"expected pair or kernel\n", optarg);
 				return -1;
 			}
 			break;
