@@ -440,6 +440,7 @@ conn_setup(struct fz_in *in, uint8_t cfg)
 	default:	/* passive: the peer's SYN makes the connection */
 		cx.lport = LISTEN_PORT;
 		cx.rport = 5003;
+		cx.nreq = 0;	/* nothing to post to yet */
 		return NULL;
 	}
 	for (i = 0; i < cx.nreq; i++) {
