@@ -62,8 +62,12 @@ class Testpmd:
         argv += list(eal) + ["--", "-i", "--total-num-mbufs=16384"]
         argv += list(app)
         self.master, slave = pty.openpty()
+        env = dict(os.environ)
+        if env.get("OFLD_TEST_PRELOAD"):
+            # a sanitizer build: testpmd is not instrumented, our plugin is
+            env["LD_PRELOAD"] = env["OFLD_TEST_PRELOAD"]
         self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave,
-                                     stderr=slave, close_fds=True)
+                                     stderr=slave, close_fds=True, env=env)
         os.close(slave)
         self.buf = ""
         try:
