@@ -500,7 +500,8 @@ static const struct {
 	TCPS(rst_challenged), TCPS(syn_challenged), TCPS(csum_bad),
 	TCPS(not_ours), TCPS(reqs_posted), TCPS(reqs_done), TCPS(nomem),
 	TCPS(events_deferred), TCPS(syn_in), TCPS(syn_flood_dropped),
-	TCPS(handshakes), TCPS(persist_probes),
+	TCPS(handshakes), TCPS(persist_probes), TCPS(opt_bad),
+	TCPS(opt_clamped), TCPS(challenge_limited),
 };
 
 unsigned int

@@ -151,6 +151,8 @@ struct ofld_tcp_conn {
 	/* ---- cold ---- */
 	uint64_t persist_at_us;		/* 0: no zero-window probe due */
 	uint8_t persist_backoff;
+	uint16_t chal_sent;		/* challenge ACKs in this window */
+	uint32_t chal_win_ms;		/* start of that window, ms */
 	bool ws_on;			/* window scale option in our SYN */
 	uint8_t listener;		/* SYN_RCVD: index + 1; 0: none */
 	uint16_t our_mss;		/* what we announced */
@@ -581,6 +583,30 @@ static void
 send_ack(struct ofld_tcp_conn *c)
 {
 	send_segment(c, c->snd_nxt, TH_ACK, NULL, 0, 0);
+}
+
+/*
+ * A challenge ACK (RFC 5961: in-window RST or SYN, ACK of data never
+ * sent), at most OFLD_TCP_CHALLENGE_PER_SEC per connection per second
+ * (RFC 5961 section 7): a peer flooding such segments gets a bounded
+ * answer; the rest are counted (challenge_limited). Per connection, not
+ * per engine, so that one connection's budget tells nothing of another's.
+ */
+static void
+send_challenge_ack(struct ofld_tcp_conn *c)
+{
+	uint32_t now_ms = (uint32_t)(c->e->now_us / 1000);
+
+	if (now_ms - c->chal_win_ms >= 1000) {
+		c->chal_win_ms = now_ms;
+		c->chal_sent = 0;
+	}
+	if (c->chal_sent >= OFLD_TCP_CHALLENGE_PER_SEC) {
+		c->e->st.challenge_limited++;
+		return;
+	}
+	c->chal_sent++;
+	send_ack(c);
 }
 
 static void
@@ -1062,9 +1088,11 @@ struct seg_info {
 	uint32_t tsval, tsecr;
 	uint32_t payload_off;
 	/* SYN options */
-	uint16_t opt_mss;	/* 0: none */
-	int8_t opt_ws;		/* -1: none */
+	bool has_mss;
+	uint16_t opt_mss;
+	int8_t opt_ws;		/* -1: none; else as sent (clamped later) */
 	bool opt_sack_ok;
+	bool opt_bad;		/* malformed options: parsing stopped there */
 };
 
 static void
@@ -1080,14 +1108,25 @@ parse_ts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
 			i++;
 			continue;
 		}
-		if (i + 1 >= optlen || o[i + 1] < 2 || i + o[i + 1] > optlen)
-			break;	/* truncated or bogus: stop */
-		if (o[i] == 2 && o[i + 1] == 4)
+		if (i + 1 >= optlen || o[i + 1] < 2 ||
+		    i + o[i + 1] > optlen) {
+			si->opt_bad = true;	/* truncated or over-long */
+			break;
+		}
+		/* a known kind with the wrong length is ignored (counted) */
+		if ((o[i] == 2 && o[i + 1] != 4) ||
+		    (o[i] == 3 && o[i + 1] != 3) ||
+		    (o[i] == 4 && o[i + 1] != 2) ||
+		    (o[i] == 8 && o[i + 1] != 10))
+			si->opt_bad = true;
+		if (o[i] == 2 && o[i + 1] == 4) {
+			si->has_mss = true;
 			si->opt_mss = (uint16_t)(o[i + 2] << 8 | o[i + 3]);
-		else if (o[i] == 3 && o[i + 1] == 3)
-			si->opt_ws = (int8_t)RTE_MIN(o[i + 2], 14);
-		else if (o[i] == 4 && o[i + 1] == 2)
+		} else if (o[i] == 3 && o[i + 1] == 3) {
+			si->opt_ws = (int8_t)RTE_MIN(o[i + 2], 127);
+		} else if (o[i] == 4 && o[i + 1] == 2) {
 			si->opt_sack_ok = true;
+		}
 		if (o[i] == 8 && o[i + 1] == 10) {
 			/* options have any alignment (x86 unaligned_uint32_t
 			 * is plain uint32_t: loading through it is UB)
@@ -1261,7 +1300,7 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		} else if (SEQ_GEQ(si->seq, c->rcv_nxt) &&
 			   SEQ_LT(si->seq, wnd_end)) {
 			e->st.rst_challenged++;
-			send_ack(c);
+			send_challenge_ack(c);
 		}
 		return;
 	}
@@ -1270,7 +1309,7 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	if (si->flags & TH_SYN) {
 		/* RFC 5961 4.2: a SYN on a synchronized connection */
 		e->st.syn_challenged++;
-		send_ack(c);
+		send_challenge_ack(c);
 		return;
 	}
 	/* acceptability (RFC 793 3.3) */
@@ -1291,7 +1330,8 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	/* ACK */
 	if (SEQ_GT(si->ack, c->snd_max)) {
 		e->st.ack_unsent++;
-		send_ack(c);	/* RFC 5961 5.2: ACK of what was never sent */
+		/* RFC 5961 5.2: ACK of what was never sent */
+		send_challenge_ack(c);
 		return;
 	}
 	e->st.acks_in++;
@@ -1459,11 +1499,15 @@ conn_lookup(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 	si->flags = th->tcp_flags;
 	si->has_ts = false;
 	si->tsval = si->tsecr = 0;
+	si->has_mss = false;
 	si->opt_mss = 0;
 	si->opt_ws = -1;
 	si->opt_sack_ok = false;
+	si->opt_bad = false;
 	si->payload_off = l4 + thl;
 	parse_ts(th, thl - 20, si);
+	if (unlikely(si->opt_bad))
+		e->st.opt_bad++;
 	return 0;
 }
 
@@ -2194,15 +2238,28 @@ static void
 negotiate(struct ofld_tcp_conn *c, const struct seg_info *si, bool want_ts,
 	  bool want_ws, bool want_sack, struct ofld_tcp_state *st)
 {
-	uint16_t peer_mss = si->opt_mss != 0 ? si->opt_mss :
+	uint16_t peer_mss = si->has_mss ? si->opt_mss :
 		(c->ipv6 ? 1220 : 536);	/* RFC 9293 defaults */
+	int8_t ws = si->opt_ws;
 
+	/* absurd values are clamped, never trusted: an MSS of 1 would cut
+	 * every request into one-byte segments (one mbuf and one frame per
+	 * byte); a shift above 14 is not allowed (RFC 7323 2.3)
+	 */
+	if (peer_mss < OFLD_TCP_MIN_SND_MSS) {
+		peer_mss = OFLD_TCP_MIN_SND_MSS;
+		c->e->st.opt_clamped++;
+	}
+	if (ws > 14) {
+		ws = 14;
+		c->e->st.opt_clamped++;
+	}
 	st->mss = RTE_MIN(c->our_mss, peer_mss);
 	st->ts_ok = want_ts && si->has_ts;
 	if (st->ts_ok)
 		st->ts_recent = si->tsval;
-	if (want_ws && si->opt_ws >= 0) {
-		st->snd_wscale = (uint8_t)si->opt_ws;
+	if (want_ws && ws >= 0) {
+		st->snd_wscale = (uint8_t)ws;
 		st->rcv_wscale = c->rcv_wscale;
 	} else {
 		st->snd_wscale = 0;

@@ -146,7 +146,15 @@ struct ofld_tcp_stats {
 	uint64_t events_deferred;	/**< event ring full: kept for later */
 	uint64_t syn_in, syn_flood_dropped, handshakes;
 	uint64_t persist_probes;	/**< zero-window probes sent */
+	uint64_t opt_bad;	/**< segments with malformed TCP options */
+	uint64_t opt_clamped;	/**< absurd option values clamped (SYN) */
+	uint64_t challenge_limited; /**< challenge ACKs not sent: rate */
 };
+
+/** The smallest peer MSS (option value) used; smaller ones are raised. */
+#define OFLD_TCP_MIN_SND_MSS		88
+/** Challenge ACKs (RFC 5961) per connection per second, at most. */
+#define OFLD_TCP_CHALLENGE_PER_SEC	100
 
 /** Create an engine; NULL with rte_errno set on failure. */
 struct ofld_tcp_engine *ofld_tcp_engine_create(
