@@ -905,7 +905,8 @@ ofld_csum_apply(struct rte_mbuf *m)
 	const uint64_t l4 = m->ol_flags & RTE_MBUF_F_TX_L4_MASK;
 	const uint32_t l4_off = (uint32_t)m->l2_len + m->l3_len;
 	struct rte_ipv4_hdr *ip = NULL;
-	uint16_t *field;
+	uint8_t *field;
+	uint16_t cks;
 	uint8_t proto;
 	void *l3;
 	bool v4;
@@ -921,12 +922,14 @@ ofld_csum_apply(struct rte_mbuf *m)
 		}
 	}
 	if (l4 != 0) {
-		field = rte_pktmbuf_mtod_offset(m, uint16_t *, l4_off +
+		/* any alignment (odd header lengths): no uint16_t stores */
+		field = rte_pktmbuf_mtod_offset(m, uint8_t *, l4_off +
 			(proto == IPPROTO_TCP ?
 			 offsetof(struct rte_tcp_hdr, cksum) :
 			 offsetof(struct rte_udp_hdr, dgram_cksum)));
-		*field = 0;
-		*field = ofld_l4_cksum(m, l3, v4, l4_off);
+		memset(field, 0, 2);
+		cks = ofld_l4_cksum(m, l3, v4, l4_off);
+		memcpy(field, &cks, 2);
 	}
 	m->ol_flags &= ~(RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK);
 	return 0;

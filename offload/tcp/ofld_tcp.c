@@ -1385,9 +1385,11 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		conn_event(c, &c->ev_closed, EVK_CLOSED, OFLD_TCP_SUCCESS);
 	}
 
-	/* payload */
+	/* payload; none after the peer's FIN (RFC 9293 3.10.7.4: ignored,
+	 * acknowledged again)
+	 */
 	if (si->len != 0)
-		ack_now = data_in(c, frame, si);
+		ack_now = c->peer_fin ? true : data_in(c, frame, si);
 	if ((si->flags & TH_FIN) && si->seq + si->len == c->rcv_nxt &&
 	    !c->peer_fin && c->ooo_head == NULL) {
 		c->peer_fin = true;

@@ -26,6 +26,7 @@
  *    SUCCESS only when all its bytes were acknowledged (T4, T5, T13);
  *  - payload delivered (RECV) is the peer's bytes in order: the harness
  *    sends byte pat(seq) at sequence number seq, whatever the segment;
+ *    nothing is delivered after the peer's FIN;
  *  - every frame the engine sends has good IPv4 and TCP checksums, fits
  *    the 1500-byte MTU, and carries the requests' bytes at its seq (T3).
  *
@@ -106,6 +107,7 @@ static struct {
 	unsigned int nreq, nb_done;
 	uint64_t done_ok_bytes;
 	uint32_t tsval;
+	bool peer_fin;		/* its PEER_FIN came: no more data */
 } cx;
 
 static uint8_t
@@ -291,7 +293,10 @@ on_recv(const struct ofld_tcp_event *ev)
 	FZ_CHECK(ev->m != NULL && ev->bytes == ev->m->pkt_len,
 		 "RECV of %u bytes in a %u-byte mbuf", ev->bytes,
 		 ev->m != NULL ? ev->m->pkt_len : 0);
+	FZ_SAY(" RECV %u bytes (expected at seq %u)\n", ev->m->pkt_len,
+	       cx.rcv_next);
 	if (cx.data_known) {
+		FZ_CHECK(!cx.peer_fin, "data delivered after the peer's FIN");
 		p = rte_pktmbuf_read(ev->m, 0, ev->m->pkt_len, buf);
 		FZ_CHECK(p != NULL, "RECV unreadable");
 		for (i = 0; i < ev->m->pkt_len; i++)
@@ -317,6 +322,9 @@ events_drain(void)
 				break;
 			case OFLD_TCP_EV_RECV:
 				on_recv(&ev[i]);
+				break;
+			case OFLD_TCP_EV_PEER_FIN:
+				cx.peer_fin = true;
 				break;
 			default:
 				FZ_CHECK(ev[i].m == NULL, "event %d with an mbuf",
@@ -555,6 +563,9 @@ frame_structured(struct fz_in *in)
 		memset(f + len, 0xee, extra);
 	}
 	len += extra;
+	FZ_SAY(" frame: flags %#x seq %u ack %u win %u options %u payload %u"
+	       "%s\n", flags, seq, ack, win, thl - 20, plen,
+	       (how & 0x01) ? " (bad checksum)" : "");
 	if (!(how & 0x08) || sp % len == 0)
 		return fz_mbuf(pool, FZ_MB_HEAP, f, (uint16_t)len, 0);
 	/* two mbufs, cut at sp */
