@@ -62,6 +62,14 @@ ctl_run(struct ofld_tcp_engine *e, struct ofld_tcp_ctl *m)
 {
 	rte_errno = 0;
 	m->conn_out = NULL;
+	/* a handle of another queue, port or of nothing: refused, never
+	 * dereferenced
+	 */
+	if (m->op >= CTL_CLOSE && !ofld_tcp_conn_owned(e, m->conn)) {
+		m->ret = -EINVAL;
+		m->err = EINVAL;
+		return;
+	}
 	switch (m->op) {
 	case CTL_OFFLOAD:
 		m->conn_out = ofld_tcp_offload(e, m->st_in);
@@ -278,12 +286,27 @@ engine_of(uint16_t port, uint16_t queue, struct pmd_internals **pip,
 	return 0;
 }
 
+/* Polling and new connections need the port started (engines outlive a
+ * stop: connections wait for the start; events can still be taken and
+ * connections ended).
+ */
+static int
+started_engine_of(uint16_t port, uint16_t queue, struct pmd_internals **pip,
+		  struct ofld_tcp_engine **e)
+{
+	int ret = engine_of(port, queue, pip, e);
+
+	if (ret == 0 && !(*pip)->dev->data->dev_started)
+		return -EINVAL;
+	return ret;
+}
+
 static struct ofld_tcp_conn *
 ctl_conn_op(uint16_t port, uint16_t queue, struct ofld_tcp_ctl *req)
 {
 	struct pmd_internals *pi;
 	struct ofld_tcp_engine *e;
-	int ret = engine_of(port, queue, &pi, &e);
+	int ret = started_engine_of(port, queue, &pi, &e);
 
 	if (ret == 0)
 		ret = ctl_call(pi, queue, req);
@@ -329,8 +352,11 @@ rte_pmd_ofld_tcp_listen(uint16_t port, uint16_t queue,
 			const struct ofld_tcp_open *o)
 {
 	struct ofld_tcp_ctl req = { .op = CTL_LISTEN, .open = o };
+	struct pmd_internals *pi;
+	struct ofld_tcp_engine *e;
+	int ret = started_engine_of(port, queue, &pi, &e);
 
-	return ctl_int_op(port, queue, &req);
+	return ret != 0 ? ret : ctl_int_op(port, queue, &req);
 }
 
 int
@@ -414,7 +440,7 @@ rte_pmd_ofld_poll(uint16_t port, uint16_t queue)
 {
 	struct pmd_internals *pi;
 	struct ofld_tcp_engine *e;
-	int ret = engine_of(port, queue, &pi, &e);
+	int ret = started_engine_of(port, queue, &pi, &e);
 
 	if (ret != 0)
 		return ret;

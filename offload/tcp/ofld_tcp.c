@@ -2513,6 +2513,21 @@ ofld_tcp_conn_index(const struct ofld_tcp_conn *c)
 	return c->idx;
 }
 
+bool
+ofld_tcp_conn_owned(const struct ofld_tcp_engine *e,
+		    const struct ofld_tcp_conn *c)
+{
+	uintptr_t base, p = (uintptr_t)c;
+
+	if (e == NULL || c == NULL)
+		return false;
+	base = (uintptr_t)e->conns;
+	if (p < base || p >= base + (uintptr_t)e->conf.max_conns * sizeof(*c) ||
+	    (p - base) % sizeof(*c) != 0)
+		return false;
+	return c->active;
+}
+
 struct ofld_tcp_conn *
 ofld_tcp_conn_at(struct ofld_tcp_engine *e, uint32_t idx)
 {

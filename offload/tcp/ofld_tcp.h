@@ -264,6 +264,14 @@ uint32_t ofld_tcp_nb_conns(const struct ofld_tcp_engine *e);
 /** True when the engine has neither connections nor listeners. */
 bool ofld_tcp_idle(const struct ofld_tcp_engine *e);
 
+/**
+ * Whether @p c is a connection of @p e in use: checked by address, without
+ * reading through @p c unless it lies in the engine's table (handles of
+ * other engines, released or made-up ones are false).
+ */
+bool ofld_tcp_conn_owned(const struct ofld_tcp_engine *e,
+			 const struct ofld_tcp_conn *c);
+
 /** A connection's index in its engine, and back (NULL if not in use). */
 uint32_t ofld_tcp_conn_index(const struct ofld_tcp_conn *c);
 struct ofld_tcp_conn *ofld_tcp_conn_at(struct ofld_tcp_engine *e,
