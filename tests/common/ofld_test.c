@@ -266,6 +266,51 @@ ofld_test_tx_all(uint16_t port, uint16_t queue, struct rte_mbuf **pkts,
 	return done;
 }
 
+struct rte_mbuf *
+ofld_test_stream_chain(struct rte_mempool *mp, uint64_t off, uint32_t len,
+		       uint16_t key, uint32_t piece)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint32_t done = 0, take, i;
+	uint8_t *p;
+
+	while (done < len) {
+		m = rte_pktmbuf_alloc(mp);
+		if (m == NULL) {
+			rte_pktmbuf_free(head);
+			return NULL;
+		}
+		take = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
+		if (piece != 0)
+			take = RTE_MIN(take, piece);
+		p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)take);
+		for (i = 0; i < take; i++)
+			p[i] = ofld_test_stream_byte(off + done + i, key);
+		done += take;
+		if (head == NULL)
+			head = m;
+		else
+			rte_pktmbuf_chain(head, m);
+	}
+	return head;
+}
+
+uint64_t
+ofld_test_stream_check(const struct rte_mbuf *m, uint64_t off, uint16_t key)
+{
+	uint64_t bad = 0;
+	uint32_t j, x;
+
+	for (; m != NULL; m = m->next) {
+		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+
+		for (j = 0, x = m->data_len; j < x; j++)
+			bad += p[j] != ofld_test_stream_byte(off + j, key);
+		off += m->data_len;
+	}
+	return bad;
+}
+
 int
 ofld_test_main(const char *prog, const char *suite,
 	       const struct ofld_test_case *cases)

@@ -59,6 +59,29 @@ uint16_t ofld_test_rx_all(uint16_t port, uint16_t queue,
 uint16_t ofld_test_tx_all(uint16_t port, uint16_t queue,
 			  struct rte_mbuf **pkts, uint16_t n);
 
+/**
+ * Byte @p off of the test stream @p key: what transfer tests send and
+ * check (differs from byte to byte, stream to stream, and at 8 KiB).
+ */
+static inline uint8_t
+ofld_test_stream_byte(uint64_t off, uint16_t key)
+{
+	return (uint8_t)(off * 7 + (off >> 13) + key * 31);
+}
+
+/**
+ * A send request: @p len bytes of stream @p key from offset @p off, in a
+ * chain of mbufs of @p mp holding at most @p piece bytes each (0: as much
+ * as fits). NULL (nothing kept) when the pool runs out.
+ */
+struct rte_mbuf *ofld_test_stream_chain(struct rte_mempool *mp, uint64_t off,
+					uint32_t len, uint16_t key,
+					uint32_t piece);
+
+/** How many bytes of @p m differ from stream @p key at offset @p off. */
+uint64_t ofld_test_stream_check(const struct rte_mbuf *m, uint64_t off,
+				uint16_t key);
+
 struct ofld_test_case {
 	const char *name;
 	void (*fn)(void);

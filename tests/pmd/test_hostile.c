@@ -80,38 +80,6 @@ static struct {
 	uint32_t nb_accepted;
 } vev;
 
-static inline uint8_t
-pat(uint64_t off)
-{
-	return (uint8_t)(off * 7 + (off >> 13));
-}
-
-static struct rte_mbuf *
-payload(uint32_t len, uint64_t off)
-{
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t done = 0, take, i;
-	uint8_t *p;
-
-	while (done < len) {
-		m = rte_pktmbuf_alloc(pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		take = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
-		p = (uint8_t *)rte_pktmbuf_append(m, take);
-		for (i = 0; i < take; i++)
-			p[i] = pat(off + done + i);
-		done += take;
-		if (head == NULL)
-			head = m;
-		else
-			rte_pktmbuf_chain(head, m);
-	}
-	return head;
-}
-
 /* ---- the hand-played peer's segments ---------------------------------- */
 
 struct seg {
@@ -169,7 +137,7 @@ craft(const struct seg *s)
 	if (s->optlen != 0)
 		memcpy(th + 1, s->opt, s->optlen);
 	for (i = 0; i < s->len; i++)
-		p[tot - s->len + i] = pat(i);
+		p[tot - s->len + i] = ofld_test_stream_byte(i, 0);
 	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
 	return m;
 }
@@ -235,7 +203,7 @@ bystander_post(void)
 
 	while (by.posted < BYST_BYTES && by.posted - by.done_bytes < 8 * BYST_REQ) {
 		len = (uint32_t)RTE_MIN((uint64_t)BYST_REQ, BYST_BYTES - by.posted);
-		m = payload(len, by.posted);
+		m = ofld_test_stream_chain(pool, by.posted, len, 0, 0);
 		if (m == NULL)
 			return;
 		CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_send(by.ca, &m, 1), 0);
@@ -248,9 +216,8 @@ static void
 events(void)
 {
 	struct ofld_tcp_event ev[64];
-	uint8_t buf[2048];
 	uint16_t k, i;
-	uint32_t j, x, n, v;
+	uint32_t v;
 
 	while ((k = rte_pmd_ofld_tcp_events((uint16_t)pa, 0, ev, 64)) != 0) {
 		for (i = 0; i < k; i++) {
@@ -280,16 +247,8 @@ events(void)
 	while ((k = rte_pmd_ofld_tcp_events((uint16_t)pb, 0, ev, 64)) != 0) {
 		for (i = 0; i < k; i++) {
 			if (ev[i].kind == OFLD_TCP_EV_RECV) {
-				for (j = 0; j < ev[i].m->pkt_len; j += n) {
-					const uint8_t *p;
-
-					n = RTE_MIN((uint32_t)sizeof(buf),
-						    ev[i].m->pkt_len - j);
-					p = rte_pktmbuf_read(ev[i].m, j, n, buf);
-					for (x = 0; x < n; x++)
-						by.bad_data += p[x] !=
-							pat(by.received + j + x);
-				}
+				by.bad_data += ofld_test_stream_check(ev[i].m,
+							by.received, 0);
 				by.received += ev[i].m->pkt_len;
 			}
 			if (ev[i].m != NULL)
@@ -437,7 +396,7 @@ victim(uint16_t lport, uint32_t v, uint32_t snd_wnd)
 static void
 post(struct ofld_tcp_conn *c, uint32_t len)
 {
-	struct rte_mbuf *m = payload(len, 0);
+	struct rte_mbuf *m = ofld_test_stream_chain(pool, 0, len, 0, 0);
 
 	CU_ASSERT_FATAL(m != NULL);
 	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_send(c, &m, 1), 0);

@@ -100,38 +100,6 @@ static struct {
 	size_t max_heap;
 } st;
 
-static inline uint8_t
-pat(uint64_t off, uint16_t port)
-{
-	return (uint8_t)(off * 7 + (off >> 13) + port * 31);
-}
-
-static struct rte_mbuf *
-request(uint64_t off, uint32_t len, uint16_t port)
-{
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t done = 0, take, i;
-	uint8_t *p;
-
-	while (done < len) {
-		m = rte_pktmbuf_alloc(pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		take = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
-		p = (uint8_t *)rte_pktmbuf_append(m, take);
-		for (i = 0; i < take; i++)
-			p[i] = pat(off + done + i, port);
-		done += take;
-		if (head == NULL)
-			head = m;
-		else
-			rte_pktmbuf_chain(head, m);
-	}
-	return head;
-}
-
 /* ---- the host stack's part: RST for segments of no connection --------- */
 
 static void
@@ -246,7 +214,8 @@ slot_start(uint32_t i)
 	for (k = 0; k < n; k++) {
 		uint32_t len = 1 + ofld_fault_draw(&rng) % 6000;
 
-		m[k] = request(s->posted_bytes, len, s->port);
+		m[k] = ofld_test_stream_chain(pool, s->posted_bytes, len,
+					      s->port, 0);
 		CU_ASSERT_FATAL(m[k] != NULL);
 		s->lens[k] = len;
 		s->posted_bytes += len;
@@ -387,8 +356,8 @@ b_events(void)
 	struct ofld_tcp_event ev[64];
 	struct ofld_tcp_state q;
 	struct bconn *bc;
-	uint8_t buf[2048];
-	uint32_t j, n, x, idx;
+	uint64_t bad;
+	uint32_t idx;
 	uint16_t k, i;
 
 	while ((k = rte_pmd_ofld_tcp_events((uint16_t)pb, 0, ev, 64)) != 0) {
@@ -410,21 +379,13 @@ b_events(void)
 			CU_ASSERT(bc->c == ev[i].conn);
 			switch (ev[i].kind) {
 			case OFLD_TCP_EV_RECV:
-				for (j = 0; j < ev[i].m->pkt_len; j += n) {
-					const uint8_t *p;
-
-					n = RTE_MIN((uint32_t)sizeof(buf),
-						    ev[i].m->pkt_len - j);
-					p = rte_pktmbuf_read(ev[i].m, j, n, buf);
-					for (x = 0; x < n; x++) {
-						if (p[x] == pat(bc->received + j + x, bc->port))
-							continue;
-						if (st.bad_data++ == 0)
-							printf("port %u: bad byte at %"
-							       PRIu64 "\n", bc->port,
-							       bc->received + j + x);
-					}
-				}
+				bad = ofld_test_stream_check(ev[i].m,
+						bc->received, bc->port);
+				if (bad != 0 && st.bad_data == 0)
+					printf("port %u: %" PRIu64 " bad bytes "
+					       "from %" PRIu64 "\n", bc->port,
+					       bad, bc->received);
+				st.bad_data += bad;
 				bc->received += ev[i].m->pkt_len;
 				st.bytes_checked += ev[i].m->pkt_len;
 				/* a reset by b, mid-stream */

@@ -90,12 +90,6 @@ states(int a, int b, uint16_t sport, struct ofld_tcp_state *sa,
 	sb->rcv_nxt = sa->snd_una;
 }
 
-static inline uint8_t
-pat(uint64_t off, uint16_t conn)
-{
-	return (uint8_t)(off * 7 + (off >> 13) + conn * 31);
-}
-
 /* One connection's sender and receiver bookkeeping. */
 struct flow {
 	struct ofld_tcp_conn *ca, *cb;
@@ -109,39 +103,11 @@ struct flow {
 	int closed_status;
 };
 
-static struct rte_mbuf *
-request(uint64_t off, uint32_t len, uint16_t conn)
-{
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t done = 0, take, i;
-	uint8_t *p;
-
-	while (done < len) {
-		m = rte_pktmbuf_alloc(pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		take = RTE_MIN(len - done, (uint32_t)rte_pktmbuf_tailroom(m));
-		p = (uint8_t *)rte_pktmbuf_append(m, take);
-		for (i = 0; i < take; i++)
-			p[i] = pat(off + done + i, conn);
-		done += take;
-		if (head == NULL)
-			head = m;
-		else
-			rte_pktmbuf_chain(head, m);
-	}
-	return head;
-}
-
 static void
 reap(int a, int b, struct flow *f, uint32_t nflows, int want_status)
 {
 	struct ofld_tcp_event ev[64];
-	uint8_t buf[4096];
 	uint16_t k, i;
-	uint32_t j;
 	struct flow *fl;
 
 	while ((k = rte_pmd_ofld_tcp_events(a, 0, ev, 64)) != 0) {
@@ -180,18 +146,8 @@ reap(int a, int b, struct flow *f, uint32_t nflows, int want_status)
 				fl->closed_b = true;
 			if (ev[i].kind != OFLD_TCP_EV_RECV)
 				continue;
-			for (j = 0; j < ev[i].m->pkt_len; j += sizeof(buf)) {
-				uint32_t n = RTE_MIN((uint32_t)sizeof(buf),
-						     ev[i].m->pkt_len - j);
-				const uint8_t *p = rte_pktmbuf_read(ev[i].m, j,
-								    n, buf);
-				uint32_t x;
-
-				for (x = 0; x < n; x++)
-					if (p[x] != pat(fl->received + j + x,
-							ev[i].conn_cookie))
-						fl->bad_data++;
-			}
+			fl->bad_data += ofld_test_stream_check(ev[i].m,
+				fl->received, (uint16_t)ev[i].conn_cookie);
 			fl->received += ev[i].m->pkt_len;
 			rte_pktmbuf_free(ev[i].m);
 		}
@@ -216,7 +172,7 @@ post_more(struct flow *f, uint16_t id, uint64_t total, uint64_t ahead,
 		len = (r & 7) == 0 ? 1 + (r >> 8) % 64 :
 			(r & 7) == 1 ? MAX_REQ : 1 + (r >> 8) % (256 * 1024);
 		len = (uint32_t)RTE_MIN((uint64_t)len, total - f->posted);
-		m[k] = request(f->posted, len, id);
+		m[k] = ofld_test_stream_chain(pool, f->posted, len, id, 0);
 		if (m[k] == NULL)
 			break;
 		f->lens[f->nb_posted % f->lens_cap] = len;
@@ -563,7 +519,7 @@ test_t12_terminate_continue(void)
 	rte_eth_macaddr_get(a2, &sb.remote_mac);
 	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
 	CU_ASSERT_FATAL(f.cb != NULL);
-	m = request(acked, (uint32_t)(f.posted - acked), 1);
+	m = ofld_test_stream_chain(pool, acked, (uint32_t)(f.posted - acked), 1, 0);
 	CU_ASSERT_FATAL(m != NULL);
 	CU_ASSERT_EQUAL(ofld_tcp_send(f.ca, &m, 1), 0);
 	f.lens_head = f.nb_posted = 0;

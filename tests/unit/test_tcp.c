@@ -191,38 +191,6 @@ mirror(struct ofld_tcp_state *a, struct ofld_tcp_state *b, bool v6,
 	b->cookie = 0xb;
 }
 
-static inline uint8_t
-pat(uint64_t off)
-{
-	return (uint8_t)(off * 131 + (off >> 11));
-}
-
-static struct rte_mbuf *
-request(uint64_t off, uint32_t len)
-{
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t done = 0, take, i;
-	uint8_t *p;
-
-	while (done < len) {
-		m = rte_pktmbuf_alloc(pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		take = RTE_MIN(len - done, 2000u);
-		p = (uint8_t *)rte_pktmbuf_append(m, take);
-		for (i = 0; i < take; i++)
-			p[i] = pat(off + done + i);
-		done += take;
-		if (head == NULL)
-			head = m;
-		else
-			rte_pktmbuf_chain(head, m);
-	}
-	return head;
-}
-
 /* A transfer's bookkeeping on both ends. */
 struct xfer {
 	uint64_t posted, next_done, done_bytes, received, bad_data;
@@ -240,8 +208,6 @@ reap(struct ofld_tcp_engine *a, struct ofld_tcp_engine *b, struct xfer *x,
 {
 	struct ofld_tcp_event ev[64];
 	uint16_t k, i;
-	uint32_t j;
-	uint8_t buf[2048];
 
 	while ((k = ofld_tcp_events(a, ev, 64)) != 0) {
 		for (i = 0; i < k; i++) {
@@ -276,12 +242,8 @@ reap(struct ofld_tcp_engine *a, struct ofld_tcp_engine *b, struct xfer *x,
 				x->closed_b = true;
 			if (ev[i].kind != OFLD_TCP_EV_RECV)
 				continue;
-			const uint8_t *p = rte_pktmbuf_read(ev[i].m, 0,
-				ev[i].m->pkt_len, buf);
-
-			for (j = 0; p != NULL && j < ev[i].m->pkt_len; j++)
-				if (p[j] != pat(x->received + j))
-					x->bad_data++;
+			x->bad_data += ofld_test_stream_check(ev[i].m,
+							      x->received, 0);
 			x->received += ev[i].m->pkt_len;
 			rte_pktmbuf_free(ev[i].m);
 		}
@@ -331,7 +293,7 @@ post_mixed(struct ofld_tcp_conn *c, struct xfer *x, uint32_t nb,
 	ofld_fault_init(&rng, seed, 1, 1);
 	for (i = 0; i < nb; i++) {
 		len = (i % 7 == 0) ? 1 : 1 + ofld_fault_draw(&rng) % max_len;
-		m[k] = request(x->posted, len);
+		m[k] = ofld_test_stream_chain(pool, x->posted, len, 0, 2000);
 		CU_ASSERT_FATAL(m[k] != NULL);
 		x->posted += len;
 		x->ends[x->nb_reqs++] = x->posted;
@@ -478,7 +440,7 @@ test_t10_graceful_close(void)
 	/* close right away: the FIN goes after the queued data */
 	CU_ASSERT_EQUAL(ofld_tcp_close(ca), 0);
 	CU_ASSERT_EQUAL(ofld_tcp_close(ca), -EPIPE);
-	m = request(0, 10);
+	m = ofld_test_stream_chain(pool, 0, 10, 0, 2000);
 	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), -EPIPE);
 	rte_pktmbuf_free(m);
 	pump(a, b, x, OFLD_TCP_SUCCESS, closed_both, 1000000);
@@ -633,7 +595,8 @@ test_t12_terminate_and_continue(void)
 	ca2 = ofld_tcp_offload(a2, &st);
 	CU_ASSERT_FATAL(ca2 != NULL);
 	resume = st.snd_una - 5000u;
-	m = request(resume, (uint32_t)(x->posted - resume));
+	m = ofld_test_stream_chain(pool, resume,
+				   (uint32_t)(x->posted - resume), 0, 2000);
 	CU_ASSERT_EQUAL(ofld_tcp_send(ca2, &m, 1), 0);
 	x->nb_reqs = x->nb_done + 1;
 	x->ends[x->nb_done] = x->posted;
@@ -875,7 +838,7 @@ run_handshake(bool v6, bool no_opts)
 	/* then data flows from the client to the accepted connection */
 	w_ab.bounds = NULL;
 	{
-		struct rte_mbuf *m = request(0, 300000);
+		struct rte_mbuf *m = ofld_test_stream_chain(pool, 0, 300000, 0, 2000);
 		struct ofld_tcp_event ev[64];
 		uint64_t got = 0;
 		uint32_t i;
@@ -994,7 +957,7 @@ run_cwnd(uint8_t cc)
 	CU_ASSERT(q1.cwnd > q0.cwnd);		/* slow start */
 	CU_ASSERT(q1.srtt_us > 0);		/* RTT sampled */
 	/* one data segment lost, then enough after it for 3 dup ACKs */
-	m = request(x->posted, 200000);
+	m = ofld_test_stream_chain(pool, x->posted, 200000, 0, 2000);
 	w_ab.loss = ofld_fault_threshold(1.0);
 	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), 0);
 	x->ends[x->nb_reqs++] = x->posted + 200000;
@@ -1050,7 +1013,7 @@ test_rto_backoff(void)
 	sa.srtt_us = 1000;
 	sa.rttvar_us = 250;
 	ca = ofld_tcp_offload(a, &sa);
-	m = request(0, 1000);
+	m = ofld_test_stream_chain(pool, 0, 1000, 0, 2000);
 	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), 0);
 	/* min RTO 2 ms: fires at 2, 6, 14, 30, 62 ms ... */
 	end = rte_get_timer_cycles() + rte_get_timer_hz() / 20;	/* 50 ms */
@@ -1090,7 +1053,7 @@ test_persist_zero_window(void)
 	ca = ofld_tcp_offload(a, &sa);
 	cb = ofld_tcp_offload(b, &sb);
 	CU_ASSERT_FATAL(ca && cb);
-	m = request(0, 5000);
+	m = ofld_test_stream_chain(pool, 0, 5000, 0, 2000);
 	CU_ASSERT_EQUAL(ofld_tcp_send(ca, &m, 1), 0);
 	end = rte_get_timer_cycles() + rte_get_timer_hz() / 20;	/* 50 ms */
 	while (rte_get_timer_cycles() < end)
