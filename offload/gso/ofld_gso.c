@@ -85,31 +85,32 @@ ofld_gso_caps_subset(const struct ofld_gso_caps *a,
 	return 0;
 }
 
-/* IPv6: walk the extension headers we segment over; 0 or a verdict. */
+/*
+ * IPv6: walk the extension headers (hop-by-hop, routing, destination
+ * options) of the l3_len bytes at l3. *dst_off: offset in l3 of the
+ * address checksums use (RFC 8200 8.1: the final destination of a routing
+ * header); *nh: the header after them. 0 or OFLD_GSO_BAD_L3.
+ */
 static enum ofld_gso_verdict
-parse_ipv6(struct ofld_gso_pkt *p, uint8_t want_proto)
+ipv6_walk(const uint8_t *l3, uint32_t l3_len, uint32_t *dst_off, uint8_t *nh)
 {
-	const uint8_t *l3 = p->hdr + p->l2_len;
 	const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)l3;
 	uint32_t off = sizeof(*ip6);
-	uint8_t nh = ip6->proto;
 
-	if ((rte_be_to_cpu_32(ip6->vtc_flow) >> 28) != 6)
-		return OFLD_GSO_BAD_L3;
-	p->v6_dst_off = p->l2_len + offsetof(struct rte_ipv6_hdr, dst_addr);
-	while (nh == IPV6_EXT_HOPOPTS || nh == IPV6_EXT_ROUTING ||
-	       nh == IPV6_EXT_DSTOPTS) {
+	*nh = ip6->proto;
+	*dst_off = offsetof(struct rte_ipv6_hdr, dst_addr);
+	while (*nh == IPV6_EXT_HOPOPTS || *nh == IPV6_EXT_ROUTING ||
+	       *nh == IPV6_EXT_DSTOPTS) {
 		uint32_t hlen;
 
-		if (nh == IPV6_EXT_HOPOPTS && off != sizeof(*ip6))
+		if (*nh == IPV6_EXT_HOPOPTS && off != sizeof(*ip6))
 			return OFLD_GSO_BAD_L3; /* hop-by-hop only first */
-		if (off + 8 > p->l3_len)
+		if (off + 8 > l3_len)
 			return OFLD_GSO_BAD_L3;
 		hlen = ((uint32_t)l3[off + 1] + 1) * 8;
-		if (off + hlen > p->l3_len)
+		if (off + hlen > l3_len)
 			return OFLD_GSO_BAD_L3;
-		if (nh == IPV6_EXT_ROUTING && l3[off + 3] != 0) {
-			/* RFC 8200 8.1: checksums use the final destination. */
+		if (*nh == IPV6_EXT_ROUTING && l3[off + 3] != 0) {
 			uint32_t a;
 
 			switch (l3[off + 2]) {
@@ -125,16 +126,33 @@ parse_ipv6(struct ofld_gso_pkt *p, uint8_t want_proto)
 			}
 			if (hlen < 24 || a + 16 > off + hlen)
 				return OFLD_GSO_BAD_L3;
-			p->v6_dst_off = p->l2_len + a;
+			*dst_off = a;
 		}
-		nh = l3[off];
+		*nh = l3[off];
 		off += hlen;
 	}
-	if (off != p->l3_len)
+	return off == l3_len ? OFLD_GSO_OK : OFLD_GSO_BAD_L3;
+}
+
+/* IPv6: the extension headers we segment over; 0 or a verdict. */
+static enum ofld_gso_verdict
+parse_ipv6(struct ofld_gso_pkt *p, uint8_t want_proto)
+{
+	const uint8_t *l3 = p->hdr + p->l2_len;
+	const struct rte_ipv6_hdr *ip6 = (const struct rte_ipv6_hdr *)l3;
+	enum ofld_gso_verdict v;
+	uint32_t dst_off;
+	uint8_t nh;
+
+	if ((rte_be_to_cpu_32(ip6->vtc_flow) >> 28) != 6)
 		return OFLD_GSO_BAD_L3;
+	v = ipv6_walk(l3, p->l3_len, &dst_off, &nh);
+	if (v != OFLD_GSO_OK)
+		return v;
+	p->v6_dst_off = p->l2_len + dst_off;
 	if (nh != want_proto)
 		return OFLD_GSO_BAD_L4; /* includes fragment, AH, ESP */
-	p->kind_l3 = off > sizeof(*ip6) ? OFLD_GSO_L3_IPV6_EXT :
+	p->kind_l3 = p->l3_len > sizeof(*ip6) ? OFLD_GSO_L3_IPV6_EXT :
 		OFLD_GSO_L3_IPV6;
 	return OFLD_GSO_OK;
 }
@@ -381,12 +399,28 @@ l4_sum(const struct rte_mbuf *m, const void *l3, bool ipv4, uint32_t l4_off)
 		phdr = rte_ipv4_phdr_cksum(ip, 0);
 	} else {
 		const struct rte_ipv6_hdr *ip6 = l3;
+		const uint32_t l3_len = l4_off - (uint32_t)((const char *)l3 -
+			rte_pktmbuf_mtod(m, const char *));
+		uint32_t dst_off, be;
+		uint8_t nh;
 
 		len = rte_be_to_cpu_16(ip6->payload_len) -
-			(l4_off - (uint32_t)((const char *)l3 -
-			 rte_pktmbuf_mtod(m, const char *)) -
-			 (uint32_t)sizeof(*ip6));
-		phdr = rte_ipv6_phdr_cksum(ip6, 0);
+			(l3_len - (uint32_t)sizeof(*ip6));
+		/* RFC 8200 8.1: final destination, upper-layer protocol
+		 * and length (not the first next header, not the first
+		 * destination). Headers we cannot walk: the first
+		 * destination and next header, as they stand.
+		 */
+		if (ipv6_walk(l3, l3_len, &dst_off, &nh) != OFLD_GSO_OK) {
+			dst_off = offsetof(struct rte_ipv6_hdr, dst_addr);
+			nh = ip6->proto;
+		}
+		phdr = __rte_raw_cksum(ip6->src_addr, 16, 0);
+		phdr += __rte_raw_cksum((const uint8_t *)l3 + dst_off, 16, 0);
+		be = rte_cpu_to_be_32(len);
+		phdr += __rte_raw_cksum(&be, 4, 0);
+		be = rte_cpu_to_be_32(nh);
+		phdr += __rte_raw_cksum(&be, 4, 0);
 	}
 	if (l4_off + len > m->pkt_len)
 		len = m->pkt_len > l4_off ? m->pkt_len - l4_off : 0;

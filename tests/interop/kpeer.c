@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_cycles.h>
 #include <rte_eal.h>
@@ -143,8 +144,16 @@ main(int argc, char **argv)
 	    app_ktap_setup("kpeer", &kt) != 0)
 		return 1;
 
-	if (getenv("OFLD_KPEER_WAIT") != NULL)	/* e.g. for a capture to start */
-		rte_delay_ms((unsigned int)atoi(getenv("OFLD_KPEER_WAIT")));
+	if (getenv("OFLD_KPEER_GO") != NULL) {
+		/* e.g. for a capture to start: wait (60 s at most) until
+		 * the file OFLD_KPEER_GO names exists
+		 */
+		const char *go = getenv("OFLD_KPEER_GO");
+		unsigned int ms;
+
+		for (ms = 0; ms < 60000 && access(go, F_OK) != 0; ms += 10)
+			rte_delay_ms(10);
+	}
 	memset(&o, 0, sizeof(o));
 	o.ipv6 = v6;
 	app_ktap_ip(o.local_ip, v6, false);

@@ -112,12 +112,12 @@ def in_ns(*cmd):
     return ["ip", "netns", "exec", NS] + list(cmd)
 
 
-def kpeer_env(faults, wait_ms=0):
+def kpeer_env(faults, go_file=None):
     env = dict(os.environ)
     if faults:
         env["OFLD_KPEER_OFLD_ARGS"] = faults
-    if wait_ms:
-        env["OFLD_KPEER_WAIT"] = str(wait_ms)   # lets a capture start
+    if go_file:
+        env["OFLD_KPEER_GO"] = go_file   # kpeer waits for it to exist
     return env
 
 
@@ -139,7 +139,8 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
     args += ["abort-ok"] if reset_after else []
     p = subprocess.Popen(in_ns(*args), stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True,
-                         env=kpeer_env(faults, 3000 if capture else 0))
+                         env=kpeer_env(faults, capture + ".go" if capture
+                                       else None))
     if capture:
         # the tap appears once kpeer is up
         for _ in range(100):
@@ -150,7 +151,16 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
                                      capture, "-f", "tcp port 5201"),
                                stdout=subprocess.DEVNULL,
                                stderr=open(capture + ".log", "w"))
-        time.sleep(1.0)
+        # kpeer connects once tshark says it captures (a loaded machine
+        # can take seconds to start it)
+        for _ in range(600):
+            with open(capture + ".log", encoding="utf-8",
+                      errors="replace") as f:
+                if "Capturing on" in f.read():
+                    break
+            time.sleep(0.05)
+        time.sleep(0.2)
+        open(capture + ".go", "w").close()
     out, err = p.communicate(timeout=600)
     kout, _ = srv.communicate(timeout=60)
     if tsh:

@@ -41,9 +41,11 @@
 #define BYST_REQ	(256u * 1024)
 #define WIN		65535u
 
-#define IP_A	RTE_IPV4(198, 18, 0, 1)
-#define IP_B	RTE_IPV4(198, 18, 0, 2)
-#define IP_F	RTE_IPV4(198, 18, 0, 3)	/* the hand-played peer */
+/* DPDK 22.11's RTE_IPV4() shifts an int into the sign bit (UBSan) */
+#define IP4(a, b, c, d)	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | \
+			 (uint32_t)(c) << 8 | (uint32_t)(d))
+#define IP_A	IP4(198, 18, 0, 1)
+#define IP_F	IP4(198, 18, 0, 3)	/* the hand-played peer */
 #define PORT_F	5001
 
 static struct rte_mempool *pool;
@@ -776,7 +778,7 @@ test_bad_options(void)
 static void
 test_syn_flood(void)
 {
-	struct seg s = { .src_ip = RTE_IPV4(198, 19, 0, 1), .sport = 1,
+	struct seg s = { .src_ip = IP4(198, 19, 0, 1), .sport = 1,
 			 .dport = 7002, .seq = 1, .flags = RTE_TCP_SYN_FLAG,
 			 .win = WIN };
 	struct ofld_tcp_open o;

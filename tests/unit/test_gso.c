@@ -540,6 +540,31 @@ test_g14_csum_apply(void)
 				0xffff);
 		rte_pktmbuf_free(m);
 	}
+	/* IPv6 with extension headers: the pseudo-header holds the final
+	 * destination of the routing header and the upper-layer protocol,
+	 * not the first next-header value (RFC 8200 8.1)
+	 */
+	for (k = 0; k < 2; k++) {
+		struct tpkt_spec x = { .ipv6 = true, .udp = k == 1,
+				       .hbh = true, .routing = true,
+				       .dstopts = true, .payload = 777,
+				       .mss = 1448 };
+
+		m = tpkt_build(ofld_test_pool(), &x, flat);
+		CU_ASSERT_FATAL(m != NULL && m->nb_segs == 1);
+		m->ol_flags = RTE_MBUF_F_TX_IPV6 | (x.udp ?
+			RTE_MBUF_F_TX_UDP_CKSUM : RTE_MBUF_F_TX_TCP_CKSUM);
+		CU_ASSERT_EQUAL(ofld_csum_apply(m), 0);
+		b = rte_pktmbuf_mtod(m, const uint8_t *);
+		l4o = 14 + m->l3_len;
+		/* source; segment list[0] of the SRH after the 8-byte HBH */
+		pseudo = tpkt_ocsum(b + 14 + 8, 16, 0);
+		pseudo += tpkt_ocsum(b + 14 + 40 + 8 + 8, 16, 0);
+		pseudo += (x.udp ? 17 : 6) + (m->pkt_len - l4o);
+		CU_ASSERT_EQUAL(tpkt_ocsum(b + l4o, m->pkt_len - l4o, pseudo),
+				0xffff);
+		rte_pktmbuf_free(m);
+	}
 	/* Refused: lengths that do not fit, SCTP, IPv6 header checksum. */
 	m = tpkt_build(ofld_test_pool(), &s, flat);
 	m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
