@@ -624,10 +624,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		op = fz_u8(&in) % 8;
 		if (op <= 4 || op == 7) {
 			if (op == 7) {
+				const uint8_t *raw;
+
+				/* fz_bytes() shortens len: call it first
+				 * (argument order is unspecified)
+				 */
 				len = fz_u16(&in) % 2048;
-				m = fz_mbuf(pool, FZ_MB_HEAP,
-					    fz_bytes(&in, &len), (uint16_t)len,
-					    0);
+				raw = fz_bytes(&in, &len);
+				m = fz_mbuf(pool, FZ_MB_HEAP, raw,
+					    (uint16_t)len, 0);
 			} else {
 				m = frame_structured(&in);
 			}
