@@ -124,6 +124,18 @@ tx_frames(struct ofld_txq *txq, struct rte_mbuf **f, uint32_t n, bool pair)
 	}
 }
 
+/* A large send's segments over the MTU: the frame over the port's limit
+ * (MTU + L2 allowance), or the L3 packet (headers from L3 + MSS) over
+ * the MTU itself, whatever the L2 header.
+ */
+static inline bool
+gso_over_mtu(const struct pmd_internals *pi, const struct ofld_gso_pkt *p)
+{
+	return (uint32_t)p->hdr_len + p->mss > pi->max_frame ||
+		(uint32_t)p->l3_len + p->l4_len + p->mss >
+		pi->max_frame - OFLD_L2_OVERHEAD;
+}
+
 /* Checksum offloads of a plain packet, done here (G14). Leaving them to a
  * lower port that has them needs the pseudo-header prepared its way; not
  * done yet, so software always computes them.
@@ -169,8 +181,7 @@ ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
 			}
 			v = ofld_gso_parse(m, &caps, p);
 			if (likely(v == OFLD_GSO_OK) &&
-			    unlikely((uint32_t)p->hdr_len + p->mss >
-				     pi->max_frame))
+			    unlikely(gso_over_mtu(pi, p)))
 				v = OFLD_GSO_BAD_MSS; /* segments over the MTU */
 			if (unlikely(v != OFLD_GSO_OK)) {
 				rte_pktmbuf_free(m);
@@ -267,8 +278,7 @@ ofld_tx_prepare(void *q, struct rte_mbuf **pkts, uint16_t n)
 				have_caps = true;
 			}
 			v = ofld_gso_parse(m, &caps, &p);
-			if (v == OFLD_GSO_OK &&
-			    (uint32_t)p.hdr_len + p.mss > pi->max_frame)
+			if (v == OFLD_GSO_OK && gso_over_mtu(pi, &p))
 				v = OFLD_GSO_BAD_MSS;
 			if (v != OFLD_GSO_OK) {
 				rte_errno = ofld_gso_verdict_errno(v);

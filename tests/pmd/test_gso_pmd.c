@@ -247,7 +247,7 @@ test_segments_cross_the_cable(void)
 		  .tcp_flags = 0x18, .seq = 77, .ip_id = 0xfff0 },
 		{ .ipv6 = true, .hbh = true, .dstopts = true, .payload = 100000,
 		  .mss = 1400, .tcp_flags = 0x19 },
-		{ .udp = true, .payload = 50000, .mss = 1472, .ip_opts = 8 },
+		{ .udp = true, .payload = 50000, .mss = 1464, .ip_opts = 8 },
 		{ .ipv6 = true, .udp = true, .routing = true, .payload = 30000,
 		  .mss = 1200 },
 	};
