@@ -247,6 +247,10 @@ ofld_gso_parse(const struct rte_mbuf *m, const struct ofld_gso_caps *caps,
 	p->nb_segs = p->payload == 0 ? 1 : (p->payload + p->mss - 1) / p->mss;
 	if (p->nb_segs > OFLD_GSO_MAX_SEGS)
 		return OFLD_GSO_BAD_MSS;
+	/* a segment's IPv4 total length / IPv6 payload length must hold it */
+	if ((uint32_t)p->l3_len + p->l4_len + RTE_MIN((uint32_t)p->mss,
+	    p->payload) - (v4 ? 0 : sizeof(struct rte_ipv6_hdr)) > UINT16_MAX)
+		return OFLD_GSO_BAD_MSS;
 
 	if (!(caps->l3 & p->kind_l3) || !(caps->l4 & p->kind_l4))
 		return OFLD_GSO_KIND_OFF;
