@@ -286,9 +286,9 @@ engine_of(uint16_t port, uint16_t queue, struct pmd_internals **pip,
 	return 0;
 }
 
-/* Polling and new connections need the port started (engines outlive a
- * stop: connections wait for the start; events can still be taken and
- * connections ended).
+/* New connections need the port started (engines outlive a stop: their
+ * connections wait for the start; polling runs their timers and
+ * completions, events can be taken and connections ended meanwhile).
  */
 static int
 started_engine_of(uint16_t port, uint16_t queue, struct pmd_internals **pip,
@@ -440,7 +440,7 @@ rte_pmd_ofld_poll(uint16_t port, uint16_t queue)
 {
 	struct pmd_internals *pi;
 	struct ofld_tcp_engine *e;
-	int ret = started_engine_of(port, queue, &pi, &e);
+	int ret = engine_of(port, queue, &pi, &e);
 
 	if (ret != 0)
 		return ret;

@@ -329,8 +329,12 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 		bits += ofld_frame_bits(f[i]);
 		bytes += f[i]->pkt_len;
 	}
-	if (pi->cable == OFLD_CABLE_PAIR &&
-	    unlikely(!__atomic_load_n(&txq->lane->rx_up, __ATOMIC_ACQUIRE))) {
+	/* a stopped port sends nothing (its engines still run timers and
+	 * completions when polled); nor does a pair cable without receiver
+	 */
+	if (unlikely(!pi->dev->data->dev_started) ||
+	    (pi->cable == OFLD_CABLE_PAIR &&
+	     unlikely(!__atomic_load_n(&txq->lane->rx_up, __ATOMIC_ACQUIRE)))) {
 		rte_pktmbuf_free_bulk(f, n);
 		txq->st.link_down += n;
 		return;

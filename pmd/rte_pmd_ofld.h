@@ -157,7 +157,9 @@ uint16_t rte_pmd_ofld_tcp_events(uint16_t port, uint16_t queue,
  * Advance queue pair @p queue: receive from the wire (TCP segments to
  * the engine, other frames kept for rte_eth_rx_burst()), timers,
  * transmission of queued data, completions.
- * @return 0, -ENODEV, -ENOTSUP, -EINVAL (no such started queue), -EBUSY
+ * @return 0, -ENODEV, -ENOTSUP, -EINVAL (no such queue pair, or the port never
+ *   started; a stopped port is polled: timers and completions, nothing
+ *   sent), -EBUSY
  *   (engine=service: the service does it).
  */
 int rte_pmd_ofld_poll(uint16_t port, uint16_t queue);

@@ -378,8 +378,10 @@ test_teardown(void)
 	CU_ASSERT(drained_pool_full());
 	CU_ASSERT_EQUAL(rte_eth_dev_stop((uint16_t)pa), 0);
 	CU_ASSERT_EQUAL(rte_eth_dev_stop((uint16_t)pb), 0);
-	/* a stopped port: no polling, no new connections */
-	CU_ASSERT_EQUAL(rte_pmd_ofld_poll((uint16_t)pa, 0), -EINVAL);
+	/* a stopped port: no new connections; polling runs timers and
+	 * completions, sends nothing
+	 */
+	CU_ASSERT_EQUAL(rte_pmd_ofld_poll((uint16_t)pa, 0), 0);
 	{
 		struct ofld_tcp_state st;
 
