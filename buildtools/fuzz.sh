@@ -60,9 +60,8 @@ mkdir -p "$work/artifacts"
 #  - UBSan: halt_on_error=1, print_stacktrace=1: undefined behaviour is a
 #    crash here, not a log line.
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=1:allocator_may_return_null=1:detect_odr_violation=0"
-export LSAN_OPTIONS="suppressions=$top/tests/fuzz/lsan.supp:print_suppressions=0"
-#    ubsan.supp lists undefined behaviour in DPDK's own inline headers.
-export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:suppressions=$top/tests/fuzz/ubsan.supp"
+export LSAN_OPTIONS="suppressions=$top/tests/sanitizers/lsan.supp:print_suppressions=0"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 
 status=0
 for h in $harnesses; do
