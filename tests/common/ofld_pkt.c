@@ -19,32 +19,6 @@ static const uint8_t ip6_final[16] = { 0x20, 0x01, 0, 2, [15] = 0x99 };
 #define TCP_PSH 0x08
 #define TCP_CWR 0x80
 
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 uint16_t
 tpkt_ocsum(const uint8_t *b, uint32_t len, uint32_t init)
 {
@@ -95,17 +69,17 @@ build_flat(const struct tpkt_spec *s, uint8_t *b)
 
 	memset(b, 0, tpkt_hdr_len(s));
 	memcpy(b, "\x02\0\0\0\0\x02\x02\0\0\0\0\x01", 12);
-	put16(b + 12, s->ipv6 ? 0x86dd : 0x0800);
+	tpkt_put16(b + 12, s->ipv6 ? 0x86dd : 0x0800);
 	ip = b + off;
 	if (!s->ipv6) {
 		ip[0] = 0x40 | (uint8_t)(l3 / 4);
-		put16(ip + 2, s->ip_tot_len ? s->ip_tot_len :
+		tpkt_put16(ip + 2, s->ip_tot_len ? s->ip_tot_len :
 		      (uint16_t)RTE_MIN(l3 + l4 + s->payload, 65535u));
-		put16(ip + 4, s->ip_id);
-		put16(ip + 6, 0x4000); /* DF */
+		tpkt_put16(ip + 4, s->ip_id);
+		tpkt_put16(ip + 6, 0x4000); /* DF */
 		ip[8] = 64;
 		ip[9] = proto;
-		put16(ip + 10, 0xbeef);	/* wrong on purpose: GSO recomputes */
+		tpkt_put16(ip + 10, 0xbeef);	/* wrong on purpose: GSO recomputes */
 		memcpy(ip + 12, ip4_src, 4);
 		memcpy(ip + 16, ip4_dst, 4);
 		if (s->ip_opts >= 12) {
@@ -120,8 +94,8 @@ build_flat(const struct tpkt_spec *s, uint8_t *b)
 	} else {
 		uint8_t *e = ip + 40, *last_nh = ip + 6;
 
-		put32(ip, 0x60000000 | 0x12345);
-		put16(ip + 4, (uint16_t)RTE_MIN(l3 - 40 + l4 + s->payload,
+		tpkt_put32(ip, 0x60000000 | 0x12345);
+		tpkt_put16(ip + 4, (uint16_t)RTE_MIN(l3 - 40 + l4 + s->payload,
 						65535u));
 		ip[7] = 64;
 		memcpy(ip + 8, ip6_src, 16);
@@ -156,18 +130,18 @@ build_flat(const struct tpkt_spec *s, uint8_t *b)
 		*last_nh = proto;
 	}
 	th = ip + l3;
-	put16(th, 40000);
-	put16(th + 2, 5001);
+	tpkt_put16(th, 40000);
+	tpkt_put16(th + 2, 5001);
 	if (s->udp) {
-		put16(th + 4, (uint16_t)RTE_MIN(8 + s->payload, 65535u));
-		put16(th + 6, 0xbeef);
+		tpkt_put16(th + 4, (uint16_t)RTE_MIN(8 + s->payload, 65535u));
+		tpkt_put16(th + 6, 0xbeef);
 	} else {
-		put32(th + 4, s->seq);
-		put32(th + 8, 0x01020304);
+		tpkt_put32(th + 4, s->seq);
+		tpkt_put32(th + 8, 0x01020304);
 		th[12] = (uint8_t)((l4 / 4) << 4);
 		th[13] = s->tcp_flags;
-		put16(th + 14, 0xffff);
-		put16(th + 16, 0xbeef);
+		tpkt_put16(th + 14, 0xffff);
+		tpkt_put16(th + 16, 0xbeef);
 		if (s->tcp_opts >= 12) {
 			/* NOP NOP timestamps: copied, never advanced */
 			memcpy(th + 20, "\x01\x01\x08\x0a\xde\xad\xbe\xef"
@@ -275,20 +249,20 @@ tpkt_check(const struct tpkt_spec *s, const uint8_t *flat,
 			FAIL("seg %u: payload differs from input [%u, %u)", i,
 			     pos, pos + plen);
 		if (!s->ipv6) {
-			if (get16(b + l3o + 2) != l3 + l4 + plen)
+			if (tpkt_get16(b + l3o + 2) != l3 + l4 + plen)
 				FAIL("seg %u: IPv4 total length %u", i,
-				     get16(b + l3o + 2));
-			if (get16(b + l3o + 4) != (uint16_t)(s->ip_id + i))
+				     tpkt_get16(b + l3o + 2));
+			if (tpkt_get16(b + l3o + 4) != (uint16_t)(s->ip_id + i))
 				FAIL("seg %u: IPv4 id %#x, want %#x", i,
-				     get16(b + l3o + 4),
+				     tpkt_get16(b + l3o + 4),
 				     (uint16_t)(s->ip_id + i));
 			if (tpkt_ocsum(b + l3o, l3, 0) != 0xffff)
 				FAIL("seg %u: bad IPv4 header checksum", i);
 			pseudo = tpkt_ocsum(b + l3o + 12, 8, 0);
 		} else {
-			if (get16(b + l3o + 4) != l3 - 40 + l4 + plen)
+			if (tpkt_get16(b + l3o + 4) != l3 - 40 + l4 + plen)
 				FAIL("seg %u: IPv6 payload length %u", i,
-				     get16(b + l3o + 4));
+				     tpkt_get16(b + l3o + 4));
 			pseudo = tpkt_ocsum(b + l3o + 8, 16, 0);
 			/* RFC 8200 8.1: the final destination */
 			pseudo = tpkt_ocsum(s->routing ? ip6_final :
@@ -296,8 +270,8 @@ tpkt_check(const struct tpkt_spec *s, const uint8_t *flat,
 		}
 		pseudo += (s->udp ? 17 : 6) + l4 + plen;
 		if (s->udp) {
-			if (get16(b + l4o + 4) != 8 + plen)
-				FAIL("seg %u: UDP length %u", i, get16(b + l4o + 4));
+			if (tpkt_get16(b + l4o + 4) != 8 + plen)
+				FAIL("seg %u: UDP length %u", i, tpkt_get16(b + l4o + 4));
 		} else {
 			uint8_t f = s->tcp_flags & ~(TCP_FIN | TCP_PSH | TCP_CWR);
 
@@ -305,15 +279,15 @@ tpkt_check(const struct tpkt_spec *s, const uint8_t *flat,
 				f |= s->tcp_flags & TCP_CWR;
 			if (last)
 				f |= s->tcp_flags & (TCP_FIN | TCP_PSH);
-			if (get32(b + l4o + 4) != s->seq + i * s->mss)
+			if (tpkt_get32(b + l4o + 4) != s->seq + i * s->mss)
 				FAIL("seg %u: seq %u, want %u", i,
-				     get32(b + l4o + 4), s->seq + i * s->mss);
+				     tpkt_get32(b + l4o + 4), s->seq + i * s->mss);
 			if (b[l4o + 13] != f)
 				FAIL("seg %u: TCP flags %#x, want %#x", i,
 				     b[l4o + 13], f);
 		}
 		if (l4_phdr_only) {
-			uint16_t field = get16(b + l4o + (s->udp ? 6 : 16));
+			uint16_t field = tpkt_get16(b + l4o + (s->udp ? 6 : 16));
 
 			if (field != tpkt_ocsum(NULL, 0, pseudo))
 				FAIL("seg %u: L4 field %#x is not the "

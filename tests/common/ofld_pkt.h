@@ -61,6 +61,33 @@ int tpkt_check(const struct tpkt_spec *s, const uint8_t *flat,
 	       struct rte_mbuf **segs, int n, bool l4_phdr_only, char *err,
 	       size_t errlen);
 
+/** Big-endian 16- and 32-bit fields at any alignment. */
+static inline uint16_t
+tpkt_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+tpkt_get32(const uint8_t *p)
+{
+	return (uint32_t)tpkt_get16(p) << 16 | tpkt_get16(p + 2);
+}
+
+static inline void
+tpkt_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)(v & 0xff);
+}
+
+static inline void
+tpkt_put32(uint8_t *p, uint32_t v)
+{
+	tpkt_put16(p, (uint16_t)(v >> 16));
+	tpkt_put16(p + 2, (uint16_t)(v & 0xffff));
+}
+
 /** Ones' complement sum (RFC 1071) of bytes as big-endian words, folded. */
 uint16_t tpkt_ocsum(const uint8_t *b, uint32_t len, uint32_t init);
 

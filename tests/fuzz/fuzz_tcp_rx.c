@@ -122,32 +122,6 @@ tx_pat(uint32_t off)
 	return (uint8_t)(off * 13 + (off >> 10) + 9);
 }
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xff;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	put16(p, v >> 16);
-	put16(p + 2, v & 0xffff);
-}
-
 /* ---- the engine's side of the wire ------------------------------------ */
 
 /* A frame the engine sends: checksums, size, and its data bytes. */
@@ -163,15 +137,15 @@ check_sent(struct rte_mbuf *m)
 		 "engine frame of %u bytes over the MTU", m->pkt_len);
 	b = rte_pktmbuf_read(m, 0, m->pkt_len, buf);
 	FZ_CHECK(b != NULL && m->pkt_len >= l3 + 40, "engine frame unreadable");
-	v6 = get16(b + 12) == RTE_ETHER_TYPE_IPV6;
+	v6 = tpkt_get16(b + 12) == RTE_ETHER_TYPE_IPV6;
 	if (v6) {
 		l4 = l3 + 40;
-		FZ_CHECK(get16(b + l3 + 4) == m->pkt_len - l4,
+		FZ_CHECK(tpkt_get16(b + l3 + 4) == m->pkt_len - l4,
 			 "IPv6 payload length");
 		pseudo = tpkt_ocsum(b + l3 + 8, 32, 0);
 	} else {
 		l4 = l3 + (b[l3] & 0xf) * 4u;
-		FZ_CHECK(get16(b + l3 + 2) == m->pkt_len - l3,
+		FZ_CHECK(tpkt_get16(b + l3 + 2) == m->pkt_len - l3,
 			 "IPv4 total length");
 		FZ_CHECK(tpkt_ocsum(b + l3, l4 - l3, 0) == 0xffff,
 			 "engine frame: bad IPv4 header checksum");
@@ -182,11 +156,11 @@ check_sent(struct rte_mbuf *m)
 		 "engine frame: bad TCP checksum");
 	thl = (b[l4 + 12] >> 4) * 4u;
 	plen = m->pkt_len - l4 - thl;
-	if (plen == 0 || !cx.data_known || get16(b + l4) != cx.lport ||
+	if (plen == 0 || !cx.data_known || tpkt_get16(b + l4) != cx.lport ||
 	    (b[l4 + 13] & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)))
 		return;
 	/* T3: the bytes at seq are the requests' bytes at that offset */
-	seq = get32(b + l4 + 4);
+	seq = tpkt_get32(b + l4 + 4);
 	for (i = 0; i < plen; i++)
 		FZ_CHECK(b[l4 + thl + i] == tx_pat(seq + i - cx.data_base),
 			 "engine sent wrong data at seq %u (+%u)", seq, i);
@@ -504,7 +478,7 @@ frame_structured(struct fz_in *in)
 	memset(f, 0, 128);
 	memcpy(f, &local_mac, 6);
 	memcpy(f + 6, &remote_mac, 6);
-	put16(f + 12, cx.v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
+	tpkt_put16(f + 12, cx.v6 ? RTE_ETHER_TYPE_IPV6 : RTE_ETHER_TYPE_IPV4);
 	ip = f + l3;
 	l4 = l3 + (cx.v6 ? 40 : 20);
 	th = f + l4;
@@ -514,8 +488,8 @@ frame_structured(struct fz_in *in)
 	i = 0;
 	if ((how & 0x04) && optlen <= 28) {
 		memcpy(th + 20, "\x01\x01\x08\x0a", 4);
-		put32(th + 24, ++cx.tsval);
-		put32(th + 28, 0);
+		tpkt_put32(th + 24, ++cx.tsval);
+		tpkt_put32(th + 28, 0);
 		i = 12;
 	}
 	memcpy(th + 20 + i, opt, olen);
@@ -527,8 +501,8 @@ frame_structured(struct fz_in *in)
 		plen = (uint16_t)(2048 - l4 - thl);
 	len = l4 + thl + plen;
 	if (cx.v6) {
-		put32(ip, 0x60000000);
-		put16(ip + 4, (uint16_t)(thl + plen));
+		tpkt_put32(ip, 0x60000000);
+		tpkt_put16(ip + 4, (uint16_t)(thl + plen));
 		ip[6] = IPPROTO_TCP;
 		ip[7] = 64;
 		memcpy(ip + 8, ip6_remote, 16);
@@ -536,26 +510,26 @@ frame_structured(struct fz_in *in)
 		pseudo = tpkt_ocsum(ip + 8, 32, 0);
 	} else {
 		ip[0] = 0x45;
-		put16(ip + 2, (uint16_t)(20 + thl + plen));
-		put16(ip + 6, 0x4000);
+		tpkt_put16(ip + 2, (uint16_t)(20 + thl + plen));
+		tpkt_put16(ip + 6, 0x4000);
 		ip[8] = 64;
 		ip[9] = IPPROTO_TCP;
 		memcpy(ip + 12, ip4_remote, 4);
 		memcpy(ip + 16, ip4_local, 4);
-		put16(ip + 10, (uint16_t)~tpkt_ocsum(ip, 20, 0));
+		tpkt_put16(ip + 10, (uint16_t)~tpkt_ocsum(ip, 20, 0));
 		pseudo = tpkt_ocsum(ip + 12, 8, 0);
 	}
-	put16(th, cx.rport);
-	put16(th + 2, cx.lport);
-	put32(th + 4, seq);
-	put32(th + 8, ack);
+	tpkt_put16(th, cx.rport);
+	tpkt_put16(th + 2, cx.lport);
+	tpkt_put32(th + 4, seq);
+	tpkt_put32(th + 8, ack);
 	th[12] = (uint8_t)((thl / 4) << 4);
 	th[13] = flags;
-	put16(th + 14, win);
+	tpkt_put16(th + 14, win);
 	for (i = 0; i < plen; i++)
 		th[thl + i] = rx_pat(seq + i);
 	pseudo += IPPROTO_TCP + thl + plen;
-	put16(th + 16, (uint16_t)~tpkt_ocsum(th, thl + plen, pseudo));
+	tpkt_put16(th + 16, (uint16_t)~tpkt_ocsum(th, thl + plen, pseudo));
 	if (how & 0x01)
 		th[16] ^= 0x40;		/* a bad checksum */
 	if (how & 0x10) {

@@ -116,18 +116,6 @@ static struct rte_mbuf *gout[OFLD_GSO_MAX_SEGS];
 static uint8_t rbuf[PKT_MAX];
 static struct rte_pmd_ofld_gso_caps hw_caps;
 
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)get16(p) << 16 | get16(p + 2);
-}
-
 /* ---- set-up ------------------------------------------------------------- */
 
 static int
@@ -337,29 +325,29 @@ check_segment(const struct pkt *x, struct rte_mbuf *f, int idx, bool lower)
 		FZ_CHECK(memcmp(b + p->hdr_len, x->flat + p->hdr_len + off,
 				plen) == 0, "segment %d: payload differs", idx);
 		if (!p->udp)
-			FZ_CHECK(get32(b + l4o + 4) ==
-				 get32(x->flat + l4o + 4) + off,
+			FZ_CHECK(tpkt_get32(b + l4o + 4) ==
+				 tpkt_get32(x->flat + l4o + 4) + off,
 				 "segment %d: TCP seq", idx);
 	}
 	if (p->ipv4) {
-		FZ_CHECK(get16(b + l3o + 2) == p->l3_len + p->l4_len + plen,
-			 "IPv4 total length %u", get16(b + l3o + 2));
+		FZ_CHECK(tpkt_get16(b + l3o + 2) == p->l3_len + p->l4_len + plen,
+			 "IPv4 total length %u", tpkt_get16(b + l3o + 2));
 		FZ_CHECK(tpkt_ocsum(b + l3o, p->l3_len, 0) == 0xffff,
 			 "bad IPv4 header checksum");
 		pseudo = tpkt_ocsum(b + l3o + 12, 8, 0);
 	} else {
-		FZ_CHECK(get16(b + l3o + 4) == p->l3_len - 40 + p->l4_len + plen,
-			 "IPv6 payload length %u", get16(b + l3o + 4));
+		FZ_CHECK(tpkt_get16(b + l3o + 4) == p->l3_len - 40 + p->l4_len + plen,
+			 "IPv6 payload length %u", tpkt_get16(b + l3o + 4));
 		pseudo = tpkt_ocsum(b + l3o + 8, 16, 0);
 		/* the final destination of a routing header (RFC 8200 8.1) */
 		pseudo = tpkt_ocsum(b + p->v6_dst_off, 16, pseudo);
 	}
 	pseudo += (p->udp ? IPPROTO_UDP : IPPROTO_TCP) + p->l4_len + plen;
 	if (p->udp)
-		FZ_CHECK(get16(b + l4o + 4) == 8 + plen, "UDP length %u",
-			 get16(b + l4o + 4));
+		FZ_CHECK(tpkt_get16(b + l4o + 4) == 8 + plen, "UDP length %u",
+			 tpkt_get16(b + l4o + 4));
 	if (lower)
-		FZ_CHECK(get16(b + l4o + (p->udp ? 6 : 16)) ==
+		FZ_CHECK(tpkt_get16(b + l4o + (p->udp ? 6 : 16)) ==
 			 tpkt_ocsum(NULL, 0, pseudo),
 			 "L4 field is not the pseudo-header sum");
 	else
