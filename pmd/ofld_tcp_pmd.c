@@ -416,9 +416,10 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 	unsigned int put;
 
 	/* receive for the engine; what is not its goes to the stash, which
-	 * the queue's rx_burst hands to the application first
+	 * the queue's rx_burst hands to the application first. Not on a
+	 * stopped port (nor from its stopped lower port).
 	 */
-	for (round = 0; round < 8; round++) {
+	for (round = 0; round < 8 && pi->dev->data->dev_started; round++) {
 		got = pi->cable == OFLD_CABLE_PAIR ?
 			ofld_pair_rx_raw(rxq, bufs, RTE_DIM(bufs)) :
 			ofld_lower_rx_raw(rxq, bufs, RTE_DIM(bufs));
@@ -457,8 +458,10 @@ ofld_service_run(void *arg)
 	struct pmd_internals *pi = arg;
 	uint16_t q;
 
-	if (!pi->dev->data->dev_started)
-		return -EAGAIN;
+	/* also while the port is stopped: control calls are served,
+	 * timers and completions run (engine_poll receives nothing and
+	 * the engines send nothing then)
+	 */
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 		if (pi->tcp[q] == NULL)
 			continue;

@@ -662,6 +662,19 @@ test_engine_on_service_lcore(void)
 	}
 	CU_ASSERT(f.closed_a && f.fin_b);
 	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release(a, 0, f.ca), 0);
+	/* a stopped port: the service still serves control calls (they
+	 * used to wait for it 5 s and fail with -ETIMEDOUT); no new
+	 * connections
+	 */
+	states(a, b, 2, &sa, &sb);
+	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	CU_ASSERT_FATAL(f.ca != NULL);
+	CU_ASSERT_EQUAL(rte_eth_dev_stop(a), 0);
+	rte_errno = 0;
+	CU_ASSERT_PTR_NULL(rte_pmd_ofld_tcp_offload(a, 0, &sb));
+	CU_ASSERT_EQUAL(rte_errno, EINVAL);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_abort(a, 0, f.ca), 0);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release(a, 0, f.ca), 0);
 	CU_ASSERT_EQUAL(rte_service_runstate_set(sid, 0), 0);
 	CU_ASSERT_EQUAL(rte_service_lcore_stop(lcore), 0);
 	CU_ASSERT_EQUAL(rte_service_lcore_del(lcore), 0);
