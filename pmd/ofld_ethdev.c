@@ -566,6 +566,7 @@ ofld_dev_stop(struct rte_eth_dev *dev)
 	int ret;
 
 	dev->data->dev_started = 0;
+	ofld_tcp_service_quiesce(pi);
 	if (pi->cable == OFLD_CABLE_PAIR) {
 		ofld_pair_stop(pi);
 	} else if (pi->lower_started) {

@@ -198,6 +198,8 @@ struct pmd_internals {
 	struct ofld_tcp_ctl *tcp_ctl[OFLD_MAX_QUEUES];
 	uint32_t service_id;
 	bool service_registered;
+	/* the service is inside an iteration (dev_stop waits it out) */
+	uint32_t service_busy;
 
 	/* lower cable */
 	uint16_t lower_port;
@@ -228,6 +230,7 @@ uint64_t ofld_tcp_room_cb(void *arg);
 /* TCP send offload glue (ofld_tcp_pmd.c) */
 int ofld_tcp_start(struct pmd_internals *pi);
 void ofld_tcp_free_all(struct pmd_internals *pi);
+void ofld_tcp_service_quiesce(struct pmd_internals *pi);
 unsigned int ofld_tcp_xstats_count(const struct pmd_internals *pi);
 unsigned int ofld_tcp_xstats_names(const struct pmd_internals *pi,
 				   struct rte_eth_xstat_name *names);

@@ -232,6 +232,21 @@ ofld_tcp_start(struct pmd_internals *pi)
 	return 0;
 }
 
+/*
+ * dev_stop, after clearing dev_started: wait until no service iteration
+ * that may have seen the port started is still running (it could be
+ * receiving from the lower port being stopped). S1: pairs with S0.
+ */
+void
+ofld_tcp_service_quiesce(struct pmd_internals *pi)
+{
+	if (!pi->service_registered)
+		return;
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&pi->service_busy, __ATOMIC_ACQUIRE))
+		rte_pause();
+}
+
 /* Every connection is terminated (pending requests come back UPLOADED
  * and, with the events nobody took, are freed).
  */
@@ -460,14 +475,18 @@ ofld_service_run(void *arg)
 
 	/* also while the port is stopped: control calls are served,
 	 * timers and completions run (engine_poll receives nothing and
-	 * the engines send nothing then)
+	 * the engines send nothing then). S0: busy before reading
+	 * dev_started (pairs with ofld_tcp_service_quiesce()).
 	 */
+	__atomic_store_n(&pi->service_busy, 1, __ATOMIC_RELAXED);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 		if (pi->tcp[q] == NULL)
 			continue;
 		ctl_check(pi->tcp[q], pi->tcp_ctl[q]);
 		engine_poll(pi, q);
 	}
+	__atomic_store_n(&pi->service_busy, 0, __ATOMIC_RELEASE);
 	return 0;
 }
 
