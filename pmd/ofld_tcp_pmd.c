@@ -30,6 +30,8 @@
 
 static int ofld_service_register(struct pmd_internals *pi);
 /* Telemetry reads engines from its own thread: not while they go away. */
+/* engines made in this process (their object names) */
+static uint32_t engine_seq;
 static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
@@ -215,7 +217,14 @@ ofld_tcp_start(struct pmd_internals *pi)
 			/* queueing on a busy 2-core host reaches ms: a 1 ms
 			 * floor fires spuriously (measured with ofld-perf) */
 			conf.min_rto_us = 10000;
-			snprintf(name, sizeof(name), "oft%u_%u", pi->port_id, q);
+			/* unique per engine: a closed port's engine may
+			 * keep its tracker pool until the last segment of
+			 * a request is freed, and a new port can get the
+			 * same port id meanwhile
+			 */
+			snprintf(name, sizeof(name), "oft%u_%u_%u", pi->port_id,
+				 q, __atomic_fetch_add(&engine_seq, 1,
+						       __ATOMIC_RELAXED));
 			pi->tcp[q] = ofld_tcp_engine_create(name, &conf);
 			if (pi->tcp[q] == NULL) {
 				OFLD_LOG(ERR, "%s: queue %u: cannot create the "

@@ -471,7 +471,7 @@ test_t12_terminate_continue(void)
 	struct ofld_tcp_event ev[64];
 	struct ofld_fault rng;
 	struct flow f = { 0 };
-	uint64_t acked;
+	uint64_t acked, end;
 	struct rte_mbuf *m;
 	int a, b, a2;
 	uint16_t k, i;
@@ -493,18 +493,28 @@ test_t12_terminate_continue(void)
 	 * the wire refers to them; what was acked adds up to snd_una
 	 */
 	rte_eth_dev_stop(a);	/* frames still on the cable are dropped */
-	rte_pmd_ofld_poll(a, 0);
+	/* and so are those a sent that b has not taken yet (they refer to
+	 * a's requests): b's end unplugged and plugged in again
+	 */
+	CU_ASSERT_EQUAL(rte_eth_dev_stop(b), 0);
+	CU_ASSERT_EQUAL(rte_eth_dev_start(b), 0);
 	acked = f.done_bytes;
-	while ((k = rte_pmd_ofld_tcp_events(a, 0, ev, 64)) != 0) {
-		for (i = 0; i < k; i++) {
-			if (ev[i].kind != OFLD_TCP_EV_SEND_DONE)
-				continue;
-			CU_ASSERT(ev[i].status == OFLD_TCP_UPLOADED ||
-				  ev[i].status == OFLD_TCP_SUCCESS);
-			acked += ev[i].bytes;
-			rte_pktmbuf_free(ev[i].m);
+	end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	while (f.nb_done < f.nb_posted && rte_get_timer_cycles() < end) {
+		rte_pmd_ofld_poll(a, 0);
+		while ((k = rte_pmd_ofld_tcp_events(a, 0, ev, 64)) != 0) {
+			for (i = 0; i < k; i++) {
+				if (ev[i].kind != OFLD_TCP_EV_SEND_DONE)
+					continue;
+				CU_ASSERT(ev[i].status == OFLD_TCP_UPLOADED ||
+					  ev[i].status == OFLD_TCP_SUCCESS);
+				acked += ev[i].bytes;
+				f.nb_done++;
+				rte_pktmbuf_free(ev[i].m);
+			}
 		}
 	}
+	CU_ASSERT_EQUAL(f.nb_done, f.nb_posted);
 	CU_ASSERT_EQUAL(st.snd_una - sa.snd_una, acked);
 	CU_ASSERT_EQUAL(st.rcv_nxt, sb.snd_una);
 	rte_vdev_uninit("net_ofld_a");
