@@ -13,6 +13,7 @@
 #include <rte_bus_vdev.h>
 #include <rte_cycles.h>
 #include <rte_eal.h>
+#include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
 
@@ -322,6 +323,33 @@ ofld_test_main(const char *prog, const char *suite,
 		return 1;
 	}
 	ret = ofld_test_run(suite, cases);
+	ofld_test_eal_cleanup();
+	return ret;
+}
+
+int
+ofld_test_main_pool(const char *prog, const char *suite,
+		    const struct ofld_test_case *cases,
+		    struct rte_mempool **mp, unsigned int pool_size)
+{
+	int ret;
+
+	if (ofld_test_eal_init(prog, 0, NULL) != 0) {
+		fprintf(stderr, "EAL init failed\n");
+		return 1;
+	}
+	*mp = rte_pktmbuf_pool_create("ofld_suite_pool", pool_size, 256, 0,
+				      RTE_MBUF_DEFAULT_BUF_SIZE,
+				      rte_socket_id());
+	if (*mp == NULL) {
+		fprintf(stderr, "mempool of %u mbufs: %s\n", pool_size,
+			rte_strerror(rte_errno));
+		ofld_test_eal_cleanup();
+		return 1;
+	}
+	ret = ofld_test_run(suite, cases);
+	rte_mempool_free(*mp);
+	*mp = NULL;
 	ofld_test_eal_cleanup();
 	return ret;
 }

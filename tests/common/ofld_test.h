@@ -98,4 +98,13 @@ int ofld_test_main(const char *prog, const char *suite,
 /** Run one suite of the NULL-terminated @p cases (EAL already up). */
 int ofld_test_run(const char *suite, const struct ofld_test_case *cases);
 
+/**
+ * ofld_test_main() for suites that need a larger mempool of their own:
+ * *mp is made after EAL init (pool_size mbufs of the default size) and
+ * freed after the cases ran.
+ */
+int ofld_test_main_pool(const char *prog, const char *suite,
+			const struct ofld_test_case *cases,
+			struct rte_mempool **mp, unsigned int pool_size);
+
 #endif /* OFLD_TEST_H */

@@ -617,7 +617,6 @@ main(int argc, char **argv)
 		{ NULL, NULL },
 	};
 	const char *env;
-	int ret;
 
 	RTE_SET_USED(argc);
 	if ((env = getenv("OFLD_SOAK_OPENS")) != NULL && atoll(env) > 0)
@@ -626,14 +625,5 @@ main(int argc, char **argv)
 		conc = RTE_MIN((uint32_t)atoi(env), (uint32_t)MAX_CONC);
 	if ((env = getenv("OFLD_SOAK_FAULTS")) != NULL)
 		faults = env;
-	if (ofld_test_eal_init(argv[0], 0, NULL) != 0)
-		return 1;
-	pool = rte_pktmbuf_pool_create("soak_pool", POOL_SIZE, 256, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (pool == NULL)
-		return 1;
-	ret = ofld_test_run("soak", cases);
-	rte_mempool_free(pool);
-	ofld_test_eal_cleanup();
-	return ret;
+	return ofld_test_main_pool(argv[0], "soak", cases, &pool, POOL_SIZE);
 }

@@ -714,19 +714,10 @@ main(int argc, char **argv)
 		{ NULL, NULL },
 	};
 	const char *env = getenv("OFLD_TCP_TEST_MIB");
-	int ret;
 
 	RTE_SET_USED(argc);
 	if (env != NULL && atoi(env) > 0)
 		mib = (uint64_t)atoi(env);
-	if (ofld_test_eal_init(argv[0], 0, NULL) != 0)
-		return 1;
-	pool = rte_pktmbuf_pool_create("tcp_pmd_pool", POOL_SIZE, 0, 0,
-				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
-	if (pool == NULL)
-		return 1;
-	ret = ofld_test_run("net_ofld TCP send offload", cases);
-	rte_mempool_free(pool);
-	ofld_test_eal_cleanup();
-	return ret;
+	return ofld_test_main_pool(argv[0], "net_ofld TCP send offload",
+				   cases, &pool, POOL_SIZE);
 }
