@@ -28,6 +28,8 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "ofld_csum.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -164,33 +166,6 @@ int ofld_gso_segment(struct rte_mbuf *m, const struct ofld_gso_pkt *p,
 		     struct rte_mempool *hdr_mp, struct rte_mempool *ind_mp,
 		     struct rte_mbuf **out, uint32_t flags);
 
-/**
- * Do what a non-segmented packet's checksum flags ask (rule G14):
- * RTE_MBUF_F_TX_IP_CKSUM and RTE_MBUF_F_TX_{TCP,UDP}_CKSUM, in software, in
- * place; the flags are cleared once done.
- * @return 0, or -EINVAL if the header lengths do not fit the packet.
- */
-int ofld_csum_apply(struct rte_mbuf *m);
-
-/**
- * TCP/UDP checksum of the segment at @p l4_off of @p m (any chain, any
- * segment lengths), pseudo-header from @p l3 (IPv4 when @p ipv4, else
- * IPv6), ready to be stored. DPDK 22.11's rte_raw_cksum_mbuf() loses the
- * carry of an odd-aligned segment's sum; this one does not.
- */
-uint16_t ofld_l4_cksum(const struct rte_mbuf *m, const void *l3, bool ipv4,
-		       uint32_t l4_off);
-
-/** True when the TCP/UDP checksum of that segment verifies. */
-bool ofld_l4_cksum_ok(const struct rte_mbuf *m, const void *l3, bool ipv4,
-		      uint32_t l4_off);
-
-/**
- * Check, without changing anything, that ofld_csum_apply() can do what
- * @p m's checksum flags ask.
- * @return 0 or -EINVAL.
- */
-int ofld_csum_check(const struct rte_mbuf *m);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_TCP_VAR_H
+#define OFLD_TCP_VAR_H
+
+/*
+ * The TCP engine's internals, shared by its modules and by nothing else
+ * (the contract is ofld_tcp.h): the connection and engine structures, the
+ * RFC 9293 states, the named timers, sequence arithmetic, small inline
+ * helpers, and the entry points of each module, grouped by the file that
+ * defines them. docs/design.md draws who calls whom.
+ *
+ * Internal functions are named otcp_<module>_<what> so that they can never
+ * clash with an application's symbols when the static library is linked.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_cycles.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_tcp.h>
+
+#include "ofld_mpsc.h"
+#include "ofld_req.h"
+#include "ofld_tcp.h"
+#include "cc/ofld_cc.h"
+
+/* ---- sequence space (RFC 9293 3.4: compare modulo 2^32) ---- */
+#define SEQ_LT(a, b)	((int32_t)((a) - (b)) < 0)
+#define SEQ_LEQ(a, b)	((int32_t)((a) - (b)) <= 0)
+#define SEQ_GT(a, b)	((int32_t)((a) - (b)) > 0)
+#define SEQ_GEQ(a, b)	((int32_t)((a) - (b)) >= 0)
+
+#define TH_FIN	RTE_TCP_FIN_FLAG
+#define TH_SYN	RTE_TCP_SYN_FLAG
+#define TH_RST	RTE_TCP_RST_FLAG
+#define TH_PSH	RTE_TCP_PSH_FLAG
+#define TH_ACK	RTE_TCP_ACK_FLAG
+
+#define OUT_BURST	64
+#define MAX_RTO_US	(60u * 1000 * 1000)
+#define MAX_BACKOFF	12
+#define TS_OPT_LEN	12	/* NOP NOP kind len TSval TSecr */
+#define OFLD_NO_CONN	UINT32_MAX
+#define OOO_MAX		1024	/* segments held for reassembly, per conn */
+#define OOO_PSH		1	/* status bit of a held segment: had PSH */
+#define TRK_POOL	65535	/* requests in the send lists, per engine */
+#define TIMER_SCAN_US	1000	/* timers are looked at this often */
+#define MAX_LISTEN	16
+#define SYN_RETRIES	6
+/* Segments one connection may send per turn, so that a busy link is
+ * shared round robin through the ready list.
+ */
+#define OUTPUT_QUANTUM	16
+
+/*
+ * Connection states, RFC 9293 3.3.2 (LISTEN is not a connection here:
+ * listeners are their own table). CLOSED: ended (reset, aborted, timed
+ * out, or closed both ways and the last ACK received); nothing more is
+ * sent or taken in, the connection waits for its release.
+ */
+enum otcp_state {
+	OTCPS_CLOSED,
+	OTCPS_SYN_SENT,
+	OTCPS_SYN_RECEIVED,
+	OTCPS_ESTABLISHED,
+	OTCPS_FIN_WAIT_1,	/* closed by us; our FIN not acked yet */
+	OTCPS_FIN_WAIT_2,	/* our FIN acked; the peer's to come */
+	OTCPS_CLOSE_WAIT,	/* the peer closed; we may still send */
+	OTCPS_CLOSING,		/* both closed; our FIN not acked yet */
+	OTCPS_LAST_ACK,		/* closed by the peer, then by us */
+	OTCPS_TIME_WAIT,	/* both closed, ours first, FIN acked */
+	OTCPS_NB
+};
+
+/** RFC 9293 name of a state, lower case with dashes ("fin-wait-1"). */
+extern const char *const otcp_state_names[OTCPS_NB];
+
+/* Named timers of a connection; at == 0: off. */
+enum otcp_timer {
+	OTCPT_REXMT,	/* retransmission (RFC 6298), or SYN / SYN-ACK */
+	OTCPT_DELACK,	/* an ACK is owed */
+	OTCPT_PERSIST,	/* zero-window probe (RFC 9293 3.8.6.1) */
+	OTCPT_NB
+};
+
+struct listener {
+	bool used, ipv6, any;
+	uint8_t local_ip[16];
+	uint16_t port;
+	uint16_t backlog, half_open;
+	struct ofld_tcp_open o;
+};
+
+enum ev_kind {
+	EVK_SEND_DONE = OFLD_TCP_EV_SEND_DONE,
+	EVK_RECV = OFLD_TCP_EV_RECV,
+	EVK_CLOSED = OFLD_TCP_EV_CLOSED,
+	EVK_PEER_FIN = OFLD_TCP_EV_PEER_FIN,
+	EVK_CONNECTED = OFLD_TCP_EV_CONNECTED,
+	EVK_ACCEPTED = OFLD_TCP_EV_ACCEPTED,
+};
+
+struct conn_key {
+	uint8_t ipv6;
+	uint8_t pad;
+	uint16_t local_port;
+	uint16_t remote_port;
+	uint16_t pad2;
+	uint8_t local_ip[16];
+	uint8_t remote_ip[16];
+};
+
+struct ofld_tcp_conn {
+	/* ---- hot: what every segment in or out touches ---- */
+	struct ofld_tcp_engine *e;
+	const struct otcp_cc_ops *cc_ops;
+	uint32_t snd_una, snd_nxt, snd_max;
+	uint32_t snd_end;		/* seq after the last queued byte */
+	uint32_t snd_wnd, cwnd, ssthresh;
+	uint32_t recover;		/* NewReno: snd_max at loss */
+	uint32_t ca_acc;		/* congestion avoidance byte count */
+	uint32_t rcv_nxt, rcv_wnd, last_ack_sent;
+	uint32_t ts_recent, ts_offset;
+	uint32_t srtt_us, rttvar_us, rto_us;
+	uint32_t rtt_seq;		/* sample in progress: ack >= this */
+	uint64_t rtt_start_us;		/* 0: no sample in progress */
+	uint64_t timer_at[OTCPT_NB];	/* microseconds; 0: off */
+	uint32_t snd_wl1, snd_wl2;
+	uint16_t mss;
+	uint16_t ip_id;
+	uint8_t snd_wscale, rcv_wscale;
+	uint8_t dupacks;
+	uint8_t backoff;
+	uint8_t unacked_segs;		/* received since our last ACK */
+	uint8_t state;			/* enum otcp_state */
+	bool in_recovery;
+	bool ts_ok;
+	bool ipv6;
+	bool fin_sent;			/* our FIN went out (once at least) */
+	bool active;			/* the slot is in use */
+	uint8_t hdr_len;		/* eth + ip + tcp (+ options) */
+
+	/* ---- send list (engine thread only) ---- */
+	struct rte_mbuf *sl_head, *sl_tail;	/* oldest, newest request */
+	uint32_t head_done;		/* bytes of sl_head acknowledged */
+	struct rte_mbuf *nxt_req;	/* request holding snd_nxt */
+	uint32_t nxt_off;
+	struct rte_mbuf *cur_req, *cur_seg;	/* attach_slice()'s cursor */
+	uint32_t cur_seg_start;
+	uint64_t queued_bytes;		/* in the send list, not acked */
+	uint64_t posted_bytes;		/* posted, still on the queue */
+
+	/* ---- receive: out-of-order segments, by seq (engine thread) ---- */
+	struct rte_mbuf *ooo_head;
+	uint16_t ooo_count;
+
+	/* ---- scheduling (engine thread): the ready list ---- */
+	struct ofld_tcp_conn *ready_next;
+	bool in_ready;
+
+	/* ---- posting (any thread) ---- */
+	struct ofld_mpsc sendq;
+	uint32_t notified;		/* on the engine's notify queue */
+	struct ofld_mpsc_node notify_node;
+
+	/* ---- cold ---- */
+	bool close_done;		/* the CLOSED event is given */
+	bool need_fin;			/* closed during the handshake */
+	bool sack_ok;
+	uint8_t cc;			/* OFLD_TCP_CC_* */
+	uint8_t persist_backoff;
+	uint16_t chal_sent;		/* challenge ACKs in this window */
+	uint32_t chal_win_ms;		/* start of that window, ms */
+	bool ws_on;			/* window scale option in our SYN */
+	uint8_t listener;		/* SYN_RECEIVED: index + 1; 0: none */
+	uint16_t our_mss;		/* what we announced */
+	uint32_t iss;
+	/* congestion control's own state, see cc/ofld_cc.h */
+	uint64_t cc_priv[OTCP_CC_PRIV_U64] __rte_aligned(8);
+	uint64_t cookie;
+	struct conn_key key;
+	struct rte_ether_addr remote_mac;
+	uint32_t idx;
+	uint32_t active_pos;		/* index in e->active */
+	struct ofld_req_meta ev_closed;	/* connection events' carriers */
+	struct ofld_req_meta ev_fin;
+	struct ofld_req_meta ev_open;
+	uint8_t tmpl[RTE_ETHER_HDR_LEN + 40 + 20 + TS_OPT_LEN];
+} __rte_cache_aligned;
+
+/*
+ * A request's tracker: the segments that carry its bytes are attached to
+ * its payload as external buffers sharing this shinfo, whose reference
+ * count is one for the engine plus one per such mbuf. When the last one
+ * goes, wherever that is, free_cb marks the request free to complete (T5).
+ */
+struct req_trk {
+	struct rte_mbuf_ext_shared_info shinfo;
+	uint32_t done;		/* TRK_BUSY, TRK_DONE, TRK_ORPHAN */
+	uint32_t conn;		/* connection index at completion */
+	struct rte_mbuf *orphan; /* engine gone: free this when done */
+} __rte_cache_aligned;
+
+enum { TRK_BUSY, TRK_DONE, TRK_ORPHAN };
+
+struct ofld_tcp_engine {
+	struct ofld_tcp_engine_conf conf;
+	struct rte_mempool *trk_pool;
+	struct rte_hash *hash;
+	struct rte_ring *events;
+	struct ofld_tcp_conn *conns;
+	uint32_t *free_idx;
+	uint32_t nb_free;
+	uint64_t us_mult;		/* TSC -> us, 32.32 */
+	uint64_t now_us;
+	/* events that did not fit the ring, oldest first */
+	struct ofld_mpsc_node *ovf_head, *ovf_tail;
+	/* acked requests still referenced by segments in flight */
+	struct ofld_mpsc_node *wait_head, *wait_tail;
+	struct rte_mbuf *out[OUT_BURST];
+	uint16_t nb_out;
+	uint64_t room;			/* wire bytes left in this round */
+	bool room_valid;
+	bool link_busy;			/* a connection found no room */
+	bool dying;			/* being freed: no bookkeeping */
+	uint32_t nb_active;
+	/* connections with data to send and room to send it, in turn */
+	struct ofld_tcp_conn *ready_head, *ready_tail;
+	/* connections that were posted to (any thread -> engine) */
+	struct ofld_mpsc notify;
+	uint64_t next_timer_scan_us;
+	struct ofld_tcp_conn **active;	/* dense list of connections in use */
+	struct listener listen[MAX_LISTEN];
+	uint16_t nb_listen;
+	struct ofld_tcp_stats st;
+};
+
+/* What input parsing found in a segment, host byte order. */
+struct seg_info {
+	uint32_t seq, ack, len;
+	uint16_t win;
+	uint8_t flags;
+	bool has_ts;
+	uint32_t tsval, tsecr;
+	uint32_t payload_off;
+	/* SYN options */
+	bool has_mss;
+	uint16_t opt_mss;
+	int8_t opt_ws;		/* -1: none; else as sent (clamped later) */
+	bool opt_sack_ok;
+	bool opt_bad;		/* malformed options: parsing stopped there */
+};
+
+/* ---- small helpers ---- */
+
+/* The engine's clock, read once per input batch, poll or control call. */
+static inline uint64_t
+otcp_now(struct ofld_tcp_engine *e)
+{
+	unsigned __int128 t = rte_get_tsc_cycles();
+
+	e->now_us = (uint64_t)((t * e->us_mult) >> 32);
+	e->room_valid = false;	/* asked for when something is to be sent */
+	return e->now_us;
+}
+
+/* Our timestamp clock: 1 ms ticks (RFC 7323 5.4). */
+static inline uint32_t
+otcp_ts_now(const struct ofld_tcp_conn *c)
+{
+	return (uint32_t)(c->e->now_us / 1000) + c->ts_offset;
+}
+
+static inline void
+otcp_timer_arm(struct ofld_tcp_conn *c, enum otcp_timer t, uint64_t at_us)
+{
+	c->timer_at[t] = at_us != 0 ? at_us : 1;
+}
+
+static inline void
+otcp_timer_stop(struct ofld_tcp_conn *c, enum otcp_timer t)
+{
+	c->timer_at[t] = 0;
+}
+
+static inline bool
+otcp_timer_on(const struct ofld_tcp_conn *c, enum otcp_timer t)
+{
+	return c->timer_at[t] != 0;
+}
+
+/* States in which the application has closed its side (RFC 9293). */
+static inline bool
+otcp_closed_by_us(const struct ofld_tcp_conn *c)
+{
+	return c->state == OTCPS_FIN_WAIT_1 || c->state == OTCPS_FIN_WAIT_2 ||
+		c->state == OTCPS_CLOSING || c->state == OTCPS_LAST_ACK ||
+		c->state == OTCPS_TIME_WAIT;
+}
+
+/* States in which the peer's FIN has been received. */
+static inline bool
+otcp_closed_by_peer(const struct ofld_tcp_conn *c)
+{
+	return c->state == OTCPS_CLOSE_WAIT || c->state == OTCPS_CLOSING ||
+		c->state == OTCPS_LAST_ACK || c->state == OTCPS_TIME_WAIT;
+}
+
+/* States that exchange data and ACKs (after the handshake, not ended). */
+static inline bool
+otcp_synchronized(const struct ofld_tcp_conn *c)
+{
+	return c->state >= OTCPS_ESTABLISHED;
+}
+
+/* Our FIN has been sent and acknowledged (SND.UNA is past it). */
+static inline bool
+otcp_fin_acked(const struct ofld_tcp_conn *c)
+{
+	return c->fin_sent && SEQ_GT(c->snd_una, c->snd_end);
+}
+
+static inline struct ofld_req_meta *
+meta_of_node(struct ofld_mpsc_node *n)
+{
+	return container_of(n, struct ofld_req_meta, link);
+}
+
+/* A simple FIFO of nodes (engine thread only). */
+static inline void
+fifo_put(struct ofld_mpsc_node **head, struct ofld_mpsc_node **tail,
+	 struct ofld_mpsc_node *n)
+{
+	n->next = NULL;
+	if (*tail != NULL)
+		(*tail)->next = n;
+	else
+		*head = n;
+	*tail = n;
+}
+
+static inline struct ofld_mpsc_node *
+fifo_take(struct ofld_mpsc_node **head, struct ofld_mpsc_node **tail)
+{
+	struct ofld_mpsc_node *n = *head;
+
+	if (n != NULL) {
+		*head = n->next;
+		if (*head == NULL)
+			*tail = NULL;
+	}
+	return n;
+}
+
+static inline uint32_t
+meta_conn(const struct ofld_req_meta *r)
+{
+	uint32_t c = r->info & OFLD_REQ_CONN_MASK;
+
+	return c == OFLD_REQ_CONN_MASK ? OFLD_NO_CONN : c;
+}
+
+static inline uint32_t
+meta_status(const struct ofld_req_meta *r)
+{
+	return (r->info >> OFLD_REQ_STATUS_SHIFT) & 15;
+}
+
+static inline uint32_t
+meta_kind(const struct ofld_req_meta *r)
+{
+	return r->info >> OFLD_REQ_KIND_SHIFT;
+}
+
+/* The request after m on a send list or OOO list (linked by dynfield). */
+static inline struct rte_mbuf *
+req_next(struct rte_mbuf *m)
+{
+	struct ofld_mpsc_node *n = ofld_req(m)->link.next;
+
+	return n != NULL ? ofld_req_of(n) : NULL;
+}
+
+/* ---- ofld_tcp_compl.c: trackers, completions, events ---- */
+void otcp_compl_req_finish(struct ofld_tcp_engine *e, struct ofld_tcp_conn *c,
+			   struct rte_mbuf *m, enum ofld_tcp_status status,
+			   uint32_t acked);
+void otcp_compl_event(struct ofld_tcp_conn *c, struct ofld_req_meta *ev,
+		      enum ev_kind kind, enum ofld_tcp_status status);
+void otcp_compl_put(struct ofld_tcp_engine *e, struct ofld_req_meta *ev);
+void otcp_compl_flush(struct ofld_tcp_engine *e);
+void otcp_compl_trk_init(struct req_trk *t);
+void otcp_compl_trk_release(struct req_trk *t);
+void otcp_compl_forget_conn(struct ofld_tcp_engine *e, uint32_t idx);
+void otcp_compl_engine_drain(struct ofld_tcp_engine *e, bool *leak);
+
+/* ---- ofld_tcp_sendq.c: posted requests, the send list ---- */
+void otcp_sendq_take_posted(struct ofld_tcp_conn *c);
+void otcp_sendq_reposition(struct ofld_tcp_conn *c);
+void otcp_sendq_ack(struct ofld_tcp_conn *c, uint32_t acked);
+void otcp_sendq_fail_all(struct ofld_tcp_conn *c, enum ofld_tcp_status st);
+
+/* ---- ofld_tcp_output.c: segments, ACKs, bursts, the ready list ---- */
+void otcp_output(struct ofld_tcp_conn *c);
+int otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
+			struct rte_mbuf *req, uint32_t off, uint32_t len);
+void otcp_output_ack(struct ofld_tcp_conn *c);
+void otcp_output_challenge_ack(struct ofld_tcp_conn *c);
+void otcp_output_una(struct ofld_tcp_conn *c);
+void otcp_output_window_probe(struct ofld_tcp_conn *c);
+void otcp_output_rst(struct ofld_tcp_conn *c);
+void otcp_output_flush(struct ofld_tcp_engine *e);
+/* Queue a frame for the wire; a full burst goes at once. */
+static inline void
+otcp_output_put(struct ofld_tcp_engine *e, struct rte_mbuf *m)
+{
+	e->out[e->nb_out++] = m;
+	if (e->nb_out == OUT_BURST)
+		otcp_output_flush(e);
+}
+void otcp_ready_add(struct ofld_tcp_conn *c);
+struct ofld_tcp_conn *otcp_ready_take(struct ofld_tcp_engine *e);
+void otcp_ready_remove(struct ofld_tcp_conn *c);
+
+/* ---- ofld_tcp_input.c: parse, demux, acceptability, ACKs, window ---- */
+/* (entry point: ofld_tcp_input() of ofld_tcp.h) */
+
+/* ---- ofld_tcp_reass.c: in-order delivery and reassembly ---- */
+bool otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
+		     const struct seg_info *si);
+void otcp_reass_free(struct ofld_tcp_conn *c);
+
+/* ---- ofld_tcp_loss.c: RTT, RTO, fast retransmit and recovery ---- */
+void otcp_loss_rtt_sample(struct ofld_tcp_conn *c, uint32_t r_us);
+void otcp_loss_arm_rto(struct ofld_tcp_conn *c);
+void otcp_loss_rto_fired(struct ofld_tcp_conn *c);
+void otcp_loss_dupack(struct ofld_tcp_conn *c);
+void otcp_loss_on_ack(struct ofld_tcp_conn *c, uint32_t acked, uint32_t ack);
+
+/* ---- ofld_tcp_timer.c: which timer fired, and what follows ---- */
+void otcp_timer_scan(struct ofld_tcp_engine *e);
+
+/* ---- ofld_tcp_handshake.c: SYN, SYN-ACK, listeners, options ---- */
+int otcp_listener_find(const struct ofld_tcp_engine *e,
+		       const struct conn_key *k);
+void otcp_handshake_syn_in(struct ofld_tcp_engine *e, struct rte_mbuf *m,
+			   const struct seg_info *si,
+			   const struct conn_key *k);
+bool otcp_handshake_in(struct ofld_tcp_conn *c, const struct seg_info *si);
+void otcp_handshake_timeout(struct ofld_tcp_conn *c);
+
+/* ---- ofld_tcp_conn.c: the connection table and lifetime ---- */
+struct ofld_tcp_conn *otcp_conn_new(struct ofld_tcp_engine *e,
+				    const struct ofld_tcp_state *st);
+void otcp_conn_apply_state(struct ofld_tcp_conn *c,
+			   const struct ofld_tcp_state *st);
+void otcp_conn_free(struct ofld_tcp_conn *c);
+void otcp_conn_end(struct ofld_tcp_conn *c, enum ofld_tcp_status status);
+void otcp_conn_closed(struct ofld_tcp_conn *c);
+
+#endif /* OFLD_TCP_VAR_H */
