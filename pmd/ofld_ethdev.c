@@ -27,225 +27,6 @@
 
 RTE_LOG_REGISTER_DEFAULT(ofld_logtype, NOTICE);
 
-/* ---- statistics ---------------------------------------------------- */
-
-struct xstat_def {
-	const char *name;
-	size_t off;
-};
-
-#define RXS(f) { #f, offsetof(struct ofld_rxq_stats, f) }
-#define TXS(f) { #f, offsetof(struct ofld_txq_stats, f) }
-
-static const struct xstat_def rx_xstats[] = {
-	RXS(packets), RXS(bytes), RXS(mac_filtered), RXS(oversize),
-	RXS(stash_full),
-};
-static const struct xstat_def tx_xstats[] = {
-	TXS(packets), TXS(bytes), TXS(link_down), TXS(oversize),
-	TXS(pacing_stalls), TXS(fault_loss), TXS(fault_dup),
-	TXS(fault_reorder), TXS(fault_nomem), TXS(peer_overrun),
-	TXS(lower_full), TXS(gso_sends), TXS(gso_nomem), TXS(csum_bad),
-#define GSO_REFUSED(v, n) \
-	{ "gso_" n, offsetof(struct ofld_txq_stats, gso_refused[v]) }
-	GSO_REFUSED(OFLD_GSO_BAD_FLAGS, "bad_flags"),
-	GSO_REFUSED(OFLD_GSO_BAD_LENGTHS, "bad_lengths"),
-	GSO_REFUSED(OFLD_GSO_BAD_L3, "bad_l3"),
-	GSO_REFUSED(OFLD_GSO_BAD_L4, "bad_l4"),
-	GSO_REFUSED(OFLD_GSO_BAD_MSS, "bad_mss"),
-	GSO_REFUSED(OFLD_GSO_KIND_OFF, "kind_off"),
-	GSO_REFUSED(OFLD_GSO_TOO_BIG, "too_big"),
-	GSO_REFUSED(OFLD_GSO_TOO_FEW_SEGS, "too_few_segs"),
-	GSO_REFUSED(OFLD_GSO_L4_OFFSET, "l4_offset"),
-};
-/* Per receive queue, after the table: frames missed (peer overran us). */
-#define RX_XSTATS_N (RTE_DIM(rx_xstats) + 1)
-
-static inline uint64_t
-stat_at(const void *st, size_t off)
-{
-	return __atomic_load_n((const uint64_t *)((const char *)st + off),
-			       __ATOMIC_RELAXED);
-}
-
-static uint64_t
-rxq_stat(const struct ofld_rxq *q, size_t off)
-{
-	return stat_at(&q->st, off) - stat_at(&q->base, off);
-}
-
-static uint64_t
-txq_stat(const struct ofld_txq *q, size_t off)
-{
-	return stat_at(&q->st, off) - stat_at(&q->base, off);
-}
-
-static uint64_t
-rxq_missed(const struct ofld_rxq *q)
-{
-	if (q->pi->cable != OFLD_CABLE_PAIR)
-		return 0;
-	return ofld_pair_rx_missed(q) - q->missed_base;
-}
-
-static int
-ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
-{
-	struct pmd_internals *pi = dev->data->dev_private;
-	struct rte_eth_stats lower;
-	uint64_t v;
-	uint16_t i;
-
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		const struct ofld_rxq *q = dev->data->rx_queues[i];
-
-		if (q == NULL)
-			continue;
-		v = rxq_stat(q, offsetof(struct ofld_rxq_stats, packets));
-		stats->ipackets += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_ipackets[i] = v;
-		v = rxq_stat(q, offsetof(struct ofld_rxq_stats, bytes));
-		stats->ibytes += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_ibytes[i] = v;
-		stats->ierrors +=
-			rxq_stat(q, offsetof(struct ofld_rxq_stats, oversize));
-		stats->imissed += rxq_missed(q);
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		const struct ofld_txq *q = dev->data->tx_queues[i];
-
-		if (q == NULL)
-			continue;
-		v = txq_stat(q, offsetof(struct ofld_txq_stats, packets));
-		stats->opackets += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_opackets[i] = v;
-		v = txq_stat(q, offsetof(struct ofld_txq_stats, bytes));
-		stats->obytes += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_obytes[i] = v;
-		stats->oerrors +=
-			txq_stat(q, offsetof(struct ofld_txq_stats, link_down)) +
-			txq_stat(q, offsetof(struct ofld_txq_stats, oversize)) +
-			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full));
-	}
-	for (i = 0; i < OFLD_MAX_QUEUES; i++) {
-		/* the TCP engines' own frames */
-		const struct ofld_txq *q = pi->tcp_txq[i];
-
-		if (q == NULL)
-			continue;
-		stats->opackets +=
-			txq_stat(q, offsetof(struct ofld_txq_stats, packets));
-		stats->obytes +=
-			txq_stat(q, offsetof(struct ofld_txq_stats, bytes));
-		stats->oerrors +=
-			txq_stat(q, offsetof(struct ofld_txq_stats, link_down)) +
-			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full));
-	}
-	if (pi->cable == OFLD_CABLE_LOWER && pi->lower_configured &&
-	    rte_eth_stats_get(pi->lower_port, &lower) == 0) {
-		stats->imissed += lower.imissed;
-		stats->rx_nombuf += lower.rx_nombuf;
-	}
-	return 0;
-}
-
-static int
-ofld_stats_reset(struct rte_eth_dev *dev)
-{
-	struct pmd_internals *pi = dev->data->dev_private;
-	uint16_t i;
-
-	/* Snapshots, not writes: the counters belong to the data path. */
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct ofld_rxq *q = dev->data->rx_queues[i];
-
-		if (q == NULL)
-			continue;
-		q->base = q->st;
-		if (pi->cable == OFLD_CABLE_PAIR)
-			q->missed_base = ofld_pair_rx_missed(q);
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		struct ofld_txq *q = dev->data->tx_queues[i];
-
-		if (q != NULL)
-			q->base = q->st;
-	}
-	for (i = 0; i < OFLD_MAX_QUEUES; i++)
-		if (pi->tcp_txq[i] != NULL)
-			pi->tcp_txq[i]->base = pi->tcp_txq[i]->st;
-	if (pi->cable == OFLD_CABLE_LOWER && pi->lower_configured)
-		rte_eth_stats_reset(pi->lower_port);
-	ofld_tcp_xstats_reset(pi);
-	return 0;
-}
-
-static unsigned int
-xstats_count(const struct rte_eth_dev *dev)
-{
-	return dev->data->nb_rx_queues * RX_XSTATS_N +
-		dev->data->nb_tx_queues * RTE_DIM(tx_xstats) +
-		ofld_tcp_xstats_count(dev->data->dev_private);
-}
-
-static int
-ofld_xstats_get_names(struct rte_eth_dev *dev,
-		      struct rte_eth_xstat_name *names, unsigned int size)
-{
-	unsigned int n = xstats_count(dev), k = 0, i, j;
-
-	if (names == NULL || size < n)
-		return n;
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		for (j = 0; j < RTE_DIM(rx_xstats); j++)
-			snprintf(names[k++].name, sizeof(names[0].name),
-				 "rx_q%u_%s", i, rx_xstats[j].name);
-		snprintf(names[k++].name, sizeof(names[0].name),
-			 "rx_q%u_missed", i);
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		for (j = 0; j < RTE_DIM(tx_xstats); j++)
-			snprintf(names[k++].name, sizeof(names[0].name),
-				 "tx_q%u_%s", i, tx_xstats[j].name);
-	ofld_tcp_xstats_names(dev->data->dev_private, names + k);
-	return n;
-}
-
-static int
-ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
-		unsigned int size)
-{
-	unsigned int n = xstats_count(dev), k = 0, i, j;
-
-	if (xs == NULL || size < n)
-		return n;
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		const struct ofld_rxq *q = dev->data->rx_queues[i];
-
-		for (j = 0; j < RTE_DIM(rx_xstats); j++, k++) {
-			xs[k].id = k;
-			xs[k].value = q ? rxq_stat(q, rx_xstats[j].off) : 0;
-		}
-		xs[k].id = k;
-		xs[k].value = q ? rxq_missed(q) : 0;
-		k++;
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		const struct ofld_txq *q = dev->data->tx_queues[i];
-
-		for (j = 0; j < RTE_DIM(tx_xstats); j++, k++) {
-			xs[k].id = k;
-			xs[k].value = q ? txq_stat(q, tx_xstats[j].off) : 0;
-		}
-	}
-	ofld_tcp_xstats_values(dev->data->dev_private, xs + k, k);
-	return n;
-}
-
 /* ---- queues -------------------------------------------------------- */
 
 static void
@@ -407,7 +188,7 @@ ofld_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	return 0;
 }
 
-static void
+void
 ofld_set_max_frame(struct pmd_internals *pi, uint16_t mtu)
 {
 	pi->max_frame = (uint32_t)mtu + OFLD_L2_OVERHEAD;
@@ -496,7 +277,7 @@ ofld_dev_configure(struct rte_eth_dev *dev)
 	return 0;
 }
 
-static int
+int
 ofld_link_update(struct rte_eth_dev *dev, int wait)
 {
 	struct pmd_internals *pi = dev->data->dev_private;
@@ -602,7 +383,7 @@ ofld_lower_release(struct pmd_internals *pi)
 	pi->lower_owner = 0;
 }
 
-static int
+int
 ofld_dev_close(struct rte_eth_dev *dev)
 {
 	struct pmd_internals *pi = dev->data->dev_private;
@@ -707,7 +488,6 @@ ofld_allmulti_disable(struct rte_eth_dev *dev)
 	return ofld_allmulti_set(dev, false);
 }
 
-static const struct eth_dev_ops ofld_ops;
 
 /* The public record and the engine's are the same thing, field by field. */
 static_assert(sizeof(struct rte_pmd_ofld_gso_caps) ==
@@ -771,7 +551,7 @@ rte_pmd_ofld_gso_caps_set(uint16_t port_id,
 	return ret;
 }
 
-static const struct eth_dev_ops ofld_ops = {
+const struct eth_dev_ops ofld_ops = {
 	.dev_configure = ofld_dev_configure,
 	.dev_start = ofld_dev_start,
 	.dev_stop = ofld_dev_stop,
@@ -794,178 +574,3 @@ static const struct eth_dev_ops ofld_ops = {
 	.allmulticast_disable = ofld_allmulti_disable,
 };
 
-/* ---- probe / remove ------------------------------------------------ */
-
-static void
-ofld_set_bursts(struct rte_eth_dev *dev, enum ofld_cable_kind cable)
-{
-	/* Chosen once: no per-packet branch on the cable kind. */
-	if (cable == OFLD_CABLE_PAIR) {
-		dev->rx_pkt_burst = ofld_pair_rx_burst;
-		dev->tx_pkt_burst = ofld_pair_tx_burst;
-	} else {
-		dev->rx_pkt_burst = ofld_lower_rx_burst;
-		dev->tx_pkt_burst = ofld_lower_tx_burst;
-	}
-	dev->tx_pkt_prepare = ofld_tx_prepare;
-}
-
-static int
-ofld_lower_take(struct pmd_internals *pi, const char *name)
-{
-	struct rte_eth_dev_owner owner, cur;
-	uint16_t port;
-	int ret;
-
-	if (rte_eth_dev_get_port_by_name(pi->da.lower, &port) != 0) {
-		OFLD_LOG(ERR, "%s: device argument 'lower=%s': no such port "
-			 "(create it before this one, e.g. with --vdev)", name,
-			 pi->da.lower);
-		return -ENODEV;
-	}
-	if (rte_eth_dev_owner_get(port, &cur) == 0 &&
-	    cur.id != RTE_ETH_DEV_NO_OWNER) {
-		OFLD_LOG(ERR, "%s: device argument 'lower=%s': port %u is "
-			 "already owned by '%s'", name, pi->da.lower, port,
-			 cur.name);
-		return -EBUSY;
-	}
-	memset(&owner, 0, sizeof(owner));
-	ret = rte_eth_dev_owner_new(&owner.id);
-	if (ret != 0)
-		return ret;
-	snprintf(owner.name, sizeof(owner.name), "%s", name);
-	ret = rte_eth_dev_owner_set(port, &owner);
-	if (ret != 0) {
-		OFLD_LOG(ERR, "%s: device argument 'lower=%s': cannot take "
-			 "ownership of port %u: %s", name, pi->da.lower, port,
-			 rte_strerror(-ret));
-		rte_eth_dev_owner_delete(owner.id);
-		return ret;
-	}
-	pi->lower_port = port;
-	pi->lower_owner = owner.id;
-	return 0;
-}
-
-static int
-ofld_probe(struct rte_vdev_device *vdev)
-{
-	const char *name = rte_vdev_device_name(vdev);
-	const char *args = rte_vdev_device_args(vdev);
-	struct pmd_internals *pi;
-	struct rte_eth_dev *dev;
-	struct ofld_devargs da;
-	int ret;
-
-	if (rte_eal_process_type() == RTE_PROC_SECONDARY) {
-		dev = rte_eth_dev_attach_secondary(name);
-		if (dev == NULL) {
-			OFLD_LOG(ERR, "%s: cannot attach in secondary process",
-				 name);
-			return -ENODEV;
-		}
-		pi = dev->data->dev_private;
-		dev->dev_ops = &ofld_ops;
-		dev->device = &vdev->device;
-		ofld_set_bursts(dev, pi->cable);
-		rte_eth_dev_probing_finish(dev);
-		return 0;
-	}
-
-	ret = ofld_devargs_parse(name, args, &da);
-	if (ret != 0)
-		return ret;
-
-
-	dev = rte_eth_vdev_allocate(vdev, sizeof(*pi));
-	if (dev == NULL) {
-		OFLD_LOG(ERR, "%s: cannot allocate the ethdev port", name);
-		return -ENOMEM;
-	}
-	pi = dev->data->dev_private;
-	pi->dev = dev;
-	pi->port_id = dev->data->port_id;
-	pi->da = da;
-	pi->cable = da.pair[0] != '\0' ? OFLD_CABLE_PAIR : OFLD_CABLE_LOWER;
-	pi->fault_cfg.loss = ofld_fault_threshold(da.loss);
-	pi->fault_cfg.dup = ofld_fault_threshold(da.dup);
-	pi->fault_cfg.reorder = ofld_fault_threshold(da.reorder);
-	pi->fault_cfg.seed = da.seed;
-	pi->fault_cfg.enabled = da.loss > 0 || da.dup > 0 || da.reorder > 0;
-	/* G1: hardware record from the device arguments; active starts with
-	 * the hardware's L3 kinds and no L4 kind: TSO/USO come on through
-	 * rte_eth_dev_configure() offloads or the private API.
-	 */
-	pi->gso_hw = da.gso_hw;
-	rte_seqlock_init(&pi->gso_lock);
-	pi->gso_active = da.gso_hw;
-	pi->gso_active.l4 = 0;
-	pi->gso_flags = 0;
-	if (da.mac_set) {
-		pi->mac = da.mac;
-	} else {
-		/* Locally administered, "ofl" + port id. */
-		pi->mac = (struct rte_ether_addr){
-			.addr_bytes = { 0x02, 0x6f, 0x66, 0x6c,
-					pi->port_id >> 8, pi->port_id & 0xff } };
-	}
-
-	if (pi->cable == OFLD_CABLE_PAIR) {
-		ret = ofld_pair_attach(pi, da.pair);
-		if (ret == -EBUSY)
-			OFLD_LOG(ERR, "%s: device argument 'pair=%s': that pair "
-				 "cable has two ports already", name, da.pair);
-		else if (ret != 0)
-			OFLD_LOG(ERR, "%s: cannot create pair cable '%s': %s",
-				 name, da.pair, rte_strerror(-ret));
-	} else {
-		ret = ofld_lower_take(pi, name);
-	}
-	if (ret != 0)
-		goto fail;
-
-	dev->dev_ops = &ofld_ops;
-	ofld_set_bursts(dev, pi->cable);
-	dev->data->mac_addrs = &pi->mac;
-	dev->data->mtu = RTE_ETHER_MTU;
-	ofld_set_max_frame(pi, RTE_ETHER_MTU);
-	ofld_link_update(dev, 0);
-	rte_eth_dev_probing_finish(dev);
-	OFLD_LOG(INFO, "%s: port %u, %s cable '%s', %u Mbit/s", name,
-		 pi->port_id, pi->cable == OFLD_CABLE_PAIR ? "pair" : "lower",
-		 pi->cable == OFLD_CABLE_PAIR ? da.pair : da.lower,
-		 da.speed_mbps);
-	return 0;
-
-fail:
-	dev->data->mac_addrs = NULL;
-	rte_eth_dev_release_port(dev);
-	return ret;
-}
-
-static int
-ofld_remove(struct rte_vdev_device *vdev)
-{
-	struct rte_eth_dev *dev;
-
-	dev = rte_eth_dev_allocated(rte_vdev_device_name(vdev));
-	if (dev == NULL)
-		return 0; /* already closed and released */
-	if (rte_eal_process_type() == RTE_PROC_PRIMARY)
-		ofld_dev_close(dev);
-	return rte_eth_dev_release_port(dev);
-}
-
-static struct rte_vdev_driver ofld_vdev_driver = {
-	.probe = ofld_probe,
-	.remove = ofld_remove,
-};
-
-RTE_PMD_REGISTER_VDEV(net_ofld, ofld_vdev_driver);
-RTE_PMD_REGISTER_PARAM_STRING(net_ofld,
-	"pair=<name> lower=<port name> speed=<Mbit/s, 0: unpaced> "
-	"loss=<0..1> reorder=<0..1> dup=<0..1> seed=<uint64> mac=<xx:xx:xx:xx:xx:xx> "
-	"gso_l3=<ipv4:ipv4opts:ipv6:ipv6ext> gso_l4=<tcp:tcpopts:udp> "
-	"gso_max_size=<bytes> gso_min_segs=<n> gso_l4_offset_max=<bytes> "
-	"tcp_max_conns=<n>");

@@ -13,6 +13,7 @@
  * lives while either of them exists.
  */
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -208,6 +209,20 @@ struct pmd_internals {
 	bool lower_started;
 };
 
+/* device operations (ofld_ethdev.c), used by probe (ofld_probe.c) */
+extern const struct eth_dev_ops ofld_ops;
+void ofld_set_max_frame(struct pmd_internals *pi, uint16_t mtu);
+int ofld_link_update(struct rte_eth_dev *dev, int wait);
+int ofld_dev_close(struct rte_eth_dev *dev);
+
+/* counters (ofld_stats.c) */
+int ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
+int ofld_stats_reset(struct rte_eth_dev *dev);
+int ofld_xstats_get_names(struct rte_eth_dev *dev,
+			  struct rte_eth_xstat_name *names, unsigned int size);
+int ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		    unsigned int size);
+
 /* pair cable registry and data path (ofld_pair.c) */
 int ofld_pair_attach(struct pmd_internals *pi, const char *name);
 void ofld_pair_detach(struct pmd_internals *pi);
@@ -238,6 +253,8 @@ unsigned int ofld_tcp_xstats_values(const struct pmd_internals *pi,
 				    struct rte_eth_xstat *xs,
 				    unsigned int first);
 void ofld_tcp_xstats_reset(struct pmd_internals *pi);
+/* telemetry reads engines from its own thread: not while they go away */
+extern pthread_mutex_t ofld_tel_lock;
 /** Received frames: TCP segments of offloaded connections to the engine,
  * the rest stay in bufs; then the engine advances. */
 static inline uint16_t ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs,

@@ -12,9 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include <arpa/inet.h>
 #include <pthread.h>
-#include <sys/socket.h>
 
 #include <ethdev_driver.h>
 #include <rte_cycles.h>
@@ -23,16 +21,15 @@
 #include <rte_malloc.h>
 #include <rte_ring.h>
 #include <rte_service_component.h>
-#include <rte_telemetry.h>
 
 #include "ofld_private.h"
 #include "rte_pmd_ofld.h"
 
 static int ofld_service_register(struct pmd_internals *pi);
-/* Telemetry reads engines from its own thread: not while they go away. */
 /* engines made in this process (their object names) */
 static uint32_t engine_seq;
-static pthread_mutex_t tel_lock = PTHREAD_MUTEX_INITIALIZER;
+/* Telemetry reads engines from its own thread: not while they go away. */
+pthread_mutex_t ofld_tel_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /*
  * Control calls (offload, connect, listen, close, abort, terminate,
@@ -154,16 +151,74 @@ ctl_call(struct pmd_internals *pi, uint16_t q, struct ofld_tcp_ctl *req)
 	return ret;
 }
 
+/* The engine of queue pair q: its own view of transmit queue q (so that
+ * it may run on a service lcore beside the application's transmit calls),
+ * its control mailbox, and the engine.
+ */
+static int
+engine_make(struct pmd_internals *pi, uint16_t q)
+{
+	struct rte_eth_dev_data *data = pi->dev->data;
+	struct ofld_rxq *rxq = data->rx_queues[q];
+	struct ofld_txq *txq = data->tx_queues[q], *etq;
+	struct ofld_tcp_engine_conf conf;
+	char name[32];
+
+	etq = rte_zmalloc_socket("ofld_tcp_txq", sizeof(*etq),
+				 RTE_CACHE_LINE_SIZE, data->numa_node);
+	pi->tcp_txq[q] = etq;
+	pi->tcp_ctl[q] = rte_zmalloc_socket("ofld_tcp_ctl",
+		sizeof(*pi->tcp_ctl[q]), RTE_CACHE_LINE_SIZE, data->numa_node);
+	if (etq == NULL || pi->tcp_ctl[q] == NULL)
+		return -ENOMEM;
+	pthread_mutex_init(&pi->tcp_ctl[q]->lock, NULL);
+	etq->pi = pi;
+	etq->qid = q;
+	etq->lower_port = txq->lower_port;
+	etq->lane = txq->lane;
+	ofld_fault_init(&etq->fault, pi->fault_cfg.seed ^ 0x7c9, pi->port_id,
+			q);
+	memset(&conf, 0, sizeof(conf));
+	conf.max_conns = pi->da.tcp_max_conns;
+	conf.socket = data->numa_node;
+	rte_ether_addr_copy(&pi->mac, &conf.local_mac);
+	conf.tx_pool = rxq->mp;
+	conf.rx_pool = rxq->mp;
+	conf.event_ring_size = 16384;
+	conf.xmit = ofld_tcp_xmit_cb;
+	conf.xmit_arg = etq;
+	conf.tx_room = ofld_tcp_room_cb;
+	/* the pair cable is a virtual wire: a segment's TCP checksum is
+	 * marked good rather than computed and verified; the lower cable
+	 * computes it (ofld_tx.c)
+	 */
+	conf.tx_csum_offload = true;
+	/* queueing on a busy 2-core host reaches ms: a 1 ms floor fires
+	 * spuriously (measured with ofld-perf)
+	 */
+	conf.min_rto_us = 10000;
+	/* unique per engine: a closed port's engine may keep its tracker
+	 * pool until the last segment of a request is freed, and a new port
+	 * can get the same port id meanwhile
+	 */
+	snprintf(name, sizeof(name), "oft%u_%u_%u", pi->port_id, q,
+		 __atomic_fetch_add(&engine_seq, 1, __ATOMIC_RELAXED));
+	pi->tcp[q] = ofld_tcp_engine_create(name, &conf);
+	if (pi->tcp[q] == NULL) {
+		OFLD_LOG(ERR, "%s: queue %u: cannot create the TCP engine: %s",
+			 data->name, q, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	memset(&pi->tcp_base[q], 0, sizeof(pi->tcp_base[q]));
+	return 0;
+}
+
 /* Engines for queue pairs 0..min(nb_rxq, nb_txq)-1, made once. */
 int
 ofld_tcp_start(struct pmd_internals *pi)
 {
 	struct rte_eth_dev_data *data = pi->dev->data;
 	uint16_t q, n = RTE_MIN(data->nb_rx_queues, data->nb_tx_queues);
-	struct ofld_tcp_engine_conf conf;
-	struct ofld_rxq *rxq;
-	struct ofld_txq *txq;
-	char name[32];
 	int ret;
 
 	/* Send requests are queued through an mbuf dynamic field (T1). Not
@@ -179,62 +234,12 @@ ofld_tcp_start(struct pmd_internals *pi)
 		return 0;
 	}
 	for (q = 0; q < n; q++) {
-		rxq = data->rx_queues[q];
-		txq = data->tx_queues[q];
 		if (pi->tcp[q] == NULL) {
-			/* the engine's own view of transmit queue q */
-			pi->tcp_txq[q] = rte_zmalloc_socket("ofld_tcp_txq",
-				sizeof(*pi->tcp_txq[q]), RTE_CACHE_LINE_SIZE,
-				data->numa_node);
-			pi->tcp_ctl[q] = rte_zmalloc_socket("ofld_tcp_ctl",
-				sizeof(*pi->tcp_ctl[q]), RTE_CACHE_LINE_SIZE,
-				data->numa_node);
-			if (pi->tcp_txq[q] == NULL || pi->tcp_ctl[q] == NULL)
-				return -ENOMEM;
-			pthread_mutex_init(&pi->tcp_ctl[q]->lock, NULL);
-			pi->tcp_txq[q]->pi = pi;
-			pi->tcp_txq[q]->qid = q;
-			pi->tcp_txq[q]->lower_port = txq->lower_port;
-			pi->tcp_txq[q]->lane = txq->lane;
-			ofld_fault_init(&pi->tcp_txq[q]->fault,
-					pi->fault_cfg.seed ^ 0x7c9,
-					pi->port_id, q);
-			memset(&conf, 0, sizeof(conf));
-			conf.max_conns = pi->da.tcp_max_conns;
-			conf.socket = data->numa_node;
-			rte_ether_addr_copy(&pi->mac, &conf.local_mac);
-			conf.tx_pool = rxq->mp;
-			conf.rx_pool = rxq->mp;
-			conf.event_ring_size = 16384;
-			conf.xmit = ofld_tcp_xmit_cb;
-			conf.xmit_arg = pi->tcp_txq[q];
-			conf.tx_room = ofld_tcp_room_cb;
-			/* the pair cable is a virtual wire: a segment's TCP
-			 * checksum is marked good rather than computed and
-			 * verified; the lower cable computes it (ofld_tx.c)
-			 */
-			conf.tx_csum_offload = true;
-			/* queueing on a busy 2-core host reaches ms: a 1 ms
-			 * floor fires spuriously (measured with ofld-perf) */
-			conf.min_rto_us = 10000;
-			/* unique per engine: a closed port's engine may
-			 * keep its tracker pool until the last segment of
-			 * a request is freed, and a new port can get the
-			 * same port id meanwhile
-			 */
-			snprintf(name, sizeof(name), "oft%u_%u_%u", pi->port_id,
-				 q, __atomic_fetch_add(&engine_seq, 1,
-						       __ATOMIC_RELAXED));
-			pi->tcp[q] = ofld_tcp_engine_create(name, &conf);
-			if (pi->tcp[q] == NULL) {
-				OFLD_LOG(ERR, "%s: queue %u: cannot create the "
-					 "TCP engine: %s", data->name, q,
-					 rte_strerror(rte_errno));
-				return -rte_errno;
-			}
-			memset(&pi->tcp_base[q], 0, sizeof(pi->tcp_base[q]));
+			ret = engine_make(pi, q);
+			if (ret != 0)
+				return ret;
 		}
-		rxq->tcp = pi->tcp[q];
+		((struct ofld_rxq *)data->rx_queues[q])->tcp = pi->tcp[q];
 	}
 	if (pi->da.engine_service && !pi->service_registered)
 		return ofld_service_register(pi);
@@ -274,7 +279,7 @@ ofld_tcp_free_all(struct pmd_internals *pi)
 		rte_service_component_unregister(pi->service_id);
 		pi->service_registered = false;
 	}
-	pthread_mutex_lock(&tel_lock);
+	pthread_mutex_lock(&ofld_tel_lock);
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 		if (q < data->nb_rx_queues && data->rx_queues[q] != NULL)
 			((struct ofld_rxq *)data->rx_queues[q])->tcp = NULL;
@@ -287,7 +292,7 @@ ofld_tcp_free_all(struct pmd_internals *pi)
 		rte_free(pi->tcp_ctl[q]);
 		pi->tcp_ctl[q] = NULL;
 	}
-	pthread_mutex_unlock(&tel_lock);
+	pthread_mutex_unlock(&ofld_tel_lock);
 }
 
 static int
@@ -540,224 +545,4 @@ rte_pmd_ofld_service_id(uint16_t port, uint32_t *id)
 		return -ENOENT;
 	*id = pi->service_id;
 	return 0;
-}
-
-/* ---- xstats of the engines ------------------------------------------- */
-
-#define TCPS(f) { #f, offsetof(struct ofld_tcp_stats, f) }
-static const struct {
-	const char *name;
-	size_t off;
-} tcp_xstats[] = {
-	TCPS(segs_out), TCPS(bytes_out), TCPS(retrans_segs),
-	TCPS(retrans_bytes), TCPS(fast_retrans), TCPS(rto_fired),
-	TCPS(segs_in), TCPS(bytes_in), TCPS(acks_in), TCPS(dupacks_in),
-	TCPS(psh_in),
-	TCPS(ooo_held), TCPS(ooo_dropped), TCPS(bad_seq), TCPS(ack_unsent), TCPS(rst_in),
-	TCPS(rst_challenged), TCPS(syn_challenged), TCPS(csum_bad),
-	TCPS(not_ours), TCPS(reqs_posted), TCPS(reqs_done), TCPS(nomem),
-	TCPS(events_deferred), TCPS(syn_in), TCPS(syn_flood_dropped),
-	TCPS(handshakes), TCPS(persist_probes), TCPS(opt_bad),
-	TCPS(opt_clamped), TCPS(challenge_limited),
-};
-
-unsigned int
-ofld_tcp_xstats_count(const struct pmd_internals *pi)
-{
-	unsigned int q, n = 0;
-
-	for (q = 0; q < OFLD_MAX_QUEUES; q++)
-		n += pi->tcp[q] != NULL;
-	return n * RTE_DIM(tcp_xstats);
-}
-
-unsigned int
-ofld_tcp_xstats_names(const struct pmd_internals *pi,
-		      struct rte_eth_xstat_name *names)
-{
-	unsigned int q, j, k = 0;
-
-	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-		if (pi->tcp[q] == NULL)
-			continue;
-		for (j = 0; j < RTE_DIM(tcp_xstats); j++)
-			snprintf(names[k++].name, sizeof(names[0].name),
-				 "tcp_q%u_%s", q, tcp_xstats[j].name);
-	}
-	return k;
-}
-
-unsigned int
-ofld_tcp_xstats_values(const struct pmd_internals *pi,
-		       struct rte_eth_xstat *xs, unsigned int first)
-{
-	struct ofld_tcp_stats st;
-	unsigned int q, j, k = 0;
-
-	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-		if (pi->tcp[q] == NULL)
-			continue;
-		ofld_tcp_stats_get(pi->tcp[q], &st);
-		for (j = 0; j < RTE_DIM(tcp_xstats); j++, k++) {
-			xs[k].id = first + k;
-			xs[k].value = *(const uint64_t *)(const void *)
-				((const char *)&st + tcp_xstats[j].off) -
-				*(const uint64_t *)(const void *)
-				((const char *)&pi->tcp_base[q] +
-				 tcp_xstats[j].off);
-		}
-	}
-	return k;
-}
-
-void
-ofld_tcp_xstats_reset(struct pmd_internals *pi)
-{
-	unsigned int q;
-
-	for (q = 0; q < OFLD_MAX_QUEUES; q++)
-		if (pi->tcp[q] != NULL)
-			ofld_tcp_stats_get(pi->tcp[q], &pi->tcp_base[q]);
-}
-
-/* ---- telemetry: /ofld/tcp/conns,PORT[,QUEUE] and /ofld/tcp/conn ------- */
-
-static int
-tel_args(const char *params, unsigned long *v, int n)
-{
-	char buf[64], *tok, *save, *end;
-	int i = 0;
-
-	if (params == NULL || strlen(params) >= sizeof(buf))
-		return -1;
-	snprintf(buf, sizeof(buf), "%s", params);
-	for (tok = strtok_r(buf, ",", &save); tok != NULL && i < n;
-	     tok = strtok_r(NULL, ",", &save)) {
-		v[i] = strtoul(tok, &end, 10);
-		if (end == tok || *end != '\0')
-			return -1;
-		i++;
-	}
-	return i;
-}
-
-static struct pmd_internals *
-tel_port(unsigned long port)
-{
-	struct rte_eth_dev *dev;
-
-	if (port >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(port))
-		return NULL;
-	dev = &rte_eth_devices[port];
-	if (strcmp(dev->device->driver->name, OFLD_DRIVER_NAME) != 0)
-		return NULL;
-	return dev->data->dev_private;
-}
-
-struct tel_list {
-	struct rte_tel_data *d;
-	uint16_t q;
-};
-
-static void
-tel_list_one(struct ofld_tcp_conn *c, void *arg)
-{
-	struct tel_list *l = arg;
-
-	rte_tel_data_add_array_u64(l->d,
-		((uint64_t)l->q << 32) | ofld_tcp_conn_index(c));
-}
-
-/* Connections of a port (or one queue): queue << 32 | index, each. */
-static int
-tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	unsigned long v[2];
-	struct pmd_internals *pi;
-	struct tel_list l = { .d = d };
-	int n = tel_args(params, v, 2);
-	uint16_t q;
-
-	RTE_SET_USED(cmd);
-	if (n < 1 || (pi = tel_port(v[0])) == NULL)
-		return -EINVAL;
-	rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
-	pthread_mutex_lock(&tel_lock);
-	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-		if (pi->tcp[q] == NULL || (n == 2 && q != v[1]))
-			continue;
-		l.q = q;
-		ofld_tcp_foreach(pi->tcp[q], tel_list_one, &l);
-	}
-	pthread_mutex_unlock(&tel_lock);
-	return 0;
-}
-
-/* One connection's delegated state: PORT,QUEUE,INDEX. */
-static int
-tel_conn(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	unsigned long v[3];
-	struct pmd_internals *pi;
-	struct ofld_tcp_conn *c;
-	struct ofld_tcp_state st;
-	char addr[64];
-	int ret = 0;
-
-	RTE_SET_USED(cmd);
-	if (tel_args(params, v, 3) != 3 || (pi = tel_port(v[0])) == NULL ||
-	    v[1] >= OFLD_MAX_QUEUES)
-		return -EINVAL;
-	pthread_mutex_lock(&tel_lock);
-	c = pi->tcp[v[1]] != NULL ?
-		ofld_tcp_conn_at(pi->tcp[v[1]], (uint32_t)v[2]) : NULL;
-	if (c == NULL) {
-		ret = -ENOENT;
-		goto out;
-	}
-	/* a snapshot read beside the engine: fields are read whole */
-	ofld_tcp_query(c, &st);
-	rte_tel_data_start_dict(d);
-	if (st.ipv6)
-		inet_ntop(AF_INET6, st.local_ip, addr, sizeof(addr));
-	else
-		inet_ntop(AF_INET, st.local_ip, addr, sizeof(addr));
-	rte_tel_data_add_dict_string(d, "local_ip", addr);
-	if (st.ipv6)
-		inet_ntop(AF_INET6, st.remote_ip, addr, sizeof(addr));
-	else
-		inet_ntop(AF_INET, st.remote_ip, addr, sizeof(addr));
-	rte_tel_data_add_dict_string(d, "remote_ip", addr);
-	rte_tel_data_add_dict_u64(d, "local_port", st.local_port);
-	rte_tel_data_add_dict_u64(d, "remote_port", st.remote_port);
-	rte_tel_data_add_dict_string(d, "state", ofld_tcp_state_name(c));
-	rte_tel_data_add_dict_u64(d, "snd_una", st.snd_una);
-	rte_tel_data_add_dict_u64(d, "snd_nxt", st.snd_nxt);
-	rte_tel_data_add_dict_u64(d, "snd_max", st.snd_max);
-	rte_tel_data_add_dict_u64(d, "snd_wnd", st.snd_wnd);
-	rte_tel_data_add_dict_u64(d, "cwnd", st.cwnd);
-	rte_tel_data_add_dict_u64(d, "ssthresh", st.ssthresh);
-	rte_tel_data_add_dict_u64(d, "srtt_us", st.srtt_us);
-	rte_tel_data_add_dict_u64(d, "rttvar_us", st.rttvar_us);
-	rte_tel_data_add_dict_u64(d, "rcv_nxt", st.rcv_nxt);
-	rte_tel_data_add_dict_u64(d, "rcv_wnd", st.rcv_wnd);
-	rte_tel_data_add_dict_u64(d, "mss", st.mss);
-	rte_tel_data_add_dict_u64(d, "snd_wscale", st.snd_wscale);
-	rte_tel_data_add_dict_u64(d, "rcv_wscale", st.rcv_wscale);
-	rte_tel_data_add_dict_u64(d, "timestamps", st.ts_ok);
-	rte_tel_data_add_dict_u64(d, "backlog_bytes", ofld_tcp_backlog(c));
-	rte_tel_data_add_dict_u64(d, "cookie", st.cookie);
-out:
-	pthread_mutex_unlock(&tel_lock);
-	return ret;
-}
-
-RTE_INIT(ofld_telemetry_init)
-{
-	rte_telemetry_register_cmd("/ofld/tcp/conns", tel_conns,
-		"Offloaded TCP connections of a net_ofld port, as queue << 32 | "
-		"index. Parameters: port[,queue]");
-	rte_telemetry_register_cmd("/ofld/tcp/conn", tel_conn,
-		"Delegated state of one offloaded TCP connection. Parameters: "
-		"port,queue,index");
 }

@@ -146,19 +146,100 @@ tx_csum(struct rte_mbuf *m)
 	return ofld_csum_apply(m);
 }
 
+/* One transmit burst's state: the frames gathered for the wire, the
+ * paced link's budget, the active GSO record once read.
+ */
+struct tx_run {
+	struct rte_mbuf *batch[OFLD_BURST_CHUNK];
+	uint16_t nb;
+	uint64_t budget, used;
+	struct ofld_gso_caps caps;
+	bool have_caps;
+};
+
+/* A large send (G7, G8, G11): refused and counted, or cut and sent after
+ * the frames gathered before it. @return false when the paced link has
+ * no room: it stays with the caller.
+ */
+static __rte_always_inline bool
+tx_large(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
+	 bool pair)
+{
+	struct pmd_internals *pi = txq->pi;
+	struct ofld_gso_pkt *p = &txq->gso_pkt;
+	enum ofld_gso_verdict v;
+	int r;
+
+	if (!t->have_caps) {
+		ofld_gso_active_read(pi, &t->caps);
+		t->have_caps = true;
+	}
+	v = ofld_gso_parse(m, &t->caps, p);
+	if (likely(v == OFLD_GSO_OK) && unlikely(gso_over_mtu(pi, p)))
+		v = OFLD_GSO_BAD_MSS; /* segments over the MTU */
+	if (unlikely(v != OFLD_GSO_OK)) {
+		rte_pktmbuf_free(m);
+		txq->st.gso_refused[v]++;
+		return true;
+	}
+	if (unlikely(t->used >= t->budget))
+		return false;
+	/* Earlier frames first: order is kept. */
+	tx_frames(txq, t->batch, t->nb, pair);
+	t->nb = 0;
+	r = ofld_gso_segment(m, p, m->pool, m->pool, txq->gso_out,
+			     pi->gso_flags);
+	if (unlikely(r < 0)) {
+		rte_pktmbuf_free(m);
+		txq->st.gso_nomem++;
+		return true;
+	}
+	t->used += ((uint64_t)r * (p->hdr_len + 24) + p->payload) * 8;
+	txq->st.gso_sends++;
+	txq->st.packets += r;
+	txq->st.bytes += (uint64_t)r * p->hdr_len + p->payload;
+	tx_frames(txq, txq->gso_out, r, pair);
+	return true;
+}
+
+/* A plain frame (G14): refused and counted, or gathered for the wire.
+ * @return false when the paced link has no room.
+ */
+static __rte_always_inline bool
+tx_plain(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
+	 bool pair)
+{
+	if ((m->ol_flags & CSUM_FLAGS) && unlikely(tx_csum(m))) {
+		rte_pktmbuf_free(m);
+		txq->st.csum_bad++;
+		return true;
+	}
+	if (unlikely(m->pkt_len > txq->pi->max_frame)) {
+		rte_pktmbuf_free(m);
+		txq->st.oversize++;
+		return true;
+	}
+	if (unlikely(t->used >= t->budget))
+		return false;
+	t->used += ofld_frame_bits(m);
+	txq->st.packets++;
+	txq->st.bytes += m->pkt_len;
+	t->batch[t->nb++] = m;
+	if (t->nb == OFLD_BURST_CHUNK) {
+		tx_frames(txq, t->batch, t->nb, pair);
+		t->nb = 0;
+	}
+	return true;
+}
+
 static __rte_always_inline uint16_t
 ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
 	  bool pair)
 {
 	struct pmd_internals *pi = txq->pi;
-	struct rte_mbuf *batch[OFLD_BURST_CHUNK];
-	struct ofld_gso_pkt *p = &txq->gso_pkt;
-	struct ofld_gso_caps caps;
-	uint64_t budget = UINT64_MAX, used = 0, bits;
-	bool have_caps = false;
-	uint16_t i, nb = 0;
+	struct tx_run t;
 	struct rte_mbuf *m;
-	int r;
+	uint16_t i;
 
 	if (unlikely(n == 0 && txq->fault.held != NULL)) {
 		/* An empty burst releases a frame held back by reordering. */
@@ -167,73 +248,22 @@ ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
 		emit(txq, &m, 1, pair);
 		return 0;
 	}
-	if (pi->pacer.enabled)
-		budget = ofld_pacer_budget(&pi->pacer);
-
+	t.nb = 0;
+	t.used = 0;
+	t.have_caps = false;
+	t.budget = pi->pacer.enabled ? ofld_pacer_budget(&pi->pacer) :
+		UINT64_MAX;
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
-		if (m->ol_flags & SEG_FLAGS) {
-			enum ofld_gso_verdict v;
-
-			if (!have_caps) {
-				ofld_gso_active_read(pi, &caps);
-				have_caps = true;
-			}
-			v = ofld_gso_parse(m, &caps, p);
-			if (likely(v == OFLD_GSO_OK) &&
-			    unlikely(gso_over_mtu(pi, p)))
-				v = OFLD_GSO_BAD_MSS; /* segments over the MTU */
-			if (unlikely(v != OFLD_GSO_OK)) {
-				rte_pktmbuf_free(m);
-				txq->st.gso_refused[v]++;
-				continue;
-			}
-			if (unlikely(used >= budget))
-				break;
-			/* Earlier frames first: order is kept. */
-			tx_frames(txq, batch, nb, pair);
-			nb = 0;
-			r = ofld_gso_segment(m, p, m->pool, m->pool,
-					     txq->gso_out, pi->gso_flags);
-			if (unlikely(r < 0)) {
-				rte_pktmbuf_free(m);
-				txq->st.gso_nomem++;
-				continue;
-			}
-			bits = ((uint64_t)r * (p->hdr_len + 24) + p->payload) * 8;
-			used += bits;
-			txq->st.gso_sends++;
-			txq->st.packets += r;
-			txq->st.bytes += (uint64_t)r * p->hdr_len + p->payload;
-			tx_frames(txq, txq->gso_out, r, pair);
-			continue;
-		}
-		if ((m->ol_flags & CSUM_FLAGS) && unlikely(tx_csum(m))) {
-			rte_pktmbuf_free(m);
-			txq->st.csum_bad++;
-			continue;
-		}
-		if (unlikely(m->pkt_len > pi->max_frame)) {
-			rte_pktmbuf_free(m);
-			txq->st.oversize++;
-			continue;
-		}
-		if (unlikely(used >= budget))
+		if (!((m->ol_flags & SEG_FLAGS) ? tx_large(txq, m, &t, pair) :
+		      tx_plain(txq, m, &t, pair)))
 			break;
-		used += ofld_frame_bits(m);
-		txq->st.packets++;
-		txq->st.bytes += m->pkt_len;
-		batch[nb++] = m;
-		if (nb == OFLD_BURST_CHUNK) {
-			tx_frames(txq, batch, nb, pair);
-			nb = 0;
-		}
 	}
-	tx_frames(txq, batch, nb, pair);
+	tx_frames(txq, t.batch, t.nb, pair);
 	if (unlikely(i < n))
 		txq->st.pacing_stalls++;
-	if (used != 0 && pi->pacer.enabled)
-		ofld_pacer_charge(&pi->pacer, used);
+	if (t.used != 0 && pi->pacer.enabled)
+		ofld_pacer_charge(&pi->pacer, t.used);
 	return i;
 }
 

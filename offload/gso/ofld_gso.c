@@ -122,24 +122,19 @@ parse_ipv4(struct ofld_gso_pkt *p, uint8_t want_proto)
 	return OFLD_GSO_OK;
 }
 
-enum ofld_gso_verdict
-ofld_gso_parse(const struct rte_mbuf *m, const struct ofld_gso_caps *caps,
-	       struct ofld_gso_pkt *p)
+/* Flags, header lengths and the chain's own lengths; the headers copied
+ * to p->hdr. 0 or a verdict.
+ */
+static enum ofld_gso_verdict
+parse_lengths(const struct rte_mbuf *m, struct ofld_gso_pkt *p, bool tso,
+	      bool v4)
 {
-	const uint64_t fl = m->ol_flags;
-	const bool tso = (fl & RTE_MBUF_F_TX_TCP_SEG) != 0;
-	const bool uso = (fl & RTE_MBUF_F_TX_UDP_SEG) != 0;
-	const bool v4 = (fl & RTE_MBUF_F_TX_IPV4) != 0;
-	const bool v6 = (fl & RTE_MBUF_F_TX_IPV6) != 0;
 	const struct rte_mbuf *seg;
-	enum ofld_gso_verdict v;
 	uint32_t total, n;
 	const void *h;
 
-	if (tso == uso || v4 == v6)
-		return OFLD_GSO_BAD_FLAGS;
 	p->ipv4 = v4;
-	p->udp = uso;
+	p->udp = !tso;
 	p->l2_len = m->l2_len;
 	p->l3_len = m->l3_len;
 	p->l4_len = m->l4_len;
@@ -167,11 +162,13 @@ ofld_gso_parse(const struct rte_mbuf *m, const struct ofld_gso_caps *caps,
 		return OFLD_GSO_BAD_LENGTHS;
 	if (h != p->hdr)
 		memcpy(p->hdr, h, p->hdr_len);
+	return OFLD_GSO_OK;
+}
 
-	v = v4 ? parse_ipv4(p, tso ? IPPROTO_TCP : IPPROTO_UDP) :
-		parse_ipv6(p, tso ? IPPROTO_TCP : IPPROTO_UDP);
-	if (v != OFLD_GSO_OK)
-		return v;
+/* The L4 header's kind, and the segment count at this MSS. */
+static enum ofld_gso_verdict
+parse_l4_mss(const struct rte_mbuf *m, struct ofld_gso_pkt *p, bool tso)
+{
 	if (tso) {
 		const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)
 			(p->hdr + p->l2_len + p->l3_len);
@@ -194,9 +191,35 @@ ofld_gso_parse(const struct rte_mbuf *m, const struct ofld_gso_caps *caps,
 		return OFLD_GSO_BAD_MSS;
 	/* a segment's IPv4 total length / IPv6 payload length must hold it */
 	if ((uint32_t)p->l3_len + p->l4_len + RTE_MIN((uint32_t)p->mss,
-	    p->payload) - (v4 ? 0 : sizeof(struct rte_ipv6_hdr)) > UINT16_MAX)
+	    p->payload) - (p->ipv4 ? 0 : sizeof(struct rte_ipv6_hdr)) >
+	    UINT16_MAX)
 		return OFLD_GSO_BAD_MSS;
+	return OFLD_GSO_OK;
+}
 
+enum ofld_gso_verdict
+ofld_gso_parse(const struct rte_mbuf *m, const struct ofld_gso_caps *caps,
+	       struct ofld_gso_pkt *p)
+{
+	const uint64_t fl = m->ol_flags;
+	const bool tso = (fl & RTE_MBUF_F_TX_TCP_SEG) != 0;
+	const bool uso = (fl & RTE_MBUF_F_TX_UDP_SEG) != 0;
+	const bool v4 = (fl & RTE_MBUF_F_TX_IPV4) != 0;
+	const bool v6 = (fl & RTE_MBUF_F_TX_IPV6) != 0;
+	enum ofld_gso_verdict v;
+
+	if (tso == uso || v4 == v6)
+		return OFLD_GSO_BAD_FLAGS;
+	v = parse_lengths(m, p, tso, v4);
+	if (v != OFLD_GSO_OK)
+		return v;
+	v = v4 ? parse_ipv4(p, tso ? IPPROTO_TCP : IPPROTO_UDP) :
+		parse_ipv6(p, tso ? IPPROTO_TCP : IPPROTO_UDP);
+	if (v != OFLD_GSO_OK)
+		return v;
+	v = parse_l4_mss(m, p, tso);
+	if (v != OFLD_GSO_OK)
+		return v;
 	if (!(caps->l3 & p->kind_l3) || !(caps->l4 & p->kind_l4))
 		return OFLD_GSO_KIND_OFF;
 	if (p->payload > caps->max_offload_size)
@@ -208,7 +231,6 @@ ofld_gso_parse(const struct rte_mbuf *m, const struct ofld_gso_caps *caps,
 		return OFLD_GSO_L4_OFFSET;
 	return OFLD_GSO_OK;
 }
-
 
 /* ---- per large send: what every segment shares --------------------- */
 
@@ -485,18 +507,73 @@ gso_fix_mid(const struct gso_ctx *c, uint8_t *hdr, uint32_t s, uint32_t psum,
 	}
 }
 
+/* Where the splitter is: in the input's chain, and in its bulk of
+ * indirect mbufs.
+ */
+struct gso_cursor {
+	struct rte_mbuf *src;	/* input mbuf of the next payload byte */
+	uint32_t off;		/* offset in it */
+	uint16_t refs;		/* references to src taken, not yet added */
+	uint32_t ind_n, ind_i, pieces;
+	struct rte_mbuf *ind[IND_BULK];
+};
+
+/* Attach seg_len payload bytes behind h (zero copy), summing them into
+ * *psum unless the wire below does the checksum. 0 or -ENOMEM.
+ */
+static __rte_always_inline int
+gso_attach(struct gso_cursor *k, struct rte_mempool *ind_mp,
+	   struct rte_mbuf *h, uint32_t seg_len, uint32_t *psum,
+	   const bool lower)
+{
+	struct rte_mbuf *tail = h, *mi;
+	uint32_t pos = 0, take;
+
+	*psum = 0;
+	while (pos < seg_len) {
+		if (k->off >= k->src->data_len) {
+			ref_add(k->src, k->refs);
+			k->refs = 0;
+			k->off = 0;
+			k->src = k->src->next;
+			continue;
+		}
+		if (unlikely(k->ind_i == k->ind_n)) {
+			k->ind_n = RTE_MIN(k->pieces, (uint32_t)IND_BULK);
+			k->ind_i = 0;
+			if (unlikely(rte_mempool_get_bulk(ind_mp,
+					(void **)k->ind, k->ind_n) != 0)) {
+				k->ind_n = 0;
+				return -ENOMEM;
+			}
+			k->pieces -= k->ind_n;
+		}
+		mi = k->ind[k->ind_i++];
+		take = RTE_MIN(seg_len - pos, k->src->data_len - k->off);
+		attach_noref(mi, k->src, k->off, take);
+		k->refs++;
+		tail->next = mi;
+		tail = mi;
+		h->nb_segs++;
+		if (!lower)
+			*psum += ofld_csum_piece(rte_pktmbuf_mtod(mi, void *),
+						 take, pos);
+		k->off += take;
+		pos += take;
+	}
+	return 0;
+}
+
 static __rte_always_inline int
 gso_cut(struct rte_mbuf *m, const struct ofld_gso_pkt *p, struct gso_ctx *c,
 	struct rte_mempool *ind_mp, struct rte_mbuf **out, uint32_t pieces,
 	const bool v4, const bool udp, const bool lower)
 {
-	struct rte_mbuf *ind[IND_BULK];
-	struct rte_mbuf *src, *h, *tail, *mi;
+	struct gso_cursor k;
 	const uint32_t mss = p->mss, n = p->nb_segs;
-	uint32_t s, off, left, take, seg_len, psum, pos;
-	uint32_t ind_n = 0, ind_i = 0;
-	uint16_t refs = 0;
+	uint32_t s, left, seg_len, psum;
 	uint64_t ol = 0, txo;
+	struct rte_mbuf *h;
 	uint8_t *hdr;
 
 	if (lower)
@@ -505,11 +582,14 @@ gso_cut(struct rte_mbuf *m, const struct ofld_gso_pkt *p, struct gso_ctx *c,
 	txo = rte_mbuf_tx_offload(p->l2_len, p->l3_len, p->l4_len, 0, 0, 0, 0);
 
 	/* Cursor in the input: payload starts after the headers. */
-	src = m;
-	off = p->hdr_len;
-	while (src != NULL && off >= src->data_len) {
-		off -= src->data_len;
-		src = src->next;
+	k.src = m;
+	k.off = p->hdr_len;
+	k.refs = 0;
+	k.ind_n = k.ind_i = 0;
+	k.pieces = pieces;
+	while (k.src != NULL && k.off >= k.src->data_len) {
+		k.off -= k.src->data_len;
+		k.src = k.src->next;
 	}
 
 	left = p->payload;
@@ -519,47 +599,16 @@ gso_cut(struct rte_mbuf *m, const struct ofld_gso_pkt *p, struct gso_ctx *c,
 		hdr_init(h, m, ol, txo, p->hdr_len, p->hdr_len + seg_len);
 		hdr = rte_pktmbuf_mtod(h, uint8_t *);
 		rte_memcpy(hdr, c->tmpl, p->hdr_len);
-		tail = h;
-		psum = 0;
-		pos = 0;
-		while (pos < seg_len) {
-			if (off >= src->data_len) {
-				ref_add(src, refs);
-				refs = 0;
-				off = 0;
-				src = src->next;
-				continue;
-			}
-			if (unlikely(ind_i == ind_n)) {
-				ind_n = RTE_MIN(pieces, (uint32_t)IND_BULK);
-				ind_i = 0;
-				if (unlikely(rte_mempool_get_bulk(ind_mp,
-						(void **)ind, ind_n) != 0)) {
-					ind_n = 0;
-					goto nomem;
-				}
-				pieces -= ind_n;
-			}
-			mi = ind[ind_i++];
-			take = RTE_MIN(seg_len - pos, src->data_len - off);
-			attach_noref(mi, src, off, take);
-			refs++;
-			tail->next = mi;
-			tail = mi;
-			h->nb_segs++;
-			if (!lower)
-				psum += ofld_csum_piece(rte_pktmbuf_mtod(mi, void *),
-						   take, pos);
-			off += take;
-			pos += take;
-		}
+		if (unlikely(gso_attach(&k, ind_mp, h, seg_len, &psum,
+					lower) != 0))
+			goto nomem;
 		left -= seg_len;
 		if (likely(s != 0 && s + 1 != n))
 			gso_fix_mid(c, hdr, s, psum, v4, udp, lower);
 		else
 			gso_fix_headers(c, hdr, s, seg_len, psum, s + 1 == n);
 	}
-	ref_add(src, refs);
+	ref_add(k.src, k.refs);
 	rte_pktmbuf_free(m);
 	return n;
 
@@ -569,11 +618,12 @@ nomem:
 	 * again; heads not reached yet are plain pool mbufs) and the unused
 	 * indirect mbufs.
 	 */
-	ref_add(src, refs);
+	ref_add(k.src, k.refs);
 	for (s = 0; s < n; s++)
 		rte_pktmbuf_free(out[s]);
-	if (ind_i < ind_n)
-		rte_mempool_put_bulk(ind_mp, (void **)&ind[ind_i], ind_n - ind_i);
+	if (k.ind_i < k.ind_n)
+		rte_mempool_put_bulk(ind_mp, (void **)&k.ind[k.ind_i],
+				     k.ind_n - k.ind_i);
 	return -ENOMEM;
 }
 

@@ -1,0 +1,241 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+
+/*
+ * What a user sees of net_ofld's TCP engines (W3): their counters as
+ * named xstats per queue (tcp_qN_*), and per-connection state through DPDK
+ * telemetry (/ofld/tcp/conns, /ofld/tcp/conn).
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <arpa/inet.h>
+#include <pthread.h>
+#include <sys/socket.h>
+
+#include <ethdev_driver.h>
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "ofld_private.h"
+
+#define TCPS(f) { #f, offsetof(struct ofld_tcp_stats, f) }
+static const struct {
+	const char *name;
+	size_t off;
+} tcp_xstats[] = {
+	TCPS(segs_out), TCPS(bytes_out), TCPS(retrans_segs),
+	TCPS(retrans_bytes), TCPS(fast_retrans), TCPS(rto_fired),
+	TCPS(segs_in), TCPS(bytes_in), TCPS(acks_in), TCPS(dupacks_in),
+	TCPS(psh_in),
+	TCPS(ooo_held), TCPS(ooo_dropped), TCPS(bad_seq), TCPS(ack_unsent), TCPS(rst_in),
+	TCPS(rst_challenged), TCPS(syn_challenged), TCPS(csum_bad),
+	TCPS(not_ours), TCPS(reqs_posted), TCPS(reqs_done), TCPS(nomem),
+	TCPS(events_deferred), TCPS(syn_in), TCPS(syn_flood_dropped),
+	TCPS(handshakes), TCPS(persist_probes), TCPS(opt_bad),
+	TCPS(opt_clamped), TCPS(challenge_limited),
+};
+
+unsigned int
+ofld_tcp_xstats_count(const struct pmd_internals *pi)
+{
+	unsigned int q, n = 0;
+
+	for (q = 0; q < OFLD_MAX_QUEUES; q++)
+		n += pi->tcp[q] != NULL;
+	return n * RTE_DIM(tcp_xstats);
+}
+
+unsigned int
+ofld_tcp_xstats_names(const struct pmd_internals *pi,
+		      struct rte_eth_xstat_name *names)
+{
+	unsigned int q, j, k = 0;
+
+	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
+		if (pi->tcp[q] == NULL)
+			continue;
+		for (j = 0; j < RTE_DIM(tcp_xstats); j++)
+			snprintf(names[k++].name, sizeof(names[0].name),
+				 "tcp_q%u_%s", q, tcp_xstats[j].name);
+	}
+	return k;
+}
+
+unsigned int
+ofld_tcp_xstats_values(const struct pmd_internals *pi,
+		       struct rte_eth_xstat *xs, unsigned int first)
+{
+	struct ofld_tcp_stats st;
+	unsigned int q, j, k = 0;
+
+	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
+		if (pi->tcp[q] == NULL)
+			continue;
+		ofld_tcp_stats_get(pi->tcp[q], &st);
+		for (j = 0; j < RTE_DIM(tcp_xstats); j++, k++) {
+			xs[k].id = first + k;
+			xs[k].value = *(const uint64_t *)(const void *)
+				((const char *)&st + tcp_xstats[j].off) -
+				*(const uint64_t *)(const void *)
+				((const char *)&pi->tcp_base[q] +
+				 tcp_xstats[j].off);
+		}
+	}
+	return k;
+}
+
+void
+ofld_tcp_xstats_reset(struct pmd_internals *pi)
+{
+	unsigned int q;
+
+	for (q = 0; q < OFLD_MAX_QUEUES; q++)
+		if (pi->tcp[q] != NULL)
+			ofld_tcp_stats_get(pi->tcp[q], &pi->tcp_base[q]);
+}
+
+/* ---- telemetry: /ofld/tcp/conns,PORT[,QUEUE] and /ofld/tcp/conn ------- */
+
+static int
+tel_args(const char *params, unsigned long *v, int n)
+{
+	char buf[64], *tok, *save, *end;
+	int i = 0;
+
+	if (params == NULL || strlen(params) >= sizeof(buf))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", params);
+	for (tok = strtok_r(buf, ",", &save); tok != NULL && i < n;
+	     tok = strtok_r(NULL, ",", &save)) {
+		v[i] = strtoul(tok, &end, 10);
+		if (end == tok || *end != '\0')
+			return -1;
+		i++;
+	}
+	return i;
+}
+
+static struct pmd_internals *
+tel_port(unsigned long port)
+{
+	struct rte_eth_dev *dev;
+
+	if (port >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(port))
+		return NULL;
+	dev = &rte_eth_devices[port];
+	if (strcmp(dev->device->driver->name, OFLD_DRIVER_NAME) != 0)
+		return NULL;
+	return dev->data->dev_private;
+}
+
+struct tel_list {
+	struct rte_tel_data *d;
+	uint16_t q;
+};
+
+static void
+tel_list_one(struct ofld_tcp_conn *c, void *arg)
+{
+	struct tel_list *l = arg;
+
+	rte_tel_data_add_array_u64(l->d,
+		((uint64_t)l->q << 32) | ofld_tcp_conn_index(c));
+}
+
+/* Connections of a port (or one queue): queue << 32 | index, each. */
+static int
+tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long v[2];
+	struct pmd_internals *pi;
+	struct tel_list l = { .d = d };
+	int n = tel_args(params, v, 2);
+	uint16_t q;
+
+	RTE_SET_USED(cmd);
+	if (n < 1 || (pi = tel_port(v[0])) == NULL)
+		return -EINVAL;
+	rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
+	pthread_mutex_lock(&ofld_tel_lock);
+	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
+		if (pi->tcp[q] == NULL || (n == 2 && q != v[1]))
+			continue;
+		l.q = q;
+		ofld_tcp_foreach(pi->tcp[q], tel_list_one, &l);
+	}
+	pthread_mutex_unlock(&ofld_tel_lock);
+	return 0;
+}
+
+/* One connection's delegated state: PORT,QUEUE,INDEX. */
+static int
+tel_conn(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned long v[3];
+	struct pmd_internals *pi;
+	struct ofld_tcp_conn *c;
+	struct ofld_tcp_state st;
+	char addr[64];
+	int ret = 0;
+
+	RTE_SET_USED(cmd);
+	if (tel_args(params, v, 3) != 3 || (pi = tel_port(v[0])) == NULL ||
+	    v[1] >= OFLD_MAX_QUEUES)
+		return -EINVAL;
+	pthread_mutex_lock(&ofld_tel_lock);
+	c = pi->tcp[v[1]] != NULL ?
+		ofld_tcp_conn_at(pi->tcp[v[1]], (uint32_t)v[2]) : NULL;
+	if (c == NULL) {
+		ret = -ENOENT;
+		goto out;
+	}
+	/* a snapshot read beside the engine: fields are read whole */
+	ofld_tcp_query(c, &st);
+	rte_tel_data_start_dict(d);
+	if (st.ipv6)
+		inet_ntop(AF_INET6, st.local_ip, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET, st.local_ip, addr, sizeof(addr));
+	rte_tel_data_add_dict_string(d, "local_ip", addr);
+	if (st.ipv6)
+		inet_ntop(AF_INET6, st.remote_ip, addr, sizeof(addr));
+	else
+		inet_ntop(AF_INET, st.remote_ip, addr, sizeof(addr));
+	rte_tel_data_add_dict_string(d, "remote_ip", addr);
+	rte_tel_data_add_dict_u64(d, "local_port", st.local_port);
+	rte_tel_data_add_dict_u64(d, "remote_port", st.remote_port);
+	rte_tel_data_add_dict_string(d, "state", ofld_tcp_state_name(c));
+	rte_tel_data_add_dict_u64(d, "snd_una", st.snd_una);
+	rte_tel_data_add_dict_u64(d, "snd_nxt", st.snd_nxt);
+	rte_tel_data_add_dict_u64(d, "snd_max", st.snd_max);
+	rte_tel_data_add_dict_u64(d, "snd_wnd", st.snd_wnd);
+	rte_tel_data_add_dict_u64(d, "cwnd", st.cwnd);
+	rte_tel_data_add_dict_u64(d, "ssthresh", st.ssthresh);
+	rte_tel_data_add_dict_u64(d, "srtt_us", st.srtt_us);
+	rte_tel_data_add_dict_u64(d, "rttvar_us", st.rttvar_us);
+	rte_tel_data_add_dict_u64(d, "rcv_nxt", st.rcv_nxt);
+	rte_tel_data_add_dict_u64(d, "rcv_wnd", st.rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "mss", st.mss);
+	rte_tel_data_add_dict_u64(d, "snd_wscale", st.snd_wscale);
+	rte_tel_data_add_dict_u64(d, "rcv_wscale", st.rcv_wscale);
+	rte_tel_data_add_dict_u64(d, "timestamps", st.ts_ok);
+	rte_tel_data_add_dict_u64(d, "backlog_bytes", ofld_tcp_backlog(c));
+	rte_tel_data_add_dict_u64(d, "cookie", st.cookie);
+out:
+	pthread_mutex_unlock(&ofld_tel_lock);
+	return ret;
+}
+
+RTE_INIT(ofld_telemetry_init)
+{
+	rte_telemetry_register_cmd("/ofld/tcp/conns", tel_conns,
+		"Offloaded TCP connections of a net_ofld port, as queue << 32 | "
+		"index. Parameters: port[,queue]");
+	rte_telemetry_register_cmd("/ofld/tcp/conn", tel_conn,
+		"Delegated state of one offloaded TCP connection. Parameters: "
+		"port,queue,index");
+}
