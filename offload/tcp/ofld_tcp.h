@@ -128,6 +128,12 @@ struct ofld_tcp_engine_conf {
 	uint32_t delack_us;
 	/** Minimum RTO, microseconds (RFC 6298 says 1 s; default 1000). */
 	uint32_t min_rto_us;
+	/**
+	 * The engine's clock in microseconds; NULL: the TSC. A test (the
+	 * conformance scripts) or a simulation gives its own virtual time.
+	 */
+	uint64_t (*clock_us)(void *arg);
+	void *clock_arg;
 };
 
 /** Counters of an engine (W3). */

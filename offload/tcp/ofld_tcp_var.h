@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_branch_prediction.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
 #include <rte_ether.h>
@@ -262,9 +263,13 @@ struct seg_info {
 static inline uint64_t
 otcp_now(struct ofld_tcp_engine *e)
 {
-	unsigned __int128 t = rte_get_tsc_cycles();
+	if (unlikely(e->conf.clock_us != NULL)) {
+		e->now_us = e->conf.clock_us(e->conf.clock_arg);
+	} else {
+		unsigned __int128 t = rte_get_tsc_cycles();
 
-	e->now_us = (uint64_t)((t * e->us_mult) >> 32);
+		e->now_us = (uint64_t)((t * e->us_mult) >> 32);
+	}
 	e->room_valid = false;	/* asked for when something is to be sent */
 	return e->now_us;
 }
