@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The ofld authors
+ */
+#ifndef OFLD_PERF_H
+#define OFLD_PERF_H
+
+/*
+ * ofld-perf's shared types (options, a connection, the application state,
+ * a run's result), its constants, and the functions one file offers
+ * another, grouped by file. What the application does is described at the
+ * top of main.c.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_mbuf.h>
+
+#include "app_ktap.h"
+#include "rte_pmd_ofld.h"
+
+#define REGION		(4u << 20)	/* pattern bytes per connection */
+#define CHUNK		(32u << 10)	/* bytes per external-buffer mbuf */
+#define NB_CHUNKS	(REGION / CHUNK)
+#define HIST_BUCKETS	(64 * 16)
+#define SERVER_PORT	5001
+#define LISTEN_COOKIE	UINT64_MAX
+
+struct opts {
+	uint32_t req_size;
+	uint32_t conns;
+	double seconds;
+	uint64_t total_bytes;
+	uint32_t speed;
+	uint16_t mtu;
+	bool ipv6;
+	uint8_t cc;
+	bool service;
+	bool json;
+	bool quiet;
+	uint32_t depth;		/* requests outstanding per connection */
+	bool kernel;		/* --peer kernel */
+	bool recv;		/* --direction recv: ofld receives */
+	bool speed_set;
+};
+
+struct conn {
+	struct ofld_tcp_conn *tx, *rx;
+	uint32_t start;			/* where its stream starts in the region */
+	uint64_t posted, sent_done, received;
+	uint64_t posted_reqs, done_reqs;
+	uint64_t bad_bytes;
+	uint64_t failed_reqs;			/* completed, not acked */
+	uint64_t *post_tsc;			/* ring of post times */
+	uint32_t post_cap;
+	bool connected, accepted;
+	bool established;			/* connected once */
+	bool closing, closed, peer_fin;		/* --peer kernel */
+	int close_status;
+};
+
+struct app {
+	struct opts o;
+	/* one pattern region for all connections, each starting elsewhere */
+	uint8_t *region;
+	struct rte_mbuf_ext_shared_info shinfo[NB_CHUNKS];
+	uint16_t tx_port, rx_port;
+	struct rte_mempool *pool, *ext_pool;
+	struct conn *c;
+	uint64_t hist[HIST_BUCKETS];	/* completion latency, log2 x 16 */
+	uint64_t lat_n;
+	volatile bool rx_stop;
+	uint64_t received_total, psh_seen;
+	struct app_ktap kt;		/* --peer kernel */
+	uint64_t strays;		/* unexpected kernel connections */
+	uint64_t last_rx_tsc;		/* recv: when data last came */
+	uint64_t per_conn_limit;	/* --bytes per connection; 0: none */
+	bool posting;			/* requests still being posted */
+	/* lcores: the receiving port's (pair, inline engine) and the
+	 * service one (--engine service); RTE_MAX_LCORE: none
+	 */
+	uint32_t rx_lc, svc_lc, svc_id;
+};
+
+/* The one application state (main.c). */
+extern struct app app;
+
+struct result {
+	double secs, goodput, max_goodput, wire, mpps, cpb, jain;
+	uint64_t got, bad, reqs, failed, retrans;
+	uint32_t closed_ok;
+	uint64_t rx_ipackets;		/* for OFLD_PERF_DEBUG */
+};
+
+/* opts.c */
+int opts_get(int argc, char **argv, struct opts *o, int *eal_argc);
+
+/* traffic.c */
+int traffic_init(void);
+double hist_pct(double p);
+void rx_event(uint16_t port, struct ofld_tcp_event *ev);
+void rx_events(void);
+int rx_lcore(void *arg);
+void tx_event(struct ofld_tcp_event *ev, uint64_t now);
+void tx_events(uint64_t now);
+
+/* setup.c */
+int setup_memory(void);
+int setup_open(void);
+uint64_t xstat(uint16_t port, const char *name);
+
+/* run.c */
+void run_catch_signals(void);
+void run_banner(void);
+uint64_t run(uint64_t *t0);
+uint64_t delivered(void);
+void wire_get(uint64_t *pk, uint64_t *by);
+void run_close(void);
+
+/* report.c */
+void result_get(struct result *r, uint64_t t0, uint64_t now);
+void report(const struct result *r);
+void report_debug(const struct result *r);
+int verdict(const struct result *r);
+
+#endif /* OFLD_PERF_H */
