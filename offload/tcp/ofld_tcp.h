@@ -18,7 +18,16 @@
  * retransmit and NewReno recovery, RFC 6582), and completes every request
  * exactly once, in order, once the peer has acknowledged all of it. It is
  * also a receiving peer: in-order payload is delivered as mbufs, with
- * delayed ACKs.
+ * delayed ACKs, SACK blocks and a window that follows buffer space.
+ *
+ * Against real peers (Part R): every segment passes RFC 9293's
+ * acceptability test and RFC 5961's ACK bounds; SACK (RFC 2018, D-SACK
+ * RFC 2883) with a scoreboard, RACK-TLP loss detection (RFC 8985) and
+ * proportional rate reduction (RFC 6937) over RFC 6675's pipe; spurious
+ * retransmissions undone (Eifel with timestamps, RFC 3522/4015, and
+ * D-SACK); RFC 6298 timers with Karn's rule, a maximum RTO and a user
+ * timeout; PAWS (RFC 7323); TIME-WAIT with timestamp reuse (RFC 6191);
+ * keepalive (RFC 9293 3.8.4).
  *
  * Threads: ofld_tcp_send() may be called from any thread (one thread per
  * connection at a time); everything else on an engine runs in the one
@@ -48,7 +57,8 @@ enum ofld_tcp_status {
 	OFLD_TCP_ABORTED_BY_PEER,	/**< the peer reset the connection */
 	OFLD_TCP_ABORTED_LOCALLY,	/**< ofld_tcp_abort() */
 	OFLD_TCP_UPLOADED,		/**< ofld_tcp_terminate() */
-	OFLD_TCP_TIMED_OUT,		/**< too many retransmissions */
+	OFLD_TCP_TIMED_OUT,		/**< nothing acked for the user timeout */
+	OFLD_TCP_PEER_DEAD,		/**< keepalive probes unanswered */
 };
 
 /** What the application gets back from ofld_tcp_events(). */
@@ -126,8 +136,25 @@ struct ofld_tcp_engine_conf {
 	bool tx_csum_offload;
 	/** Delayed ACK bound, microseconds (default 500). */
 	uint32_t delack_us;
+	/**
+	 * The longest a peer may delay an ACK, microseconds (default
+	 * 200000, RFC 8985's WCDelAckT; Linux delays at most 40 ms): a tail
+	 * loss probe with one segment out waits for it.
+	 */
+	uint32_t delack_max_us;
 	/** Minimum RTO, microseconds (RFC 6298 says 1 s; default 1000). */
 	uint32_t min_rto_us;
+	/** Maximum RTO, milliseconds (default 60000, RFC 6298 2.5). */
+	uint32_t max_rto_ms;
+	/**
+	 * Default user timeout, milliseconds: a connection whose data stays
+	 * unacknowledged this long is ended with OFLD_TCP_TIMED_OUT (default
+	 * 120000; RFC 1122 4.2.3.5 asks at least 100 s). Per connection:
+	 * OFLD_TCP_OPT_USER_TIMEOUT.
+	 */
+	uint32_t user_timeout_ms;
+	/** TIME-WAIT, 2 * MSL, milliseconds (default 60000, as Linux). */
+	uint32_t time_wait_ms;
 	/**
 	 * The engine's clock in microseconds; NULL: the TSC. A test (the
 	 * conformance scripts) or a simulation gives its own virtual time.
@@ -155,6 +182,29 @@ struct ofld_tcp_stats {
 	uint64_t opt_bad;	/**< segments with malformed TCP options */
 	uint64_t opt_clamped;	/**< absurd option values clamped (SYN) */
 	uint64_t challenge_limited; /**< challenge ACKs not sent: rate */
+	uint64_t ack_old;	/**< ACK below SND.UNA - MAX.SND.WND (R1) */
+	uint64_t paws_dropped;	/**< timestamp older than TS.Recent (R6) */
+	uint64_t sack_blocks_in;	/**< SACK blocks received (R2) */
+	uint64_t sack_blocks_out;	/**< SACK blocks sent (R2) */
+	uint64_t dsack_in;	/**< D-SACK blocks received (R2, R4) */
+	uint64_t dsack_out;	/**< D-SACK blocks sent (R2) */
+	uint64_t sack_recoveries;	/**< recoveries entered with SACK */
+	uint64_t reno_recoveries;	/**< recoveries entered on dup ACKs */
+	uint64_t rack_marked;	/**< ranges RACK marked lost (R3) */
+	uint64_t tlp_sent;	/**< tail loss probes (R3) */
+	uint64_t tlp_recovered;	/**< tail losses a probe repaired (R3) */
+	uint64_t spurious_undone;	/**< cwnd reductions undone (R4) */
+	uint64_t rto_user_timeout;	/**< connections ended by it (R5) */
+	uint64_t time_wait;	/**< connections entering TIME-WAIT (R9) */
+	uint64_t time_wait_reused;	/**< TIME-WAIT 4-tuples reused (R9) */
+	uint64_t syn_sent_rst;	/**< RSTs for bad ACKs in SYN-SENT (R9) */
+	uint64_t keepalive_probes;	/**< keepalive probes sent (R10) */
+	uint64_t keepalive_dead;	/**< connections ended by them (R10) */
+	uint64_t rcv_wnd_full;	/**< data beyond our window dropped (R8) */
+	uint64_t rcv_nomem;	/**< in-window data dropped: no mbuf (R8) */
+	uint64_t ssr_idle;	/**< slow-start restarts after idle (R11) */
+	uint64_t hystart_exits;	/**< HyStart++ ended slow start (R11) */
+	uint64_t smap_nomem;	/**< send map full: sending waited */
 };
 
 /** The smallest peer MSS (option value) used; smaller ones are raised. */
@@ -190,6 +240,13 @@ struct ofld_tcp_open {
 	bool no_timestamps, no_window_scale, no_sack;
 	uint8_t cc;		/**< OFLD_TCP_CC_* */
 	uint16_t backlog;	/**< listen only: half-open connections */
+	/** Per connection options at open (0: the engine's defaults, or
+	 * off for keepalive); see ofld_tcp_setopt().
+	 */
+	uint32_t user_timeout_ms;
+	uint32_t keepalive_idle_ms;	/**< 0: no keepalive */
+	uint32_t keepalive_intvl_ms;	/**< 0: 75 s (RFC 1122) */
+	uint8_t keepalive_cnt;		/**< 0: 9 probes */
 };
 
 /**
@@ -214,11 +271,19 @@ int ofld_tcp_listen(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o);
 /** Stop listening. @return 0 or -ENOENT. */
 int ofld_tcp_unlisten(struct ofld_tcp_engine *e, bool ipv6, uint16_t port);
 
+/** The largest send request (bytes): sequence space in use stays below
+ * 2^31 (R7) however much is posted.
+ */
+#define OFLD_TCP_MAX_REQ_BYTES	(1u << 30)
+
 /**
  * Post send requests, in order (T1-T3): never fails, never blocks, takes
- * ownership of all n until each comes back in a SEND_DONE event.
- * @return 0, or -EINVAL (NULL conn or request, or a request with
- *   pkt_len 0), -EPIPE (connection closing or closed): nothing posted.
+ * ownership of all n until each comes back in a SEND_DONE event. However
+ * much is posted, the engine takes at most 1 GiB onto the wire's sequence
+ * space at a time (R7); the rest waits queued.
+ * @return 0, or -EINVAL (NULL conn or request, a request with pkt_len 0
+ *   or over OFLD_TCP_MAX_REQ_BYTES, a released handle), -EPIPE
+ *   (connection closing or closed): nothing posted.
  */
 int ofld_tcp_send(struct ofld_tcp_conn *c, struct rte_mbuf **reqs,
 		  uint16_t n);
@@ -234,6 +299,22 @@ int ofld_tcp_abort(struct ofld_tcp_conn *c);
 int ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st);
 /** Release a connection that has ended (after CLOSED): frees it. */
 int ofld_tcp_release(struct ofld_tcp_conn *c);
+
+/** Per connection options, as Linux's socket options. */
+enum ofld_tcp_opt {
+	OFLD_TCP_OPT_USER_TIMEOUT,	/**< ms; 0: engine default (R5) */
+	OFLD_TCP_OPT_KEEPALIVE_IDLE,	/**< ms idle before probing; 0: off */
+	OFLD_TCP_OPT_KEEPALIVE_INTVL,	/**< ms between probes */
+	OFLD_TCP_OPT_KEEPALIVE_CNT,	/**< unanswered probes: peer dead */
+	OFLD_TCP_OPT_NB
+};
+
+/**
+ * Set a per connection option (engine thread).
+ * @return 0, or -EINVAL (unknown option, value out of range, bad handle).
+ */
+int ofld_tcp_setopt(struct ofld_tcp_conn *c, enum ofld_tcp_opt opt,
+		    uint32_t value);
 
 /** Change the cookie events of c carry (e.g. for an accepted one). */
 void ofld_tcp_set_cookie(struct ofld_tcp_conn *c, uint64_t cookie);
@@ -265,9 +346,13 @@ size_t ofld_tcp_conn_size(void);
 /** Bytes of it that the per-segment paths touch (the hot part). */
 size_t ofld_tcp_conn_hot_size(void);
 
-/** Connections in use in the engine. */
+/** Connections the application holds (not those it released that the
+ * engine keeps in TIME-WAIT).
+ */
 uint32_t ofld_tcp_nb_conns(const struct ofld_tcp_engine *e);
-/** True when the engine has neither connections nor listeners. */
+/** True when the engine has neither connections (TIME-WAIT included)
+ * nor listeners.
+ */
 bool ofld_tcp_idle(const struct ofld_tcp_engine *e);
 
 /**

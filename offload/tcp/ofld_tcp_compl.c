@@ -65,9 +65,22 @@ otcp_compl_req_finish(struct ofld_tcp_engine *e, struct ofld_tcp_conn *c,
 
 	r->info = ofld_req_info(c->idx, status, EVK_SEND_DONE);
 	r->acked = acked;
-	if (r->trk != NULL)
+	if (r->trk != NULL) {
+		((struct req_trk *)r->trk)->conn = c->gen;
 		otcp_compl_trk_release(r->trk);
+	} else {
+		r->trk = (void *)(uintptr_t)c->gen;	/* never sent */
+	}
 	fifo_put(&e->wait_head, &e->wait_tail, &r->link);
+}
+
+/* A finished request's tracker; once it is back in the pool, the field
+ * holds the generation instead (a small number, never an address).
+ */
+static inline struct req_trk *
+trk_of(const struct ofld_req_meta *r)
+{
+	return (uintptr_t)r->trk > UINT16_MAX ? r->trk : NULL;
 }
 
 static void
@@ -78,15 +91,18 @@ waiting_flush(struct ofld_tcp_engine *e)
 	while (e->wait_head != NULL) {
 		r = meta_of_node(e->wait_head);
 		if (meta_kind(r) == EVK_SEND_DONE) {
-			struct req_trk *t = r->trk;
+			struct req_trk *t = trk_of(r);
 
 			/* T1: pairs with T0 */
 			if (t != NULL &&
 			    !__atomic_load_n(&t->done, __ATOMIC_ACQUIRE))
 				break;	/* a segment of ours points into it */
 			if (t != NULL) {
+				/* from here on the field holds the
+				 * connection's generation (for the handle)
+				 */
+				r->trk = (void *)(uintptr_t)t->conn;
 				rte_mempool_put(e->trk_pool, t);
-				r->trk = NULL;
 			}
 			e->st.reqs_done++;
 		}
@@ -110,7 +126,7 @@ otcp_compl_event(struct ofld_tcp_conn *c, struct ofld_req_meta *ev,
 		 enum ev_kind kind, enum ofld_tcp_status status)
 {
 	ev->info = ofld_req_info(c->idx, status, kind);
-	ev->trk = NULL;
+	ev->trk = (void *)(uintptr_t)c->gen;
 	ev->acked = 0;
 	/* Connection events follow the requests already finished. */
 	if (c->e->wait_head != NULL) {
@@ -136,6 +152,36 @@ otcp_compl_forget_conn(struct ofld_tcp_engine *e, uint32_t idx)
 			meta_of_node(n)->info |= OFLD_REQ_CONN_MASK;
 }
 
+/*
+ * The connection of an event (consumer thread): its handle with the
+ * generation the event was made in (R12); the cookie only while the slot
+ * still holds that connection. RECV bytes the application takes free
+ * receive window (R8).
+ */
+static void
+event_conn(struct ofld_tcp_engine *e, const struct ofld_req_meta *r,
+	   struct ofld_tcp_event *ev)
+{
+	uint16_t gen = (uint16_t)(uintptr_t)r->trk;
+	struct ofld_tcp_conn *c;
+
+	if (meta_conn(r) == OFLD_NO_CONN) {
+		ev->conn = NULL;
+		ev->conn_cookie = 0;
+		return;
+	}
+	c = &e->conns[meta_conn(r)];
+	ev->conn = (struct ofld_tcp_conn *)((uintptr_t)c |
+		((uintptr_t)gen << OTCP_GEN_SHIFT));
+	if (__atomic_load_n(&c->gen, __ATOMIC_RELAXED) != gen) {
+		ev->conn_cookie = 0;
+		return;
+	}
+	ev->conn_cookie = __atomic_load_n(&c->cookie, __ATOMIC_RELAXED);
+	if (meta_kind(r) == EVK_RECV)
+		__atomic_fetch_add(&c->rcv_taken, r->acked, __ATOMIC_RELAXED);
+}
+
 uint16_t
 ofld_tcp_events(struct ofld_tcp_engine *e, struct ofld_tcp_event *ev,
 		uint16_t n)
@@ -147,19 +193,14 @@ ofld_tcp_events(struct ofld_tcp_engine *e, struct ofld_tcp_event *ev,
 	n = RTE_MIN(n, (uint16_t)RTE_DIM(objs));
 	got = rte_ring_sc_dequeue_burst(e->events, objs, n, NULL);
 	for (i = 0; i < got; i++) {
-		struct ofld_tcp_conn *c;
-
 		r = objs[i];
-		c = meta_conn(r) == OFLD_NO_CONN ? NULL :
-			&e->conns[meta_conn(r)];
 		ev[i].kind = (enum ofld_tcp_event_kind)meta_kind(r);
 		ev[i].status = (enum ofld_tcp_status)meta_status(r);
-		ev[i].conn = c;
-		ev[i].conn_cookie = c != NULL ?
-			__atomic_load_n(&c->cookie, __ATOMIC_RELAXED) : 0;
+		event_conn(e, r, &ev[i]);
 		ev[i].bytes = r->acked;
 		ev[i].m = (meta_kind(r) == EVK_SEND_DONE ||
 			   meta_kind(r) == EVK_RECV) ? ofld_req_of(&r->link) : NULL;
+		r->trk = NULL;
 	}
 	return got;
 }
@@ -197,7 +238,7 @@ otcp_compl_engine_drain(struct ofld_tcp_engine *e, bool *leak)
 	while (e->wait_head != NULL) {
 		struct ofld_req_meta *r = meta_of_node(
 			fifo_take(&e->wait_head, &e->wait_tail));
-		struct req_trk *t = r->trk;
+		struct req_trk *t = trk_of(r);
 		uint32_t busy = TRK_BUSY;
 		struct rte_mbuf *m = ofld_req_of(&r->link);
 

@@ -4,9 +4,11 @@
 
 /*
  * Connections: the table (4-tuple hash, slots, the dense list of those in
- * use), their life (offload, close, abort, terminate, release: T9-T12),
- * their delegated state (T12, T15), and the header template each one's
- * segments are built on (T14, T16).
+ * use), their handles (a slot and its generation, R12), their life
+ * (offload, close, abort, terminate, release: T9-T12; a connection
+ * released in TIME-WAIT or FIN-WAIT-2 stays until it ends, R9), their
+ * options (R5, R10), their delegated state (T12, T15), and the header
+ * template each one's segments are built on (T14, T16).
  */
 
 #include <errno.h>
@@ -86,17 +88,40 @@ key_of(struct conn_key *k, const struct ofld_tcp_state *st)
 }
 
 /* A slot taken afresh; its notify node may still be on the engine's
- * notify queue and must survive the reset.
+ * notify queue and must survive the reset, as its generation must.
  */
 static void
 slot_reset(struct ofld_tcp_conn *c)
 {
 	uint32_t nt = __atomic_load_n(&c->notified, __ATOMIC_ACQUIRE);
 	struct ofld_mpsc_node nn = c->notify_node;
+	uint16_t gen = c->gen;
+	uint64_t taken = c->rcv_taken;
 
 	memset(c, 0, sizeof(*c));
 	c->notified = nt;
 	c->notify_node = nn;
+	c->gen = gen;
+	c->rcv_taken = taken;
+	c->rcv_delivered = taken;	/* nothing of this one held */
+}
+
+/* A full table gives up a connection the application has released (in
+ * TIME-WAIT or FIN-WAIT-2), the oldest first would be better; any will do
+ * (Linux drops TIME-WAIT sockets past tcp_max_tw_buckets).
+ */
+static bool
+evict_released(struct ofld_tcp_engine *e)
+{
+	uint32_t i;
+
+	for (i = 0; i < e->nb_active; i++) {
+		if (e->active[i]->released) {
+			otcp_conn_free(e->active[i]);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* Take a free slot for a connection in state st (its numbers set). */
@@ -112,7 +137,7 @@ otcp_conn_new(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 		rte_errno = EEXIST;
 		return NULL;
 	}
-	if (e->nb_free == 0) {
+	if (e->nb_free == 0 && !evict_released(e)) {
 		rte_errno = ENOSPC;
 		return NULL;
 	}
@@ -142,10 +167,11 @@ otcp_conn_apply_state(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
 {
 	struct ofld_tcp_engine *e = c->e;
 
-	c->snd_una = c->snd_nxt = c->snd_end = st->snd_una;
+	c->snd_una = c->snd_end = st->snd_una;
 	/* what the previous stack sent may be acknowledged to us */
 	c->snd_max = SEQ_GT(st->snd_max, st->snd_una) ? st->snd_max :
 		st->snd_una;
+	c->snd_nxt = c->snd_max;	/* new data goes after it */
 	c->snd_wnd = st->snd_wnd;
 	c->mss = st->mss - (st->ts_ok ? TS_OPT_LEN : 0);
 	/* RFC 6928 initial window unless the state brings one */
@@ -159,7 +185,13 @@ otcp_conn_apply_state(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
 		RTE_MAX(st->srtt_us + 4 * st->rttvar_us, e->conf.min_rto_us) :
 		RTE_MAX(1000000u, e->conf.min_rto_us);
 	c->rcv_nxt = c->last_ack_sent = st->rcv_nxt;
-	c->rcv_wnd = st->rcv_wnd;
+	c->rcv_buf = st->rcv_wnd;
+	c->rcv_adv = st->rcv_nxt + st->rcv_wnd;	/* what was offered */
+	c->max_snd_wnd = RTE_MAX(c->max_snd_wnd, st->snd_wnd);
+	c->last_rcv_us = e->now_us;
+	c->ts_recent_at_us = e->now_us;
+	c->reo_wnd_mult = 1;
+	c->undo_retrans = -1;
 	c->snd_wscale = st->snd_wscale;
 	c->rcv_wscale = st->rcv_wscale;
 	c->ts_ok = st->ts_ok;
@@ -189,16 +221,24 @@ ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	if (st->snd_max - st->snd_una > SEQ_IN_USE_MAX) {
+		rte_errno = EINVAL;
+		return NULL;
+	}
 	c = otcp_conn_new(e, st);
 	if (c == NULL)
 		return NULL;
 	/* Sending starts at snd_una: what the previous stack had sent but
 	 * not seen acknowledged is posted again by the application (the
-	 * peer drops what it already has).
+	 * peer drops what it already has); until acked it counts as lost.
 	 */
+	otcp_now(e);
 	otcp_conn_apply_state(c, st);
 	c->state = OTCPS_ESTABLISHED;
-	return c;
+	c->user_timeout_ms = 0;
+	if (c->snd_max != c->snd_una)
+		otcp_smap_prior(c, c->snd_una, c->snd_max);
+	return otcp_handle(c);
 }
 
 /* The CLOSED event of a graceful close (T10); LAST-ACK ends here. */
@@ -208,6 +248,7 @@ otcp_conn_closed(struct ofld_tcp_conn *c)
 	if (c->state == OTCPS_LAST_ACK) {
 		c->state = OTCPS_CLOSED;
 		memset(c->timer_at, 0, sizeof(c->timer_at));
+		otcp_smap_free_all(c);
 	}
 	c->close_done = true;
 	otcp_compl_event(c, &c->ev_closed, EVK_CLOSED, OFLD_TCP_SUCCESS);
@@ -222,6 +263,7 @@ otcp_conn_end(struct ofld_tcp_conn *c, enum ofld_tcp_status status)
 	otcp_sendq_fail_all(c, status);
 	c->state = OTCPS_CLOSED;
 	memset(c->timer_at, 0, sizeof(c->timer_at));
+	otcp_smap_free_all(c);
 	if (!c->close_done) {
 		c->close_done = true;
 		otcp_compl_event(c, &c->ev_closed, EVK_CLOSED, status);
@@ -229,8 +271,10 @@ otcp_conn_end(struct ofld_tcp_conn *c, enum ofld_tcp_status status)
 }
 
 int
-ofld_tcp_close(struct ofld_tcp_conn *c)
+ofld_tcp_close(struct ofld_tcp_conn *h)
 {
+	struct ofld_tcp_conn *c = otcp_conn(h);
+
 	if (c == NULL)
 		return -EINVAL;
 	if (c->state == OTCPS_CLOSED || otcp_closed_by_us(c) || c->need_fin)
@@ -254,8 +298,10 @@ ofld_tcp_close(struct ofld_tcp_conn *c)
 }
 
 int
-ofld_tcp_abort(struct ofld_tcp_conn *c)
+ofld_tcp_abort(struct ofld_tcp_conn *h)
 {
+	struct ofld_tcp_conn *c = otcp_conn(h);
+
 	if (c == NULL)
 		return -EINVAL;
 	if (c->state == OTCPS_CLOSED)
@@ -268,8 +314,9 @@ ofld_tcp_abort(struct ofld_tcp_conn *c)
 	return 0;
 }
 
+/* The delegated state of a connection (engine side: a slot, no handle). */
 void
-ofld_tcp_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
+otcp_conn_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->ipv6 = c->ipv6;
@@ -288,7 +335,7 @@ ofld_tcp_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 	st->srtt_us = c->srtt_us;
 	st->rttvar_us = c->rttvar_us;
 	st->rcv_nxt = c->rcv_nxt;
-	st->rcv_wnd = c->rcv_wnd;
+	st->rcv_wnd = c->rcv_buf;
 	st->mss = c->mss + (c->ts_ok ? TS_OPT_LEN : 0);
 	st->snd_wscale = c->snd_wscale;
 	st->rcv_wscale = c->rcv_wscale;
@@ -298,9 +345,24 @@ ofld_tcp_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 	st->cc = c->cc;
 }
 
-uint64_t
-ofld_tcp_backlog(const struct ofld_tcp_conn *c)
+void
+ofld_tcp_query(const struct ofld_tcp_conn *h, struct ofld_tcp_state *st)
 {
+	const struct ofld_tcp_conn *c = otcp_conn(h);
+
+	if (c == NULL)
+		memset(st, 0, sizeof(*st));
+	else
+		otcp_conn_query(c, st);
+}
+
+uint64_t
+ofld_tcp_backlog(const struct ofld_tcp_conn *h)
+{
+	const struct ofld_tcp_conn *c = otcp_conn(h);
+
+	if (c == NULL)
+		return 0;
 	return c->queued_bytes +
 		__atomic_load_n(&c->posted_bytes, __ATOMIC_RELAXED);
 }
@@ -313,22 +375,31 @@ otcp_conn_free(struct ofld_tcp_conn *c)
 
 	rte_hash_del_key(e->hash, &c->key);
 	otcp_reass_free(c);
+	otcp_smap_free_all(c);
 	otcp_ready_remove(c);
+	if (c->sendq_held != NULL)
+		otcp_sendq_fail_all(c, OFLD_TCP_ABORTED_LOCALLY);
 	c->active = false;
+	if (c->released)
+		e->nb_released--;
+	c->released = false;
+	/* old handles name nothing now (R12); the consumer thread reads it */
+	__atomic_store_n(&c->gen, (uint16_t)(c->gen + 1), __ATOMIC_RELAXED);
 	last->active_pos = c->active_pos;
 	e->active[c->active_pos] = last;
 	e->free_idx[e->nb_free++] = c->idx;
 }
 
 int
-ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
+ofld_tcp_terminate(struct ofld_tcp_conn *h, struct ofld_tcp_state *st)
 {
+	struct ofld_tcp_conn *c = otcp_conn(h);
 	struct ofld_tcp_engine *e;
 
 	if (c == NULL || st == NULL)
 		return -EINVAL;
 	e = c->e;
-	ofld_tcp_query(c, st);
+	otcp_conn_query(c, st);
 	if (c->state != OTCPS_CLOSED) {
 		otcp_sendq_fail_all(c, OFLD_TCP_UPLOADED);
 		c->state = OTCPS_CLOSED;
@@ -339,13 +410,30 @@ ofld_tcp_terminate(struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 	return 0;
 }
 
+/*
+ * Release after CLOSED. A connection in TIME-WAIT, or in FIN-WAIT-2 (our
+ * side closed and acked, the peer's still open), stays as the engine's
+ * until 2 MSL or the peer's FIN and 2 MSL (R9); the handle dies now.
+ */
 int
-ofld_tcp_release(struct ofld_tcp_conn *c)
+ofld_tcp_release(struct ofld_tcp_conn *h)
 {
-	if (c == NULL || !c->active)
+	struct ofld_tcp_conn *c = otcp_conn(h);
+
+	if (c == NULL)
 		return -EINVAL;
 	if (c->state != OTCPS_CLOSED && !c->close_done)
 		return -EBUSY;
+	if (c->state == OTCPS_TIME_WAIT || c->state == OTCPS_FIN_WAIT_2) {
+		/* the handle dies now (otcp_conn() refuses released ones);
+		 * the generation moves on when the slot is freed
+		 */
+		c->released = true;
+		c->e->nb_released++;
+		if (c->state == OTCPS_FIN_WAIT_2)	/* as tcp_fin_timeout */
+			otcp_timer_time_wait(c);
+		return 0;
+	}
 	if (c->state != OTCPS_CLOSED)	/* nothing pending, normally */
 		otcp_sendq_fail_all(c, OFLD_TCP_ABORTED_LOCALLY);
 	c->state = OTCPS_CLOSED;
@@ -353,16 +441,61 @@ ofld_tcp_release(struct ofld_tcp_conn *c)
 	return 0;
 }
 
-uint32_t
-ofld_tcp_conn_index(const struct ofld_tcp_conn *c)
+/* Per connection options from an open (0: the engine's defaults). */
+void
+otcp_conn_opts_from_open(struct ofld_tcp_conn *c, const struct ofld_tcp_open *o)
 {
-	return c->idx;
+	c->user_timeout_ms = o->user_timeout_ms;
+	c->keep_idle_ms = o->keepalive_idle_ms;
+	c->keep_intvl_ms = o->keepalive_intvl_ms != 0 ?
+		o->keepalive_intvl_ms : KEEP_INTVL_MS;
+	c->keep_cnt = o->keepalive_cnt != 0 ? o->keepalive_cnt : KEEP_CNT;
+}
+
+int
+ofld_tcp_setopt(struct ofld_tcp_conn *h, enum ofld_tcp_opt opt,
+		uint32_t value)
+{
+	struct ofld_tcp_conn *c = otcp_conn(h);
+
+	if (c == NULL)
+		return -EINVAL;
+	switch (opt) {
+	case OFLD_TCP_OPT_USER_TIMEOUT:
+		c->user_timeout_ms = value;
+		return 0;
+	case OFLD_TCP_OPT_KEEPALIVE_IDLE:
+		c->keep_idle_ms = value;
+		otcp_timer_stop(c, OTCPT_KEEP);	/* armed again lazily */
+		if (c->state == OTCPS_TIME_WAIT)
+			otcp_timer_time_wait(c);
+		return 0;
+	case OFLD_TCP_OPT_KEEPALIVE_INTVL:
+		if (value == 0)
+			return -EINVAL;
+		c->keep_intvl_ms = value;
+		return 0;
+	case OFLD_TCP_OPT_KEEPALIVE_CNT:
+		if (value == 0 || value > UINT8_MAX)
+			return -EINVAL;
+		c->keep_cnt = (uint8_t)value;
+		return 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+uint32_t
+ofld_tcp_conn_index(const struct ofld_tcp_conn *h)
+{
+	return otcp_slot_of(h)->idx;
 }
 
 bool
 ofld_tcp_conn_owned(const struct ofld_tcp_engine *e,
-		    const struct ofld_tcp_conn *c)
+		    const struct ofld_tcp_conn *h)
 {
+	const struct ofld_tcp_conn *c = otcp_slot_of(h);
 	uintptr_t base, p = (uintptr_t)c;
 
 	if (e == NULL || c == NULL)
@@ -371,25 +504,33 @@ ofld_tcp_conn_owned(const struct ofld_tcp_engine *e,
 	if (p < base || p >= base + (uintptr_t)e->conf.max_conns * sizeof(*c) ||
 	    (p - base) % sizeof(*c) != 0)
 		return false;
-	return c->active;
+	return otcp_conn(h) != NULL;
 }
 
 struct ofld_tcp_conn *
 ofld_tcp_conn_at(struct ofld_tcp_engine *e, uint32_t idx)
 {
-	if (idx >= e->conf.max_conns || !e->conns[idx].active)
+	if (idx >= e->conf.max_conns || !e->conns[idx].active ||
+	    e->conns[idx].released)
 		return NULL;
-	return &e->conns[idx];
+	return otcp_handle(&e->conns[idx]);
 }
 
 const char *
-ofld_tcp_state_name(const struct ofld_tcp_conn *c)
+ofld_tcp_state_name(const struct ofld_tcp_conn *h)
 {
+	const struct ofld_tcp_conn *c = otcp_conn(h);
+
+	if (c == NULL)
+		return "released";
 	return c->state < OTCPS_NB ? otcp_state_names[c->state] : "?";
 }
 
 void
-ofld_tcp_set_cookie(struct ofld_tcp_conn *c, uint64_t cookie)
+ofld_tcp_set_cookie(struct ofld_tcp_conn *h, uint64_t cookie)
 {
-	__atomic_store_n(&c->cookie, cookie, __ATOMIC_RELAXED);
+	struct ofld_tcp_conn *c = otcp_conn(h);
+
+	if (c != NULL)
+		__atomic_store_n(&c->cookie, cookie, __ATOMIC_RELAXED);
 }

@@ -41,7 +41,11 @@ engine_alloc(struct ofld_tcp_engine *e, const char *name)
 				      conf->socket);
 	snprintf(n, sizeof(n), "%s_h", name);
 	hp.name = n;
-	hp.entries = RTE_MAX(conf->max_conns, 8u);
+	/* room to spare, and buckets that can grow: a full table of
+	 * connections (TIME-WAIT ones too) must never fail an insert
+	 */
+	hp.entries = RTE_MAX(conf->max_conns * 2, 8u);
+	hp.extra_flag = RTE_HASH_EXTRA_FLAGS_EXT_TABLE;
 	hp.key_len = sizeof(struct conn_key);
 	hp.hash_func = rte_jhash;
 	hp.socket_id = conf->socket;
@@ -56,7 +60,8 @@ engine_alloc(struct ofld_tcp_engine *e, const char *name)
 	if (e->conns == NULL || e->free_idx == NULL || e->hash == NULL ||
 	    e->events == NULL || e->active == NULL || e->trk_pool == NULL)
 		return -ENOMEM;
-	return 0;
+	return otcp_smap_engine_init(e, u32_max(SM_POOL_MIN,
+						conf->max_conns * 8));
 }
 
 struct ofld_tcp_engine *
@@ -84,6 +89,14 @@ ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf
 		e->conf.min_rto_us = 1000;
 	if (e->conf.event_ring_size == 0)
 		e->conf.event_ring_size = 4096;
+	if (e->conf.max_rto_ms == 0)
+		e->conf.max_rto_ms = 60000;
+	if (e->conf.user_timeout_ms == 0)
+		e->conf.user_timeout_ms = 120000;
+	if (e->conf.time_wait_ms == 0)
+		e->conf.time_wait_ms = 60000;
+	if (e->conf.delack_max_us == 0)
+		e->conf.delack_max_us = 200000;
 	e->us_mult = (uint64_t)(((unsigned __int128)1000000 << 32) /
 				rte_get_tsc_hz());
 	if (engine_alloc(e, name) != 0) {
@@ -107,13 +120,20 @@ ofld_tcp_engine_free(struct ofld_tcp_engine *e)
 	if (e == NULL)
 		return;
 	e->dying = true;	/* no event will be read: skip their fixups */
-	while (e->active != NULL && e->nb_active != 0)
-		ofld_tcp_terminate(e->active[0], &st);
+	while (e->active != NULL && e->nb_active != 0) {
+		struct ofld_tcp_conn *c = e->active[0];
+
+		if (c->released)
+			otcp_conn_free(c);	/* TIME-WAIT: nobody's */
+		else
+			ofld_tcp_terminate(otcp_handle(c), &st);
+	}
 	otcp_compl_engine_drain(e, &leak);
 	rte_ring_free(e->events);
 	if (!leak)
 		rte_mempool_free(e->trk_pool);
 	rte_hash_free(e->hash);
+	rte_free(e->sm_mem);
 	rte_free(e->free_idx);
 	rte_free(e->active);
 	rte_free(e->conns);
@@ -128,6 +148,7 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 	uint32_t turns;
 
 	otcp_now(e);
+	e->rx_pool_free = rte_mempool_avail_count(e->conf.rx_pool);
 	/* connections posted to since last time join the ready list */
 	while ((n = ofld_mpsc_pop(&e->notify)) != NULL) {
 		c = container_of(n, struct ofld_tcp_conn, notify_node);
@@ -172,7 +193,7 @@ ofld_tcp_conn_hot_size(void)
 uint32_t
 ofld_tcp_nb_conns(const struct ofld_tcp_engine *e)
 {
-	return e->nb_active;
+	return e->nb_active - e->nb_released;
 }
 
 bool
@@ -188,5 +209,6 @@ ofld_tcp_foreach(struct ofld_tcp_engine *e,
 	uint32_t i;
 
 	for (i = 0; i < e->nb_active; i++)
-		fn(e->active[i], arg);
+		if (!e->active[i]->released)
+			fn(otcp_handle(e->active[i]), arg);
 }

@@ -14,6 +14,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_errno.h>
+#include <rte_hash.h>
 #include <rte_ip.h>
 #include <rte_random.h>
 
@@ -84,7 +85,7 @@ send_syn(struct ofld_tcp_conn *c, uint8_t flags)
 	th->data_off = (uint8_t)(((20 + ol) / 4) << 4);
 	th->tcp_flags = flags;
 	/* RFC 7323: the window of a SYN is never scaled */
-	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(c->rcv_wnd, 65535u));
+	th->rx_win = rte_cpu_to_be_16((uint16_t)RTE_MIN(c->rcv_buf, 65535u));
 	memcpy(th + 1, opt, ol);
 	if (c->ipv6) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
@@ -174,23 +175,68 @@ wscale_for(uint32_t wnd)
 	return ws;
 }
 
+/*
+ * A 4-tuple still in TIME-WAIT here may be opened again when timestamps
+ * were on (RFC 6191, as Linux's tcp_tw_reuse): the new connection keeps
+ * the clock offset, so that its timestamps are newer than any of the old
+ * one, and starts its sequence numbers past the old ones.
+ */
+static bool
+time_wait_reuse(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st,
+		uint32_t *iss, uint32_t *ts_offset)
+{
+	struct conn_key k;
+	void *data;
+	struct ofld_tcp_conn *old;
+
+	memset(&k, 0, sizeof(k));
+	k.ipv6 = st->ipv6;
+	k.local_port = st->local_port;
+	k.remote_port = st->remote_port;
+	memcpy(k.local_ip, st->local_ip, st->ipv6 ? 16 : 4);
+	memcpy(k.remote_ip, st->remote_ip, st->ipv6 ? 16 : 4);
+	if (rte_hash_lookup_data(e->hash, &k, &data) < 0)
+		return false;
+	old = data;
+	if (!old->released || old->state != OTCPS_TIME_WAIT || !old->ts_ok)
+		return false;
+	*iss = old->snd_max + 65536 + 2;
+	*ts_offset = old->ts_offset;
+	e->st.time_wait_reused++;
+	otcp_conn_free(old);
+	return true;
+}
+
+/* Our SYN's window was offered unscaled (RFC 7323 2.2): that is the
+ * right edge until we say more.
+ */
+static void
+syn_window_edge(struct ofld_tcp_conn *c)
+{
+	c->rcv_adv = c->rcv_nxt + RTE_MIN(c->rcv_buf, 65535u);
+}
+
 struct ofld_tcp_conn *
 ofld_tcp_connect(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o)
 {
 	struct ofld_tcp_state st;
 	struct ofld_tcp_conn *c;
-	uint32_t iss = (uint32_t)rte_rand();
+	uint32_t iss = (uint32_t)rte_rand(), tso = (uint32_t)rte_rand();
 
 	if (e == NULL || o == NULL || o->local_port == 0 ||
 	    o->remote_port == 0 || (o->mss != 0 && o->mss < 88)) {
 		rte_errno = EINVAL;
 		return NULL;
 	}
+	otcp_now(e);
 	open_state(&st, o, iss);
+	if (time_wait_reuse(e, &st, &iss, &tso))
+		open_state(&st, o, iss);
 	c = otcp_conn_new(e, &st);
 	if (c == NULL)
 		return NULL;
 	otcp_conn_apply_state(c, &st);
+	otcp_conn_opts_from_open(c, o);
 	c->state = OTCPS_SYN_SENT;
 	c->iss = iss;
 	c->our_mss = st.mss;
@@ -198,11 +244,10 @@ ofld_tcp_connect(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o)
 	c->sack_ok = !o->no_sack;
 	c->rcv_wscale = o->no_window_scale ? 0 : wscale_for(st.rcv_wnd);
 	c->ws_on = !o->no_window_scale;
-	c->ts_offset = (uint32_t)rte_rand();
-	otcp_now(e);
+	c->ts_offset = tso;
 	send_syn(c, TH_SYN);
 	otcp_output_flush(e);
-	return c;
+	return otcp_handle(c);
 }
 
 int
@@ -321,9 +366,11 @@ otcp_handshake_syn_in(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 	st.rcv_wscale = c->ws_on ? c->rcv_wscale : 0;
 	st.snd_una = st.snd_nxt = st.snd_max = iss + 1;
 	otcp_conn_apply_state(c, &st);
+	otcp_conn_opts_from_open(c, &o);
 	c->rcv_wscale = st.rcv_wscale;
 	c->ts_offset = (uint32_t)rte_rand();
 	c->state = OTCPS_SYN_RECEIVED;
+	syn_window_edge(c);
 	send_syn(c, TH_SYN | TH_ACK);
 }
 
@@ -338,7 +385,10 @@ handshake_done(struct ofld_tcp_conn *c, enum ev_kind kind)
 	c->state = c->need_fin ? OTCPS_FIN_WAIT_1 : OTCPS_ESTABLISHED;
 	c->need_fin = false;
 	otcp_timer_stop(c, OTCPT_REXMT);
+	c->rexmt_kind = OTCPR_RTO;
 	c->backoff = 0;
+	c->last_rcv_us = c->e->now_us;
+	c->max_snd_wnd = RTE_MAX(c->max_snd_wnd, c->snd_wnd);
 	c->e->st.handshakes++;
 	otcp_compl_event(c, &c->ev_open, kind, OFLD_TCP_SUCCESS);
 }
@@ -363,8 +413,17 @@ syn_sent_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 	uint32_t tso = c->ts_offset;
 	uint8_t rws;
 
-	if ((si->flags & TH_ACK) && si->ack != c->iss + 1)
-		return;	/* not for our SYN */
+	if ((si->flags & TH_ACK) && si->ack != c->iss + 1) {
+		/* RFC 9293 3.10.7.3: not for our SYN (a peer's old
+		 * connection, say in LAST-ACK): reset it, then our SYN
+		 * goes through when sent again
+		 */
+		if (!(si->flags & TH_RST)) {
+			otcp_output_segment(c, si->ack, TH_RST, NULL, 0, 0);
+			c->e->st.syn_sent_rst++;
+		}
+		return;
+	}
 	if (si->flags & TH_RST) {
 		if (si->flags & TH_ACK)
 			otcp_conn_end(c, OFLD_TCP_ABORTED_BY_PEER); /* refused */
@@ -372,7 +431,7 @@ syn_sent_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 	}
 	if ((si->flags & (TH_SYN | TH_ACK)) != (TH_SYN | TH_ACK))
 		return;
-	ofld_tcp_query(c, &st);
+	otcp_conn_query(c, &st);
 	negotiate(c, si, c->ts_ok, c->ws_on, c->sack_ok, &st);
 	st.snd_una = st.snd_nxt = st.snd_max = c->iss + 1;
 	st.ssthresh = 0;
@@ -381,11 +440,13 @@ syn_sent_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 	otcp_conn_apply_state(c, &st);
 	c->rcv_wscale = si->opt_ws >= 0 ? rws : 0;
 	c->ts_offset = tso;
+	syn_window_edge(c);
 	/* the SYN's round trip, if it was not sent again */
 	if (c->rtt_start_us == 0 && c->backoff == 0 &&
 	    otcp_timer_on(c, OTCPT_REXMT))
 		otcp_loss_rtt_sample(c, (uint32_t)(c->e->now_us -
 			(c->timer_at[OTCPT_REXMT] - c->rto_us)));
+	c->rexmt_kind = OTCPR_RTO;
 	handshake_done(c, EVK_CONNECTED);
 	otcp_output_ack(c);
 	otcp_output(c);

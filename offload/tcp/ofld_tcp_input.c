@@ -3,24 +3,27 @@
  */
 
 /*
- * Input: what happens to a received frame, in this order (T8, T9, W1;
- * RFC 9293 3.10.7.4, RFC 5961):
+ * Input: what happens to a received frame, in this order (T8, T9, W1,
+ * R1, R2, R6, R8, R9; RFC 9293 3.10.7.4, RFC 5961, RFC 7323):
  *   ofld_tcp_input
  *     seg_parse      Ethernet, IPv4/IPv6, TCP header lengths (not ours:
  *                    back to the application, W1)
  *     seg_demux      connection by 4-tuple, or a listener for a SYN
  *     checksum       unless the port verified it
- *     seg_fields     sequence numbers, window, options
+ *     seg_fields     sequence numbers, window, options (SACK blocks too)
  *     otcp_handshake_syn_in   (SYN to a listener), or
  *     segment_in
  *       otcp_handshake_in     SYN-SENT, SYN-RECEIVED
- *       seg_rst / SYN         RFC 5961 3.2, 4.2
- *       acceptability         RFC 9293 3.10.7.4
- *       ack_in                new data acked, duplicate ACKs -> loss
- *       window_update         SND.WL1/WL2
- *       fin_acked             FIN-WAIT-1 -> 2, CLOSING, LAST-ACK
- *       otcp_reass_data       payload, in order or held
- *       peer FIN              CLOSE-WAIT, CLOSING, TIME-WAIT
+ *       seg_checks    TIME-WAIT reuse (RFC 6191), RST and SYN (RFC 5961
+ *                     3.2, 4.2), PAWS (RFC 7323 5.3), acceptability (RFC
+ *                     9293 3.10.7.4, pure ACKs included: R1)
+ *       ts_recent_update      RFC 7323 4.3
+ *       ack_in        RFC 5961 5.2 bounds; new data acked, SACK blocks,
+ *                     duplicates -> loss (RFC 6675, RFC 8985)
+ *       window_update SND.WL1/WL2, only for an ACK in bounds
+ *       fin_acked_in  FIN-WAIT-1 -> 2, CLOSING -> TIME-WAIT, LAST-ACK
+ *       otcp_reass_data       payload, in order or held (R8)
+ *       peer_fin_in   in order, or held until the hole fills
  *       ACK now or delayed, then otcp_output
  */
 
@@ -29,6 +32,7 @@
 #include <rte_byteorder.h>
 #include <rte_hash.h>
 #include <rte_ip.h>
+#include <rte_mempool.h>
 
 #include "ofld_csum.h"
 #include "ofld_tcp_var.h"
@@ -40,11 +44,28 @@ struct seg_hdrs {
 	uint32_t l4, thl;
 };
 
-/* TCP options: MSS, window scale, SACK permitted, timestamps. */
+/* A SACK option's blocks (RFC 2018 3), at most OTCP_SACK_BLOCKS. */
 static void
-parse_opts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
+parse_sack(const uint8_t *o, uint32_t len, struct seg_info *si)
 {
-	const uint8_t *o = (const uint8_t *)(th + 1);
+	uint32_t i, v[2];
+
+	if (len < 10 || (len - 2) % 8 != 0) {
+		si->opt_bad = true;
+		return;
+	}
+	for (i = 2; i + 8 <= len && si->nb_sack < OTCP_SACK_BLOCKS; i += 8) {
+		memcpy(v, &o[i], 8);
+		si->sack[si->nb_sack].start = rte_be_to_cpu_32(v[0]);
+		si->sack[si->nb_sack].end = rte_be_to_cpu_32(v[1]);
+		si->nb_sack++;
+	}
+}
+
+/* TCP options: MSS, window scale, SACK permitted, SACK, timestamps. */
+void
+otcp_input_parse_opts(const uint8_t *o, uint32_t optlen, struct seg_info *si)
+{
 	uint32_t i = 0;
 
 	while (i < optlen) {
@@ -72,6 +93,8 @@ parse_opts(const struct rte_tcp_hdr *th, uint32_t optlen, struct seg_info *si)
 			si->opt_ws = (int8_t)RTE_MIN(o[i + 2], 127);
 		} else if (o[i] == 4 && o[i + 1] == 2) {
 			si->opt_sack_ok = true;
+		} else if (o[i] == 5) {
+			parse_sack(&o[i], o[i + 1], si);
 		}
 		if (o[i] == 8 && o[i + 1] == 10) {
 			/* options have any alignment (x86 unaligned_uint32_t
@@ -193,8 +216,9 @@ seg_fields(struct ofld_tcp_engine *e, const struct seg_hdrs *h,
 	si->opt_ws = -1;
 	si->opt_sack_ok = false;
 	si->opt_bad = false;
+	si->nb_sack = 0;
 	si->payload_off = h->l4 + h->thl;
-	parse_opts(h->th, h->thl - 20, si);
+	otcp_input_parse_opts((const uint8_t *)(h->th + 1), h->thl - 20, si);
 	if (unlikely(si->opt_bad))
 		e->st.opt_bad++;
 }
@@ -203,7 +227,8 @@ seg_fields(struct ofld_tcp_engine *e, const struct seg_hdrs *h,
 static void
 seg_rst(struct ofld_tcp_conn *c, const struct seg_info *si)
 {
-	uint32_t wnd_end = c->rcv_nxt + RTE_MAX(c->rcv_wnd, 1u);
+	uint32_t wnd_end = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv :
+		c->rcv_nxt + 1;
 
 	c->e->st.rst_in++;
 	if (si->seq == c->rcv_nxt) {
@@ -214,54 +239,113 @@ seg_rst(struct ofld_tcp_conn *c, const struct seg_info *si)
 	}
 }
 
-/* RFC 9293 3.10.7.4 for segments with data or FIN. */
+/* PAWS (R6, RFC 7323 5.3): a timestamp older than TS.Recent makes the
+ * segment unacceptable, unless TS.Recent is too old to trust (5.5).
+ */
+static bool
+paws_reject(struct ofld_tcp_conn *c, const struct seg_info *si)
+{
+	if (!c->ts_ok || !si->has_ts || !SEQ_LT(si->tsval, c->ts_recent))
+		return false;
+	if (c->e->now_us - c->ts_recent_at_us > PAWS_IDLE_US) {
+		c->ts_recent = si->tsval;
+		c->ts_recent_at_us = c->e->now_us;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * RFC 9293 3.10.7.4, for every segment, pure ACKs included (R1). The
+ * left edge is where our last ACK put it (as Linux's rcv_wup), so that a
+ * pure ACK overtaken by data is still taken. With the window shut, a
+ * segment at rcv_nxt is taken for its ACK (RFC 9293's "special
+ * allowance"); its payload does not fit and goes.
+ */
 static bool
 seg_acceptable(const struct ofld_tcp_conn *c, const struct seg_info *si)
 {
-	uint32_t wnd_end = c->rcv_nxt + RTE_MAX(c->rcv_wnd, 1u);
+	uint32_t wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
+		c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t len = si->len + ((si->flags & TH_FIN) ? 1 : 0);
+	uint32_t lo = SEQ_LT(c->last_ack_sent, c->rcv_nxt) ?
+		c->last_ack_sent : c->rcv_nxt;
+	uint32_t hi = c->rcv_nxt + wnd;
 
-	if (si->len == 0 && !(si->flags & TH_FIN))
-		return true;
-	return (SEQ_GEQ(si->seq, c->rcv_nxt) && SEQ_LT(si->seq, wnd_end)) ||
-		(SEQ_LT(si->seq, c->rcv_nxt) &&
-		 SEQ_GT(si->seq + si->len, c->rcv_nxt));
+	if (wnd == 0)
+		return SEQ_GEQ(si->seq, lo) && SEQ_LEQ(si->seq, c->rcv_nxt);
+	if (len == 0)
+		return SEQ_GEQ(si->seq, lo) && SEQ_LT(si->seq, hi);
+	return (SEQ_GEQ(si->seq, lo) && SEQ_LT(si->seq, hi)) ||
+		(SEQ_GEQ(si->seq + len - 1, c->rcv_nxt) &&
+		 SEQ_LT(si->seq + len - 1, hi));
 }
 
-/* New data acknowledged: retire it, time it, grow the window. */
+/* RFC 7323 4.3: TS.Recent only moves on, from a segment that covers the
+ * last ACK we sent.
+ */
+static void
+ts_recent_update(struct ofld_tcp_conn *c, const struct seg_info *si)
+{
+	if (c->ts_ok && si->has_ts && SEQ_GEQ(si->tsval, c->ts_recent) &&
+	    SEQ_LEQ(si->seq, c->last_ack_sent)) {
+		c->ts_recent = si->tsval;
+		c->ts_recent_at_us = c->e->now_us;
+	}
+}
+
+/* The RTT of this ACK (RFC 6298 3, Karn): the timed segment's, or, when
+ * retransmissions left none, the echoed timestamp's (RFC 7323 4).
+ */
+static void
+ack_rtt(struct ofld_tcp_conn *c, const struct seg_info *si)
+{
+	uint32_t ms;
+
+	if (c->rtt_start_us != 0 && SEQ_GEQ(si->ack, c->rtt_seq)) {
+		otcp_loss_rtt_sample(c, (uint32_t)(c->e->now_us -
+						   c->rtt_start_us));
+		c->rtt_start_us = 0;
+		return;
+	}
+	if (c->backoff == 0 || !c->ts_ok || !si->has_ts || si->tsecr == 0)
+		return;
+	ms = otcp_ts_now(c) - si->tsecr;
+	if (ms < c->e->conf.max_rto_ms)
+		otcp_loss_rtt_sample(c, ms * 1000);
+}
+
+/* New data acknowledged: time it, retire it. */
 static void
 ack_new(struct ofld_tcp_conn *c, const struct seg_info *si, uint32_t ack)
 {
-	struct ofld_tcp_engine *e = c->e;
 	uint32_t acked = ack - c->snd_una;
 
-	if (c->rtt_start_us != 0 && SEQ_GEQ(si->ack, c->rtt_seq)) {
-		otcp_loss_rtt_sample(c, (uint32_t)(e->now_us - c->rtt_start_us));
-		c->rtt_start_us = 0;
-	}
-	c->backoff = 0;
-	c->dupacks = 0;
+	ack_rtt(c, si);
+	c->rexmt_start_us = 0;	/* progress: the user timeout starts over */
+	otcp_smap_acked(c, ack, si);
 	otcp_sendq_ack(c, acked);
 	c->snd_una = ack;
-	if (SEQ_LT(c->snd_nxt, c->snd_una)) {
-		c->snd_nxt = c->snd_una;
-		otcp_sendq_reposition(c);
-	}
-	otcp_loss_on_ack(c, acked, ack);
-	otcp_timer_stop(c, OTCPT_REXMT);
-	if (c->snd_una != c->snd_max)
-		otcp_loss_arm_rto(c);
+	if (c->cc_ops->pkts_acked != NULL)
+		c->cc_ops->pkts_acked(c, acked, c->rack_rtt_us);
 }
 
-/* The ACK field: false when the segment goes no further. */
+/* The ACK field (R1: RFC 5961 5.2 bounds first): false when the segment
+ * goes no further.
+ */
 static bool
 ack_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 {
 	struct ofld_tcp_engine *e = c->e;
-	uint32_t ack;
+	uint32_t ack = si->ack, acked = 0, delivered = 0;
+	bool new_sack, dup;
 
-	if (SEQ_GT(si->ack, c->snd_max)) {
-		e->st.ack_unsent++;
-		/* RFC 5961 5.2: ACK of what was never sent */
+	if (SEQ_GT(ack, c->snd_max) ||
+	    SEQ_LT(ack, c->snd_una - c->max_snd_wnd)) {
+		if (SEQ_GT(ack, c->snd_max))
+			e->st.ack_unsent++;
+		else
+			e->st.ack_old++;
 		otcp_output_challenge_ack(c);
 		return false;
 	}
@@ -269,29 +353,43 @@ ack_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 	/* an ACK beyond what is queued here (data the previous stack sent,
 	 * not posted again yet) counts up to what is queued
 	 */
-	ack = si->ack;
 	if (SEQ_GT(ack, c->snd_end + (c->fin_sent ? 1 : 0)))
 		ack = c->snd_end + (c->fin_sent ? 1 : 0);
-	if (SEQ_GT(ack, c->snd_una))
+	if (SEQ_GT(ack, c->snd_una)) {
+		acked = ack - c->snd_una;
 		ack_new(c, si, ack);
-	else if (si->ack == c->snd_una && si->len == 0 &&
-		 !(si->flags & TH_FIN) && c->snd_una != c->snd_max &&
-		 ((uint32_t)si->win << c->snd_wscale) == c->snd_wnd)
-		otcp_loss_dupack(c);
+	}
+	new_sack = otcp_sack_in(c, si, &delivered);
+	dup = acked == 0 && si->ack == c->snd_una && si->len == 0 &&
+		!(si->flags & TH_FIN) && c->snd_una != c->snd_max &&
+		(((uint32_t)si->win << c->snd_wscale) == c->snd_wnd ||
+		 new_sack);
+	if (dup)
+		e->st.dupacks_in++;
+	otcp_loss_on_ack(c, si, acked, delivered + acked, dup);
+	if (acked != 0 || new_sack)
+		otcp_loss_timer_update(c, acked != 0);
 	return true;
 }
 
-/* Window update (RFC 9293 SND.WL1/WL2). */
+/* Window update (RFC 9293 SND.WL1/WL2), for an ACK within
+ * [SND.UNA, SND.MAX] only (R1).
+ */
 static void
 window_update(struct ofld_tcp_conn *c, const struct seg_info *si)
 {
+	if (SEQ_LT(si->ack, c->snd_una))
+		return;
 	if (SEQ_LT(c->snd_wl1, si->seq) ||
 	    (c->snd_wl1 == si->seq && SEQ_LEQ(c->snd_wl2, si->ack))) {
 		c->snd_wnd = (uint32_t)si->win << c->snd_wscale;
 		c->snd_wl1 = si->seq;
 		c->snd_wl2 = si->ack;
+		if (c->snd_wnd > c->max_snd_wnd)
+			c->max_snd_wnd = c->snd_wnd;
 		if (c->snd_wnd != 0) {
-			otcp_timer_stop(c, OTCPT_PERSIST);
+			if (c->rexmt_kind == OTCPR_PERSIST)
+				otcp_timer_stop(c, OTCPT_REXMT);
 			c->persist_backoff = 0;
 		}
 	}
@@ -306,30 +404,116 @@ fin_acked_in(struct ofld_tcp_conn *c)
 	if (!otcp_fin_acked(c) || c->snd_una != c->snd_max || c->close_done ||
 	    c->sl_head != NULL)
 		return;
-	if (c->state == OTCPS_FIN_WAIT_1)
-		c->state = OTCPS_FIN_WAIT_2;
-	else if (c->state == OTCPS_CLOSING)
-		c->state = OTCPS_TIME_WAIT;
 	otcp_timer_stop(c, OTCPT_REXMT);
+	if (c->state == OTCPS_FIN_WAIT_1) {
+		c->state = OTCPS_FIN_WAIT_2;
+	} else if (c->state == OTCPS_CLOSING) {
+		c->state = OTCPS_TIME_WAIT;
+		otcp_timer_time_wait(c);
+	}
 	otcp_conn_closed(c);
 }
 
-/* The peer's FIN, once everything before it arrived. */
+/* The peer's FIN at fin_seq, all data before it delivered. */
+static void
+peer_fin(struct ofld_tcp_conn *c)
+{
+	c->rcv_fin_held = false;
+	if (c->state == OTCPS_ESTABLISHED) {
+		c->state = OTCPS_CLOSE_WAIT;
+	} else if (c->state == OTCPS_FIN_WAIT_1) {
+		c->state = OTCPS_CLOSING;
+	} else if (c->state == OTCPS_FIN_WAIT_2) {
+		c->state = OTCPS_TIME_WAIT;
+		otcp_timer_time_wait(c);
+	}
+	c->rcv_nxt++;
+	if (!c->released)
+		otcp_compl_event(c, &c->ev_fin, EVK_PEER_FIN,
+				 OFLD_TCP_SUCCESS);
+}
+
+/* A FIN in this segment, or held from an earlier one (R8: a FIN out of
+ * order is kept until the data before it arrived). true: ACK now.
+ */
 static bool
 peer_fin_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 {
-	if (!(si->flags & TH_FIN) || si->seq + si->len != c->rcv_nxt ||
-	    otcp_closed_by_peer(c) || c->ooo_head != NULL)
+	if (otcp_closed_by_peer(c))
 		return false;
-	if (c->state == OTCPS_ESTABLISHED)
-		c->state = OTCPS_CLOSE_WAIT;
-	else if (c->state == OTCPS_FIN_WAIT_1)
-		c->state = OTCPS_CLOSING;
-	else if (c->state == OTCPS_FIN_WAIT_2)
-		c->state = OTCPS_TIME_WAIT;
-	c->rcv_nxt++;
-	otcp_compl_event(c, &c->ev_fin, EVK_PEER_FIN, OFLD_TCP_SUCCESS);
+	if ((si->flags & TH_FIN) && SEQ_GT(si->seq + si->len, c->rcv_nxt)) {
+		c->rcv_fin_held = true;
+		c->rcv_fin_seq = si->seq + si->len;
+	}
+	if ((si->flags & TH_FIN) && si->seq + si->len == c->rcv_nxt &&
+	    c->ooo_head == NULL) {
+		peer_fin(c);
+		return true;
+	}
+	if (c->rcv_fin_held && c->rcv_fin_seq == c->rcv_nxt) {
+		peer_fin(c);
+		return true;
+	}
+	return false;
+}
+
+/* TIME-WAIT and a new SYN for its 4-tuple (RFC 6191): taken when its
+ * timestamp, or else its sequence number, is beyond the old connection's.
+ * true: the SYN went to a listener, c is gone.
+ */
+static bool
+time_wait_syn(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
+	      const struct seg_info *si)
+{
+	struct ofld_tcp_engine *e = c->e;
+	struct conn_key k = c->key;
+	bool newer = c->ts_ok && si->has_ts ? SEQ_GT(si->tsval, c->ts_recent) :
+		SEQ_GT(si->seq, c->rcv_nxt);
+
+	if (!c->released || !newer || otcp_listener_find(e, &k) < 0)
+		return false;
+	e->st.time_wait_reused++;
+	otcp_conn_free(c);
+	otcp_handshake_syn_in(e, frame, si, &k);
 	return true;
+}
+
+/* Checks before the ACK: false when the segment goes no further. */
+static bool
+seg_checks(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
+	   const struct seg_info *si)
+{
+	struct ofld_tcp_engine *e = c->e;
+
+	if (c->state == OTCPS_TIME_WAIT &&
+	    (si->flags & (TH_SYN | TH_ACK | TH_RST)) == TH_SYN &&
+	    time_wait_syn(c, frame, si))
+		return false;
+	if (si->flags & TH_RST) {
+		seg_rst(c, si);
+		return false;
+	}
+	if (c->state == OTCPS_CLOSED)
+		return false;
+	if (si->flags & TH_SYN) {
+		/* RFC 5961 4.2: a SYN on a synchronized connection */
+		e->st.syn_challenged++;
+		otcp_output_challenge_ack(c);
+		return false;
+	}
+	if (paws_reject(c, si)) {
+		e->st.paws_dropped++;
+		otcp_output_ack(c);
+		return false;
+	}
+	if (!seg_acceptable(c, si)) {
+		e->st.bad_seq++;
+		otcp_output_ack(c);
+		if (c->state == OTCPS_TIME_WAIT && (si->flags & TH_FIN))
+			otcp_timer_time_wait(c);	/* its FIN again */
+		return false;
+	}
+	return (si->flags & TH_ACK) != 0;
 }
 
 static void
@@ -340,35 +524,25 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	bool ack_now = false;
 
 	e->st.segs_in++;
+	c->last_rcv_us = e->now_us;
+	c->keep_probes = 0;
 	if (unlikely(c->state == OTCPS_SYN_SENT ||
 		     c->state == OTCPS_SYN_RECEIVED) &&
 	    !otcp_handshake_in(c, si))
 		return;
-	if (si->flags & TH_RST) {
-		seg_rst(c, si);
+	if (!seg_checks(c, frame, si))
 		return;
-	}
-	if (c->state == OTCPS_CLOSED)
-		return;
-	if (si->flags & TH_SYN) {
-		/* RFC 5961 4.2: a SYN on a synchronized connection */
-		e->st.syn_challenged++;
-		otcp_output_challenge_ack(c);
-		return;
-	}
-	if (!seg_acceptable(c, si)) {
-		e->st.bad_seq++;
-		otcp_output_ack(c);
-		return;
-	}
-	if (!(si->flags & TH_ACK))
-		return;
-	if (si->has_ts && c->ts_ok && SEQ_LEQ(si->seq, c->last_ack_sent))
-		c->ts_recent = si->tsval;	/* RFC 7323 4.3 */
-	if (!ack_in(c, si))
+	ts_recent_update(c, si);
+	if (!ack_in(c, si) || c->state == OTCPS_CLOSED)
 		return;
 	window_update(c, si);
 	fin_acked_in(c);
+	if (unlikely(c->released) && si->len != 0) {
+		/* nobody reads any more: the peer learns it (as Linux) */
+		otcp_output_rst(c);
+		otcp_conn_free(c);
+		return;
+	}
 	/* payload; none after the peer's FIN (RFC 9293 3.10.7.4: ignored,
 	 * acknowledged again)
 	 */
@@ -396,6 +570,7 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 	struct rte_mbuf *m;
 
 	otcp_now(e);
+	e->rx_pool_free = rte_mempool_avail_count(e->conf.rx_pool);
 	for (i = 0; i < n; i++) {
 		m = frames[i];
 		if (seg_parse(m, &key, &si, &h) != 0 ||

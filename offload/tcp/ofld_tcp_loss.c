@@ -3,11 +3,20 @@
  */
 
 /*
- * Loss (T8): the RTT estimator and retransmission timer (RFC 6298, Karn:
- * no sample from retransmitted data), go-back-N on a timeout, fast
- * retransmit on the third duplicate ACK and NewReno recovery (RFC 6582).
- * Congestion control (cc/) is told of congestion events and ACKs and
- * moves cwnd; what to send is decided here and in output.
+ * Loss and recovery (T8, R3-R5, R11):
+ * - the RTT estimator and retransmission timer of RFC 6298: Karn's rule
+ *   (backoff kept until a valid sample, which timestamps give also for
+ *   retransmitted data, RFC 7323), a maximum RTO, a user timeout;
+ * - losses come from RACK (ofld_tcp_rack.c) when SACK is on, from three
+ *   duplicate ACKs (each counted as one segment delivered, NewReno's
+ *   partial ACKs marking the next) when it is off;
+ * - fast recovery sends by RFC 6675's pipe with proportional rate
+ *   reduction (RFC 6937); an RTO marks everything not SACKed lost and
+ *   slow-starts from one segment, ssthresh per RFC 5681 3.1, held for
+ *   repeated timeouts of the same data;
+ * - a reduction found spurious is undone (R4): Eifel with timestamps
+ *   (RFC 3522, 4015) and D-SACKs covering every retransmission;
+ * - congestion control (cc/) is told of events and moves cwnd.
  */
 
 #include "ofld_tcp_var.h"
@@ -16,6 +25,7 @@ void
 otcp_loss_rtt_sample(struct ofld_tcp_conn *c, uint32_t r_us)
 {
 	const uint32_t min_rto = c->e->conf.min_rto_us;
+	const uint64_t max_rto = (uint64_t)c->e->conf.max_rto_ms * 1000;
 	uint32_t delta;
 
 	if (r_us == 0)
@@ -31,87 +41,371 @@ otcp_loss_rtt_sample(struct ofld_tcp_conn *c, uint32_t r_us)
 	}
 	c->rto_us = c->srtt_us + RTE_MAX(4 * c->rttvar_us, 1u);
 	c->rto_us = RTE_MAX(c->rto_us, min_rto);
-	c->rto_us = RTE_MIN(c->rto_us, MAX_RTO_US);
+	c->rto_us = (uint32_t)RTE_MIN((uint64_t)c->rto_us, max_rto);
+	c->backoff = 0;		/* Karn: a valid sample ends the backoff */
+}
+
+/* RFC 6298 5.5, with the backoff capped at the maximum RTO (2.5). */
+static uint64_t
+rto_now(const struct ofld_tcp_conn *c)
+{
+	return otcp_backed_off(c->e, c->rto_us, c->backoff);
 }
 
 void
 otcp_loss_arm_rto(struct ofld_tcp_conn *c)
 {
-	otcp_timer_arm(c, OTCPT_REXMT,
-		       c->e->now_us + ((uint64_t)c->rto_us << c->backoff));
+	otcp_rexmt_arm(c, OTCPR_RTO, c->e->now_us + rto_now(c));
 }
 
-/* The retransmission timer fired on a synchronized connection. */
+uint32_t
+otcp_loss_user_timeout_us(const struct ofld_tcp_conn *c)
+{
+	uint32_t ms = c->user_timeout_ms != 0 ? c->user_timeout_ms :
+		c->e->conf.user_timeout_ms;
+
+	return ms > UINT32_MAX / 1000 ? UINT32_MAX : ms * 1000;
+}
+
+/*
+ * After an ACK or a send: what the retransmission timer stands for. A
+ * RACK reordering timer first, then a tail loss probe when one is due
+ * before the RTO, else the RTO (restarted when new data was acked, RFC
+ * 6298 5.3). Nothing in flight: no timer but a zero-window probe's.
+ */
+void
+otcp_loss_timer_update(struct ofld_tcp_conn *c, bool restart_rto)
+{
+	uint64_t rto_at, tlp_at;
+
+	if (c->snd_una == c->snd_max) {
+		if (c->rexmt_kind != OTCPR_PERSIST)
+			otcp_timer_stop(c, OTCPT_REXMT);
+		return;
+	}
+	if (c->reo_at_us != 0) {
+		otcp_rexmt_arm(c, OTCPR_REO, c->reo_at_us);
+		return;
+	}
+	if (!restart_rto && otcp_timer_on(c, OTCPT_REXMT) &&
+	    c->rexmt_kind == OTCPR_RTO)
+		return;
+	rto_at = c->e->now_us + rto_now(c);
+	if (otcp_rack_tlp_due(c, &tlp_at) && tlp_at < rto_at)
+		otcp_rexmt_arm(c, OTCPR_TLP, tlp_at);
+	else if (restart_rto || !otcp_timer_on(c, OTCPT_REXMT) ||
+		 c->rexmt_kind != OTCPR_RTO)
+		otcp_rexmt_arm(c, OTCPR_RTO, rto_at);
+}
+
+/* A loss episode begins: what an undo would restore (R4). */
+static void
+episode_begin(struct ofld_tcp_conn *c)
+{
+	c->prior_cwnd = c->cwnd;
+	c->prior_ssthresh = c->ssthresh;
+	c->undo_una = c->snd_una;
+	c->undo_retrans = 0;
+	c->undo_tsval = 0;
+}
+
+/* Fast recovery (RFC 6675 5, RFC 6937): ssthresh from the congestion
+ * control, cwnd from PRR on each ACK.
+ */
+static void
+enter_fast_recovery(struct ofld_tcp_conn *c)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+
+	episode_begin(c);
+	c->ssthresh = c->cc_ops->ssthresh(c, flight);
+	c->recovery = OTCP_REC_FAST;
+	c->recover = c->snd_max;
+	c->prr_delivered = 0;
+	c->prr_out = 0;
+	c->recover_fs = RTE_MAX(flight, 1u);
+	c->ca_acc = 0;
+	c->tlp_high = 0;
+	if (c->sack_ok)
+		c->e->st.sack_recoveries++;
+	else
+		c->e->st.reno_recoveries++;
+	c->e->st.fast_retrans++;
+}
+
+/* PRR (RFC 6937 3): cwnd for this ACK. */
+static void
+prr_ack(struct ofld_tcp_conn *c, uint32_t delivered)
+{
+	uint32_t pipe = otcp_pipe(c);
+	int64_t sndcnt;
+
+	c->prr_delivered += delivered;
+	if (pipe > c->ssthresh) {
+		sndcnt = ((uint64_t)c->prr_delivered * c->ssthresh +
+			  c->recover_fs - 1) / c->recover_fs;
+		sndcnt -= c->prr_out;
+	} else {
+		/* slow start reduction bound */
+		int64_t limit = RTE_MAX((int64_t)c->prr_delivered - c->prr_out,
+					(int64_t)delivered) + c->mss;
+
+		sndcnt = RTE_MIN((int64_t)c->ssthresh - pipe, limit);
+	}
+	if (sndcnt < 0)
+		sndcnt = 0;
+	if (c->prr_out == 0 && sndcnt < c->mss)
+		sndcnt = c->mss;	/* the fast retransmit itself */
+	c->cwnd = pipe + (uint32_t)sndcnt;
+}
+
+static void
+unmark_lost(struct ofld_tcp_conn *c)
+{
+	struct otcp_sm *m;
+
+	for (m = c->sm_head; m != NULL; m = m->next)
+		m->flags &= (uint8_t)~OTCP_SM_LOST;
+	c->lost_bytes = 0;
+}
+
+/* The reduction of this episode was for nothing (R4): back as before. */
+static void
+undo(struct ofld_tcp_conn *c)
+{
+	c->cwnd = RTE_MAX(c->cwnd, c->prior_cwnd);
+	c->ssthresh = RTE_MAX(c->ssthresh, c->prior_ssthresh);
+	if (c->recovery != OTCP_REC_NONE) {
+		c->recovery = OTCP_REC_NONE;
+		unmark_lost(c);
+	}
+	c->rack_reord = true;
+	c->undo_retrans = -1;
+	c->undo_tsval = 0;
+	c->e->st.spurious_undone++;
+}
+
+/* A D-SACK; in_episode: of data sent again in this loss episode. */
+void
+otcp_loss_dsack(struct ofld_tcp_conn *c, bool in_episode, uint32_t len)
+{
+	if (c->tlp_high != 0 && c->tlp_retrans)
+		c->tlp_high = 0;	/* the probe was not needed */
+	if (!in_episode || c->undo_retrans <= 0)
+		return;
+	c->undo_retrans -= (int32_t)RTE_MIN(len, (uint32_t)INT32_MAX);
+	if (c->undo_retrans <= 0)
+		undo(c);	/* every retransmission came twice */
+}
+
+/* Without SACK: duplicate ACKs stand for segments delivered (RFC 5681
+ * 3.2); the third marks the first unacked segment lost (RFC 6582).
+ */
+static void
+reno_dupack(struct ofld_tcp_conn *c)
+{
+	uint32_t segs = (c->snd_max - c->snd_una) / c->mss;
+
+	c->dupacks++;
+	if (c->reno_dups + 1u < segs)
+		c->reno_dups++;
+	if (c->recovery != OTCP_REC_NONE || c->dupacks != DUPTHRESH)
+		return;
+	if (!SEQ_GT(c->snd_una, c->recover) && c->recover != c->snd_una)
+		return;	/* RFC 6582 4.1: not after an RTO's go-back */
+	otcp_smap_mark_lost_head(c, c->mss);
+}
+
+/* NewReno's partial ACK (RFC 6582 3.2 step 5): the next hole is lost. */
+static void
+reno_partial(struct ofld_tcp_conn *c, uint32_t acked)
+{
+	uint32_t segs = acked / c->mss;
+
+	c->reno_dups = segs >= c->reno_dups ? 0 : c->reno_dups - segs;
+	if (c->recovery == OTCP_REC_FAST && SEQ_LT(c->snd_una, c->recover))
+		otcp_smap_mark_lost_head(c, c->mss);
+}
+
+/* Recovery is over: snd_una reached what was sent when it began. */
+static void
+recovery_end(struct ofld_tcp_conn *c)
+{
+	if (c->recovery == OTCP_REC_FAST)
+		c->cwnd = RTE_MAX(c->ssthresh, (uint32_t)c->mss);
+	c->recovery = OTCP_REC_NONE;
+	c->dupacks = 0;
+	otcp_rack_recovery_done(c);
+}
+
+/* An ACK covering a tail loss probe (RFC 8985 7.4): if the probe resent
+ * data and no D-SACK said it was not needed, the tail was lost and the
+ * probe repaired it: the congestion control reacts as to a loss.
+ */
+static void
+tlp_acked(struct ofld_tcp_conn *c)
+{
+	if (c->tlp_retrans && c->recovery == OTCP_REC_NONE) {
+		c->ssthresh = c->cc_ops->ssthresh(c, c->snd_max - c->snd_una +
+						  c->mss);
+		c->cwnd = RTE_MAX(c->ssthresh, (uint32_t)c->mss);
+		c->e->st.tlp_recovered++;
+	}
+	c->tlp_high = 0;
+}
+
+/* What this ACK says of losses. */
+static void
+detect(struct ofld_tcp_conn *c, uint32_t acked, bool dup)
+{
+	if (c->sack_ok) {
+		if (c->sacked_bytes != 0 || c->recovery != OTCP_REC_NONE ||
+		    c->reo_at_us != 0 || c->lost_bytes != 0)
+			otcp_rack_detect(c);
+		if (dup)
+			c->dupacks++;
+		return;
+	}
+	if (dup)
+		reno_dupack(c);
+	else if (acked != 0)
+		reno_partial(c, acked);
+}
+
+/*
+ * An ACK processed: acked new bytes (cumulative), delivered = acked +
+ * newly SACKed, dup: a duplicate ACK (RFC 5681, or with new SACK
+ * information, R2).
+ */
+void
+otcp_loss_on_ack(struct ofld_tcp_conn *c, const struct seg_info *si,
+		 uint32_t acked, uint32_t delivered, bool dup)
+{
+	if (acked != 0) {
+		c->dupacks = 0;
+		/* Eifel: the ACK echoes a time before the retransmission */
+		if (c->undo_tsval != 0 && c->undo_retrans > 0 && c->ts_ok &&
+		    si->has_ts && SEQ_LT(si->tsecr, c->undo_tsval))
+			undo(c);
+		if (c->tlp_high != 0 && SEQ_GEQ(c->snd_una, c->tlp_high))
+			tlp_acked(c);
+	}
+	detect(c, acked, dup);
+	if (c->recovery == OTCP_REC_NONE && c->lost_bytes != 0)
+		enter_fast_recovery(c);
+	if (c->recovery != OTCP_REC_NONE && SEQ_GEQ(c->snd_una, c->recover) &&
+	    c->lost_bytes == 0)
+		recovery_end(c);
+	if (c->recovery == OTCP_REC_FAST)
+		prr_ack(c, delivered);
+	else if (acked != 0)
+		c->cc_ops->cong_avoid(c, acked);	/* LOSS: slow start */
+}
+
+/* RACK's reordering window ran out (RFC 8985 6.3): look again; losses
+ * found start recovery as an ACK's would.
+ */
+void
+otcp_loss_reo_timer(struct ofld_tcp_conn *c)
+{
+	otcp_rack_detect(c);
+	if (c->recovery == OTCP_REC_NONE && c->lost_bytes != 0) {
+		enter_fast_recovery(c);
+		prr_ack(c, 0);
+	}
+	otcp_output(c);
+	otcp_loss_timer_update(c, false);
+}
+
+/* Bytes the congestion window lets go now (RFC 6675 pipe, PRR's cwnd). */
+uint32_t
+otcp_loss_send_allowance(const struct ofld_tcp_conn *c)
+{
+	uint32_t pipe = otcp_pipe(c);
+
+	return c->cwnd > pipe ? c->cwnd - pipe : 0;
+}
+
+void
+otcp_loss_sent(struct ofld_tcp_conn *c, uint32_t len, bool rexmit)
+{
+	if (c->recovery == OTCP_REC_FAST)
+		c->prr_out += len;
+	if (!rexmit)
+		return;
+	c->rtt_start_us = 0;	/* Karn */
+	if (c->undo_retrans >= 0) {
+		c->undo_retrans += (int32_t)len;
+		if (c->undo_tsval == 0 && c->ts_ok)
+			c->undo_tsval = otcp_ts_now(c);
+	}
+}
+
+/* The peer's window is shut with data out: probe it (RFC 9293 3.8.6.1)
+ * rather than resend into it; the user timeout counts from the last
+ * segment heard (as Linux does for a window shrunk under data).
+ */
+static void
+rto_zero_window(struct ofld_tcp_conn *c)
+{
+	uint64_t now = c->e->now_us;
+
+	if (now - c->last_rcv_us >= otcp_loss_user_timeout_us(c)) {
+		c->e->st.rto_user_timeout++;
+		otcp_conn_end(c, OFLD_TCP_TIMED_OUT);
+		return;
+	}
+	otcp_output_window_probe(c);
+	c->e->st.persist_probes++;
+	if (c->persist_backoff < MAX_BACKOFF)
+		c->persist_backoff++;
+	otcp_rexmt_arm(c, OTCPR_PERSIST, now +
+		       RTE_MIN((uint64_t)c->rto_us << c->persist_backoff,
+			       (uint64_t)c->e->conf.max_rto_ms * 1000));
+}
+
+/* The retransmission timeout (RFC 6298 5.4-5.7, RFC 5681 3.1). */
 void
 otcp_loss_rto_fired(struct ofld_tcp_conn *c)
 {
 	uint32_t flight = c->snd_max - c->snd_una;
+	uint64_t now = c->e->now_us;
 
+	if (c->snd_wnd == 0) {
+		rto_zero_window(c);
+		return;
+	}
+	if (c->rexmt_start_us == 0)
+		c->rexmt_start_us = now;
+	else if (now - c->rexmt_start_us >= otcp_loss_user_timeout_us(c)) {
+		c->e->st.rto_user_timeout++;
+		otcp_conn_end(c, OFLD_TCP_TIMED_OUT);
+		return;
+	}
 	c->e->st.rto_fired++;
-	c->ssthresh = c->cc_ops->ssthresh(c, flight);
+	if (c->recovery != OTCP_REC_LOSS || c->snd_una != c->rto_una) {
+		/* the first timeout of this data sets ssthresh, no higher
+		 * than RFC 5681's (4), whatever the congestion control
+		 */
+		if (c->recovery == OTCP_REC_NONE)
+			episode_begin(c);
+		c->ssthresh = u32_min(c->cc_ops->ssthresh(c, flight),
+				      u32_max(flight / 2, 2u * c->mss));
+	}
+	c->rto_una = c->snd_una;
 	c->cwnd = c->mss;
 	c->ca_acc = 0;
-	c->in_recovery = false;
+	c->recovery = OTCP_REC_LOSS;
+	c->recover = c->snd_max;
 	c->dupacks = 0;
-	c->recover = c->snd_max;	/* RFC 6582: no fast retransmit */
+	c->reno_dups = 0;
+	c->tlp_high = 0;
+	c->reo_at_us = 0;
+	otcp_smap_mark_all_lost(c);
 	c->rtt_start_us = 0;		/* Karn */
 	if (c->backoff < MAX_BACKOFF)
 		c->backoff++;
-	/* go back N */
-	c->snd_nxt = c->snd_una;
-	otcp_sendq_reposition(c);
 	otcp_timer_stop(c, OTCPT_REXMT);
 	otcp_output(c);
-	if (!otcp_timer_on(c, OTCPT_REXMT) && c->snd_una != c->snd_max)
-		otcp_loss_arm_rto(c);
-}
-
-/* A duplicate ACK (RFC 5681 3.2, RFC 6582). */
-void
-otcp_loss_dupack(struct ofld_tcp_conn *c)
-{
-	uint32_t flight;
-
-	c->e->st.dupacks_in++;
-	if (c->in_recovery) {
-		c->cwnd += c->mss;	/* inflate */
-		return;
-	}
-	if (++c->dupacks != 3)
-		return;
-	if (!SEQ_GT(c->snd_una, c->recover) && c->recover != c->snd_una)
-		return;	/* RFC 6582: not after an RTO's go-back */
-	flight = c->snd_max - c->snd_una;
-	c->ssthresh = c->cc_ops->ssthresh(c, flight);
-	c->recover = c->snd_max;
-	c->in_recovery = true;
-	c->e->st.fast_retrans++;
-	otcp_output_una(c);
-	c->cwnd = c->ssthresh + 3u * c->mss;
-}
-
-/* An ACK of new data: recovery's partial and full ACKs (RFC 6582 3.2),
- * otherwise the congestion control's growth.
- */
-void
-otcp_loss_on_ack(struct ofld_tcp_conn *c, uint32_t acked, uint32_t ack)
-{
-	uint32_t flight;
-
-	if (!c->in_recovery) {
-		c->cc_ops->cong_avoid(c, acked);
-		return;
-	}
-	if (SEQ_GEQ(ack, c->recover)) {
-		/* full ACK: leave recovery (step 3) */
-		flight = c->snd_max - ack;
-		flight = RTE_MAX(flight, (uint32_t)c->mss) + c->mss;
-		c->cwnd = RTE_MIN(c->ssthresh, flight);
-		c->in_recovery = false;
-	} else {
-		/* partial ACK: resend the next hole, deflate */
-		otcp_output_una(c);
-		c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
-		c->cwnd += c->mss;
-	}
+	otcp_loss_timer_update(c, true);
 }

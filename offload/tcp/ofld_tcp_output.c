@@ -90,7 +90,7 @@ attach_slice(struct ofld_tcp_conn *c, struct rte_mbuf *h,
 /* Lengths, IPv4 ID and checksums of a segment built on the template. */
 static void
 finish_l3_l4(struct ofld_tcp_conn *c, struct rte_mbuf *h, uint8_t *p,
-	     struct rte_tcp_hdr *th)
+	     struct rte_tcp_hdr *th, uint32_t hl)
 {
 	const bool offload = c->e->conf.tx_csum_offload;
 	const uint32_t l3 = RTE_ETHER_HDR_LEN;
@@ -100,7 +100,7 @@ finish_l3_l4(struct ofld_tcp_conn *c, struct rte_mbuf *h, uint8_t *p,
 	if (offload) {
 		h->l2_len = RTE_ETHER_HDR_LEN;
 		h->l3_len = l4 - l3;
-		h->l4_len = c->hdr_len - l4;
+		h->l4_len = hl - l4;
 	}
 	if (c->ipv6) {
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(p + l3);
@@ -132,24 +132,40 @@ finish_l3_l4(struct ofld_tcp_conn *c, struct rte_mbuf *h, uint8_t *p,
 	}
 }
 
-/* Build and queue one segment: seq, flags, payload [off, off+len) of req. */
+/* The window field: what otcp_rcv_window() offers, scaled (R8). */
+static inline uint16_t
+window_field(struct ofld_tcp_conn *c)
+{
+	uint32_t w = otcp_rcv_window(c) >> c->rcv_wscale;
+
+	return (uint16_t)RTE_MIN(w, 65535u);
+}
+
+/* Build and queue one segment: seq, flags, payload [off, off+len) of req,
+ * with SACK blocks when reassembly holds data (R2).
+ */
 int
 otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 		    struct rte_mbuf *req, uint32_t off, uint32_t len)
 {
 	struct ofld_tcp_engine *e = c->e;
 	const uint32_t l4 = RTE_ETHER_HDR_LEN + (c->ipv6 ? 40 : 20);
+	uint8_t sack[40], *p;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *h;
-	uint8_t *p;
+	uint32_t sl = 0, hl;
 
 	h = rte_pktmbuf_alloc(e->conf.tx_pool);
 	if (unlikely(h == NULL)) {
 		e->st.nomem++;
 		return -ENOMEM;
 	}
-	p = (uint8_t *)rte_pktmbuf_append(h, c->hdr_len);
+	if (unlikely(c->nb_sack_out != 0) && !(flags & TH_RST))
+		sl = otcp_sack_options(c, sack, c->ts_ok ? 40 - TS_OPT_LEN : 40);
+	hl = c->hdr_len + sl;
+	p = (uint8_t *)rte_pktmbuf_append(h, (uint16_t)hl);
 	memcpy(p, c->tmpl, c->hdr_len);
+	memcpy(p + c->hdr_len, sack, sl);
 	if (len != 0 && attach_slice(c, h, req, off, len) != 0) {
 		rte_pktmbuf_free(h);
 		e->st.nomem++;
@@ -159,8 +175,8 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
 	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16((uint16_t)((c->rcv_wnd >> c->rcv_wscale) >
-		65535u ? 65535u : c->rcv_wnd >> c->rcv_wscale));
+	th->data_off = (uint8_t)(((hl - l4) / 4) << 4);
+	th->rx_win = rte_cpu_to_be_16(window_field(c));
 	if (c->ts_ok) {
 		/* 2-byte aligned in the frame: no uint32_t stores there */
 		uint32_t ts[2] = { rte_cpu_to_be_32(otcp_ts_now(c)),
@@ -168,7 +184,7 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 
 		memcpy((uint8_t *)th + 24, ts, sizeof(ts));
 	}
-	finish_l3_l4(c, h, p, th);
+	finish_l3_l4(c, h, p, th, hl);
 	c->last_ack_sent = c->rcv_nxt;
 	c->unacked_segs = 0;
 	otcp_timer_stop(c, OTCPT_DELACK);
@@ -214,14 +230,13 @@ otcp_output_challenge_ack(struct ofld_tcp_conn *c)
 	otcp_output_ack(c);
 }
 
-/* A zero-window probe: an old sequence number, so that the peer answers
- * with an ACK carrying its window (RFC 9293 3.8.6.1).
+/* A zero-window or keepalive probe: an old sequence number, so that the
+ * peer answers with an ACK carrying its window (RFC 9293 3.8.6.1, 3.8.4).
  */
 void
 otcp_output_window_probe(struct ofld_tcp_conn *c)
 {
 	otcp_output_segment(c, c->snd_una - 1, TH_ACK, NULL, 0, 0);
-	c->e->st.persist_probes++;
 }
 
 void
@@ -296,122 +311,234 @@ link_room(struct ofld_tcp_conn *c, uint32_t len)
 	return true;
 }
 
-/* Bookkeeping of a data segment just sent from snd_nxt. */
-static void
-sent_data(struct ofld_tcp_conn *c, uint32_t len)
+/* Send [seq, seq + len) again (loss repair or a tail probe); it lies in
+ * one range of the send map. 0, or -1 when it cannot go now.
+ */
+static int
+resend(struct ofld_tcp_conn *c, uint32_t seq, uint32_t len)
 {
-	if (SEQ_GEQ(c->snd_nxt, c->snd_max)) {
-		/* new data: time it if nothing is being timed */
-		if (c->rtt_start_us == 0) {
-			c->rtt_start_us = c->e->now_us;
-			c->rtt_seq = c->snd_nxt + len;
-		}
-	} else {
-		c->e->st.retrans_segs++;
-		c->e->st.retrans_bytes += len;
+	struct rte_mbuf *req;
+	uint32_t off;
+	uint8_t flags = TH_ACK;
+
+	if (otcp_sendq_locate(c, seq, &req, &off) != 0)
+		return -1;	/* not posted (again) yet */
+	len = RTE_MIN(len, req->pkt_len - off);
+	if (len == req->pkt_len - off)
+		flags |= TH_PSH;
+	if (otcp_output_segment(c, seq, flags, req, off, len) != 0) {
+		otcp_ready_add(c);	/* out of mbufs: next poll */
+		return -1;
+	}
+	otcp_smap_sent(c, seq, len, false);
+	otcp_loss_sent(c, len, true);
+	c->e->st.retrans_segs++;
+	c->e->st.retrans_bytes += len;
+	return 0;
+}
+
+/* Our FIN again (its range was lost, or a tail probe). */
+static int
+resend_fin(struct ofld_tcp_conn *c)
+{
+	if (otcp_output_segment(c, c->snd_end, TH_FIN | TH_ACK, NULL, 0, 0)
+	    != 0)
+		return -1;
+	otcp_smap_sent(c, c->snd_end, 1, true);
+	otcp_loss_sent(c, 1, true);
+	c->e->st.retrans_segs++;
+	return 0;
+}
+
+/* RFC 6675 NextSeg rule 1: repair the first range marked lost.
+ * 1: sent; 0: nothing to repair; -1: it has to wait.
+ */
+static int
+output_lost(struct ofld_tcp_conn *c)
+{
+	struct otcp_sm *m = otcp_smap_next_lost(c);
+	uint32_t len;
+
+	if (m == NULL)
+		return 0;
+	if (m->flags & OTCP_SM_FIN)
+		return otcp_loss_send_allowance(c) != 0 && resend_fin(c) == 0 ?
+			1 : -1;
+	if (!SEQ_LT(m->start, c->snd_end))
+		return 0;	/* the data is not posted again yet */
+	len = RTE_MIN(m->end - m->start, (uint32_t)c->mss);
+	len = RTE_MIN(len, c->snd_end - m->start);
+	/* within the peer's window, and what cwnd lets go */
+	if (c->snd_wnd == 0 ||
+	    (SEQ_GT(m->start + len, c->snd_una + c->snd_wnd) &&
+	     m->start != c->snd_una) ||
+	    otcp_loss_send_allowance(c) < len || !link_room(c, len))
+		return -1;
+	return resend(c, m->start, len) == 0 ? 1 : -1;
+}
+
+/* Book a new segment of len bytes just sent at snd_nxt. */
+static void
+sent_new(struct ofld_tcp_conn *c, uint32_t len)
+{
+	otcp_smap_sent(c, c->snd_nxt, len, false);
+	if (c->rtt_start_us == 0) {
+		/* time it if nothing is being timed (RFC 6298 3) */
+		c->rtt_start_us = c->e->now_us;
+		c->rtt_seq = c->snd_nxt + len;
 	}
 	c->snd_nxt += len;
-	if (SEQ_GT(c->snd_nxt, c->snd_max))
-		c->snd_max = c->snd_nxt;
+	c->snd_max = c->snd_nxt;
 	c->nxt_off += len;
 	if (c->nxt_off == c->nxt_req->pkt_len) {
 		c->nxt_req = req_next(c->nxt_req);
 		c->nxt_off = 0;
 	}
-	if (!otcp_timer_on(c, OTCPT_REXMT))
-		otcp_loss_arm_rto(c);
+	c->last_send_us = c->e->now_us;
+	otcp_loss_sent(c, len, false);
 }
 
-/* The FIN after the data (T10), without waiting for ACKs; again when
- * go-back-N reaches it.
+/* New data from snd_nxt; cwnd: whether the congestion window applies
+ * (not for a tail loss probe). 1: sent; 0: nothing may go; -1: wait.
  */
+static int
+output_new(struct ofld_tcp_conn *c, bool cwnd)
+{
+	uint32_t rem, len, room, wnd_end = c->snd_una + c->snd_wnd;
+
+	if (c->nxt_req == NULL || !SEQ_LT(c->snd_nxt, wnd_end))
+		return 0;
+	room = wnd_end - c->snd_nxt;
+	if (cwnd)
+		room = RTE_MIN(room, otcp_loss_send_allowance(c));
+	rem = c->nxt_req->pkt_len - c->nxt_off;
+	len = u32_min(u32_min(rem, c->mss), room);
+	/* no runt segments while a full one will fit soon */
+	if (len == 0 || (len < rem && len < c->mss && c->snd_max != c->snd_una))
+		return 0;
+	if (cwnd && !link_room(c, len))
+		return -1;
+	if (otcp_output_segment(c, c->snd_nxt, TH_ACK |
+				(len == rem ? TH_PSH : 0), c->nxt_req,
+				c->nxt_off, len) != 0) {
+		otcp_ready_add(c); /* out of mbufs: try again next poll */
+		return -1;
+	}
+	sent_new(c, len);
+	return 1;
+}
+
+/* The FIN after the data (T10), without waiting for ACKs. */
 static void
 output_fin(struct ofld_tcp_conn *c)
 {
-	if (otcp_closed_by_us(c) && !c->fin_sent && c->snd_nxt == c->snd_end) {
-		if (otcp_output_segment(c, c->snd_nxt, TH_FIN | TH_ACK, NULL,
-					0, 0) == 0) {
-			c->fin_sent = true;
-			c->snd_nxt++;
-			if (SEQ_GT(c->snd_nxt, c->snd_max))
-				c->snd_max = c->snd_nxt;
-			if (!otcp_timer_on(c, OTCPT_REXMT))
-				otcp_loss_arm_rto(c);
-		}
-	} else if (c->fin_sent && c->snd_nxt == c->snd_end &&
-		   !otcp_fin_acked(c) && SEQ_LT(c->snd_nxt, c->snd_max)) {
-		if (otcp_output_segment(c, c->snd_nxt, TH_FIN | TH_ACK, NULL,
-					0, 0) == 0)
-			c->snd_nxt++;
-	}
+	if (!otcp_closed_by_us(c) || c->fin_sent || c->snd_nxt != c->snd_end ||
+	    c->e->nb_sm_free == 0)
+		return;
+	if (otcp_output_segment(c, c->snd_nxt, TH_FIN | TH_ACK, NULL, 0, 0)
+	    != 0)
+		return;
+	otcp_smap_sent(c, c->snd_nxt, 1, true);
+	c->fin_sent = true;
+	c->snd_nxt++;
+	c->snd_max = c->snd_nxt;
 }
 
-/* Send what the windows allow (T7), segments cut at request ends (T6). */
+/* RFC 5681 4.1: after an idle period longer than the RTO, start again
+ * from the initial window.
+ */
+static void
+restart_after_idle(struct ofld_tcp_conn *c)
+{
+	uint32_t iw = u32_min(10u * c->mss, u32_max(2u * c->mss, 14600u));
+
+	if (c->last_send_us == 0 || c->snd_una != c->snd_max ||
+	    c->recovery != OTCP_REC_NONE || c->cwnd <= iw ||
+	    c->e->now_us - c->last_send_us <= c->rto_us)
+		return;
+	c->cwnd = iw;
+	c->e->st.ssr_idle++;
+}
+
+/* Closed window with data waiting and nothing in flight: probe it later
+ * (RFC 9293 3.8.6.1).
+ */
+static void
+persist_check(struct ofld_tcp_conn *c)
+{
+	if (c->nxt_req != NULL && c->snd_wnd == 0 &&
+	    c->snd_una == c->snd_max && !otcp_timer_on(c, OTCPT_REXMT))
+		otcp_rexmt_arm(c, OTCPR_PERSIST, c->e->now_us +
+			       otcp_backed_off(c->e, c->rto_us,
+					       c->persist_backoff));
+}
+
+/* Send what the windows allow (T7): lost ranges first, then new data cut
+ * at request ends (T6), then the FIN.
+ */
 void
 otcp_output(struct ofld_tcp_conn *c)
 {
-	uint32_t win, flight, room, len, rem, sent = 0;
-	uint8_t flags;
+	uint32_t sent = 0;
+	int r;
 
-	if (!otcp_synchronized(c))
+	if (!otcp_synchronized(c) || c->state == OTCPS_TIME_WAIT)
 		return;
 	otcp_sendq_take_posted(c);
+	restart_after_idle(c);
 	for (;;) {
-		win = RTE_MIN(c->snd_wnd, c->cwnd);
-		flight = c->snd_nxt - c->snd_una;
-		room = win > flight ? win - flight : 0;
-		if (c->nxt_req != NULL && c->snd_wnd == 0 &&
-		    c->snd_una == c->snd_max &&
-		    !otcp_timer_on(c, OTCPT_PERSIST))
-			/* closed window, nothing in flight: probe it later */
-			otcp_timer_arm(c, OTCPT_PERSIST, c->e->now_us +
-				((uint64_t)c->rto_us << c->persist_backoff));
-		if (c->nxt_req == NULL || room == 0)
-			break;
 		if (sent == OUTPUT_QUANTUM) {
 			otcp_ready_add(c);	/* its turn again later */
 			break;
 		}
-		rem = c->nxt_req->pkt_len - c->nxt_off;
-		len = RTE_MIN(rem, (uint32_t)c->mss);
-		len = RTE_MIN(len, room);
-		/* no runt segments while a full one will fit soon */
-		if (len < rem && len < c->mss && flight != 0)
-			break;
-		if (!link_room(c, len))
-			break;
-		flags = TH_ACK | (len == rem ? TH_PSH : 0);
-		if (otcp_output_segment(c, c->snd_nxt, flags, c->nxt_req,
-					c->nxt_off, len) != 0) {
-			otcp_ready_add(c); /* out of mbufs: try again next poll */
+		if (unlikely(c->e->nb_sm_free < 3)) {
+			c->e->st.smap_nomem++;
+			otcp_ready_add(c);
 			break;
 		}
-		sent_data(c, len);
+		r = c->lost_bytes != 0 ? output_lost(c) : 0;
+		if (r == 0)
+			r = output_new(c, true);
+		if (r <= 0)
+			break;
 		sent++;
 	}
 	output_fin(c);
+	persist_check(c);
+	if (c->snd_una != c->snd_max)
+		otcp_loss_timer_update(c, false);
 }
 
-/* Resend the segment at snd_una (fast retransmit, partial ACK). */
-void
-otcp_output_una(struct ofld_tcp_conn *c)
+/* A tail loss probe (RFC 8985 7.3): one new segment if the peer's window
+ * allows, else the last one sent again.
+ */
+int
+otcp_output_tlp(struct ofld_tcp_conn *c)
 {
-	struct rte_mbuf *m = c->sl_head;
-	uint32_t rem, len;
+	struct otcp_sm *t = c->sm_tail;
+	uint32_t len;
+	int r;
 
-	if (m == NULL) {
-		if (c->fin_sent && !otcp_fin_acked(c))
-			otcp_output_segment(c, c->snd_end, TH_FIN | TH_ACK, NULL,
-					    0, 0);
-		return;
+	if (t == NULL || c->e->nb_sm_free < 3)
+		return -1;
+	otcp_sendq_take_posted(c);
+	c->tlp_high = c->snd_max;
+	c->tlp_retrans = false;
+	if (output_new(c, false) == 1) {
+		c->tlp_high = c->snd_max;
+	} else {
+		c->tlp_retrans = true;
+		if (t->flags & OTCP_SM_FIN) {
+			r = resend_fin(c);
+		} else {
+			len = RTE_MIN(t->end - t->start, (uint32_t)c->mss);
+			r = resend(c, t->end - len, len);
+		}
+		if (r != 0) {
+			c->tlp_high = 0;
+			return -1;
+		}
 	}
-	rem = m->pkt_len - c->head_done;
-	len = RTE_MIN(rem, (uint32_t)c->mss);
-	if (otcp_output_segment(c, c->snd_una, TH_ACK |
-				(len == rem ? TH_PSH : 0), m, c->head_done,
-				len) == 0) {
-		c->e->st.retrans_segs++;
-		c->e->st.retrans_bytes += len;
-	}
-	c->rtt_start_us = 0;	/* Karn */
+	c->e->st.tlp_sent++;
+	return 0;
 }

@@ -3,13 +3,22 @@
  */
 
 /*
- * Receiving payload (the engine as a receiving peer): in-order bytes are
- * copied into rx_pool mbufs (the NIC's DMA) and delivered as RECV events;
- * out-of-order segments are held, sorted by sequence number, until the
- * hole before them fills (bounded: OOO_MAX per connection).
+ * Receiving (R8): in-order bytes are copied into rx_pool mbufs (the NIC's
+ * DMA) and delivered as RECV events, each byte exactly once; segments
+ * out of order are held, as disjoint ranges sorted by sequence number
+ * (trimmed against what is held when they arrive, so that a held range
+ * is never cut again), until the hole before them fills. What arrives
+ * twice is reported as a D-SACK (RFC 2883), what is held as SACK blocks.
+ *
+ * The receive window follows buffer space: the receive buffer (rcv_buf)
+ * less what is held out of order and what sits in RECV events the
+ * application has not taken yet, bounded by the free mbufs of the
+ * receive pool; its right edge never moves back (RFC 9293 3.8.6.2.2) and
+ * moves on only by a worthwhile step (receiver SWS avoidance).
  */
 
 #include <rte_branch_prediction.h>
+#include <rte_mempool.h>
 
 #include "ofld_tcp_var.h"
 
@@ -18,85 +27,132 @@ static void
 deliver_mbuf(struct ofld_tcp_conn *c, struct rte_mbuf *d)
 {
 	ofld_req(d)->info = ofld_req_info(c->idx, OFLD_TCP_SUCCESS, EVK_RECV);
-	ofld_req(d)->trk = NULL;
+	ofld_req(d)->trk = (void *)(uintptr_t)c->gen;
 	ofld_req(d)->acked = d->pkt_len;
 	c->rcv_nxt += d->pkt_len;
+	c->rcv_delivered += d->pkt_len;
 	c->e->st.bytes_in += d->pkt_len;
 	otcp_compl_put(c->e, ofld_req(d));
 }
 
-/* The OOO list is singly linked through the request field's link; the
- * segment's seq is kept in its acked field, PSH in its info.
+/* The OOO list is singly linked through the request field's link; a held
+ * range's seq is kept in its acked field, PSH in its info.
  */
+static inline uint32_t
+held_seq(struct rte_mbuf *m)
+{
+	return ofld_req(m)->acked;
+}
 
-/* Deliver what the OOO list now continues (after rcv_nxt moved). */
+static inline uint32_t
+held_end(struct rte_mbuf *m)
+{
+	return ofld_req(m)->acked + m->pkt_len;
+}
+
+/* Deliver the held ranges that now start at rcv_nxt. */
 static void
 ooo_drain(struct ofld_tcp_conn *c)
 {
 	struct rte_mbuf *m;
-	uint32_t seq, skip;
 
-	while ((m = c->ooo_head) != NULL) {
-		seq = ofld_req(m)->acked;
-		if (SEQ_GT(seq, c->rcv_nxt))
-			break;
+	while ((m = c->ooo_head) != NULL && held_seq(m) == c->rcv_nxt) {
 		c->ooo_head = req_next(m);
-		c->ooo_count--;
-		skip = c->rcv_nxt - seq;
-		if (skip >= m->pkt_len) {
-			rte_pktmbuf_free(m);	/* all of it arrived already */
-			continue;
-		}
+		c->ooo_bytes -= m->pkt_len;
 		if (ofld_req(m)->info & OOO_PSH)
 			c->e->st.psh_in++;	/* its end is delivered now */
-		rte_pktmbuf_adj(m, (uint16_t)skip);
-		if (skip != 0 && m->data_len == 0) {
-			/* adj works on the first mbuf: copy what is left */
-			struct rte_mbuf *d = rte_pktmbuf_copy(m,
-				c->e->conf.rx_pool, 0, UINT32_MAX);
-
-			rte_pktmbuf_free(m);
-			if (d == NULL)
-				continue;
-			m = d;
-		}
 		deliver_mbuf(c, m);
 	}
 }
 
-/* Keep an out-of-order segment for reassembly (bounded). */
+/* The run of held data around [seq, end): its ends, for a SACK block. */
 static void
-ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
-	   uint32_t seq, uint32_t len, bool psh)
+held_run(struct ofld_tcp_conn *c, uint32_t seq, uint32_t end, uint32_t *rs,
+	 uint32_t *re)
 {
-	struct rte_mbuf *d, *prev = NULL, *cur = c->ooo_head;
+	struct rte_mbuf *m;
 
-	/* the same start seen before: a duplicate */
-	while (cur != NULL && SEQ_LT(ofld_req(cur)->acked, seq)) {
-		prev = cur;
-		cur = req_next(cur);
+	*rs = seq;
+	*re = end;
+	for (m = c->ooo_head; m != NULL; m = req_next(m)) {
+		if (SEQ_LT(held_end(m), *rs))
+			continue;
+		if (SEQ_GT(held_seq(m), *re))
+			break;
+		if (SEQ_LT(held_seq(m), *rs))
+			*rs = held_seq(m);
+		if (SEQ_GT(held_end(m), *re))
+			*re = held_end(m);
 	}
-	if (cur != NULL && ofld_req(cur)->acked == seq &&
-	    cur->pkt_len >= len)
-		return;
-	if (c->ooo_count >= OOO_MAX) {
-		c->e->st.ooo_dropped++;
-		return;
-	}
-	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+}
+
+/* Copy [off, off + len) of frame to a held range at seq, linked after
+ * prev (NULL: first). false: no mbuf.
+ */
+static bool
+ooo_link(struct ofld_tcp_conn *c, struct rte_mbuf *prev,
+	 struct rte_mbuf *frame, uint32_t off, uint32_t seq, uint32_t len,
+	 bool psh)
+{
+	struct rte_mbuf *d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off,
+					      len);
+	struct rte_mbuf *next = prev != NULL ? req_next(prev) : c->ooo_head;
+
 	if (d == NULL) {
-		c->e->st.nomem++;
-		return;
+		c->e->st.rcv_nomem++;
+		return false;
 	}
 	ofld_req(d)->acked = seq;
 	ofld_req(d)->info = psh ? OOO_PSH : 0;
-	ofld_req(d)->link.next = cur != NULL ? &ofld_req(cur)->link : NULL;
+	ofld_req(d)->link.next = next != NULL ? &ofld_req(next)->link : NULL;
 	if (prev != NULL)
 		ofld_req(prev)->link.next = &ofld_req(d)->link;
 	else
 		c->ooo_head = d;
-	c->ooo_count++;
+	c->ooo_bytes += len;
 	c->e->st.ooo_held++;
+	return true;
+}
+
+/*
+ * Hold [seq, seq + len) (beyond rcv_nxt) of frame at off: the parts that
+ * fill gaps between held ranges are copied; parts held already are
+ * duplicates (D-SACK).
+ */
+static void
+ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
+	   uint32_t seq, uint32_t len, bool psh)
+{
+	const uint32_t end = seq + len, seq0 = seq;
+	struct rte_mbuf *prev = NULL, *cur = c->ooo_head;
+	uint32_t piece, rs, re;
+	bool dup = false;
+
+	while (SEQ_LT(seq, end)) {
+		/* skip the held ranges that end at or before seq */
+		while (cur != NULL && SEQ_LEQ(held_end(cur), seq)) {
+			prev = cur;
+			cur = req_next(cur);
+		}
+		if (cur != NULL && SEQ_LEQ(held_seq(cur), seq)) {
+			dup = true;	/* seq is held already */
+			piece = RTE_MIN(end, held_end(cur)) - seq;
+		} else {
+			piece = (cur != NULL && SEQ_LT(held_seq(cur), end) ?
+				 held_seq(cur) : end) - seq;
+			if (!ooo_link(c, prev, frame, off + (seq - seq0), seq,
+				      piece, psh && seq + piece == end))
+				return;
+			prev = prev != NULL ? req_next(prev) : c->ooo_head;
+		}
+		seq += piece;
+	}
+	if (dup) {
+		otcp_sack_note_rcvd(c, seq0, end, true);
+		return;
+	}
+	held_run(c, seq0, end, &rs, &re);
+	otcp_sack_note_rcvd(c, rs, re, false);
 }
 
 void
@@ -109,10 +165,12 @@ otcp_reass_free(struct ofld_tcp_conn *c)
 		rte_pktmbuf_free(m);
 	}
 	c->ooo_head = NULL;
-	c->ooo_count = 0;
+	c->ooo_bytes = 0;
 }
 
-/* New payload from a frame: in order goes up now, the rest waits.
+/*
+ * New payload from a frame (acceptable: it reaches into the window). In
+ * order goes up now, up to the first held range; the rest waits.
  * @return true when an ACK should go at once.
  */
 bool
@@ -120,26 +178,38 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		const struct seg_info *si)
 {
 	uint32_t off = si->payload_off, len = si->len, seq = si->seq, skip;
+	const bool psh = (si->flags & TH_PSH) != 0;
 	struct rte_mbuf *d;
 
 	if (SEQ_LT(seq, c->rcv_nxt)) {
 		skip = c->rcv_nxt - seq;
-		if (skip >= len)
-			return true;	/* all old: ACK again */
+		if (skip >= len) {
+			otcp_sack_note_rcvd(c, seq, seq + len, true);
+			return true;	/* all old: ACK (D-SACK) again */
+		}
 		off += skip;
 		len -= skip;
 		seq = c->rcv_nxt;
 	}
-	if (seq != c->rcv_nxt) {
-		ooo_insert(c, frame, off, seq, len, (si->flags & TH_PSH) != 0);
-		return true;	/* a dup ACK tells the sender at once */
+	/* nothing beyond the right edge we announced */
+	if (SEQ_GT(seq + len, c->rcv_adv)) {
+		c->e->st.rcv_wnd_full++;
+		len = SEQ_GT(c->rcv_adv, seq) ? c->rcv_adv - seq : 0;
+		if (len == 0)
+			return true;
 	}
-	if (si->flags & TH_PSH)
+	if (seq != c->rcv_nxt) {
+		ooo_insert(c, frame, off, seq, len, psh);
+		return true;	/* a dup ACK with SACK tells the sender at once */
+	}
+	if (c->ooo_head != NULL && SEQ_LT(held_seq(c->ooo_head), seq + len))
+		len = held_seq(c->ooo_head) - seq;	/* the rest is held */
+	if (psh && seq + len == si->seq + si->len)
 		c->e->st.psh_in++;	/* counted once per delivered end */
 	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
 	if (unlikely(d == NULL)) {
-		c->e->st.nomem++;
-		return false;	/* not acknowledged: it comes again */
+		c->e->st.rcv_nomem++;
+		return true;	/* not acked: it comes again; say where we are */
 	}
 	deliver_mbuf(c, d);
 	if (c->ooo_head != NULL) {
@@ -147,4 +217,68 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		return true;	/* a hole filled: ACK at once */
 	}
 	return ++c->unacked_segs >= 2;
+}
+
+/* Bytes of buffer the receive window may offer now. */
+static uint32_t
+rcv_space(const struct ofld_tcp_conn *c)
+{
+	const struct ofld_tcp_engine *e = c->e;
+	uint64_t taken = __atomic_load_n(&c->rcv_taken, __ATOMIC_RELAXED);
+	uint64_t held = c->ooo_bytes + (c->rcv_delivered > taken ?
+					c->rcv_delivered - taken : 0);
+	uint64_t space = c->rcv_buf > held ? c->rcv_buf - held : 0;
+	uint32_t reserve = e->conf.rx_pool->size / 8;
+	uint64_t pool;
+
+	/* a share of the receive pool's free mbufs, one MSS each, so that
+	 * the window never offers what there would be no mbuf for
+	 */
+	pool = e->rx_pool_free > reserve ? e->rx_pool_free - reserve : 0;
+	pool = pool * c->mss / RTE_MAX(e->nb_active, 1u);
+	return (uint32_t)RTE_MIN(space, pool);
+}
+
+/*
+ * The window to announce in a segment sent now (R8), and its right edge
+ * in rcv_adv: never left of the last one announced; moved right only by
+ * at least min(rcv_buf / 2, MSS) (RFC 9293 3.8.6.2.2); a multiple of the
+ * window scale's unit.
+ */
+uint32_t
+otcp_rcv_window(struct ofld_tcp_conn *c)
+{
+	const uint32_t unit = 1u << c->rcv_wscale;
+	uint32_t cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ?
+		c->rcv_adv - c->rcv_nxt : 0;
+	uint32_t want = rcv_space(c) & ~(unit - 1);
+	uint32_t step = RTE_MIN(c->rcv_buf / 2, (uint32_t)c->mss);
+	const uint32_t max = RTE_MIN(c->rcv_buf, 65535u << c->rcv_wscale);
+
+	want = RTE_MIN(want, max);
+	if (want > cur && (want - cur >= step || want == max))
+		cur = want;
+	else
+		cur = (cur + unit - 1) & ~(unit - 1);	/* keep the edge */
+	c->rcv_adv = c->rcv_nxt + cur;
+	return cur;
+}
+
+/* The window we announced is less than half the buffer and the space now
+ * free would move its edge by a worthwhile step: a window update is due
+ * (RFC 9293 3.8.6.2.2; as Linux when the application reads).
+ */
+bool
+otcp_rcv_window_update_due(const struct ofld_tcp_conn *c)
+{
+	uint32_t cur, space;
+
+	if (!otcp_synchronized(c) || otcp_closed_by_peer(c))
+		return false;
+	cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	if (cur >= c->rcv_buf / 2)
+		return false;
+	space = rcv_space(c);
+	return space > cur && space - cur >= RTE_MAX(c->rcv_buf / 2,
+						     2u * c->mss);
 }

@@ -43,13 +43,22 @@
 #define TH_ACK	RTE_TCP_ACK_FLAG
 
 #define OUT_BURST	64
-#define MAX_RTO_US	(60u * 1000 * 1000)
-#define MAX_BACKOFF	12
+#define MAX_BACKOFF	30	/* rto << backoff is capped at the max RTO */
 #define TS_OPT_LEN	12	/* NOP NOP kind len TSval TSecr */
 #define OFLD_NO_CONN	UINT32_MAX
-#define OOO_MAX		1024	/* segments held for reassembly, per conn */
 #define OOO_PSH		1	/* status bit of a held segment: had PSH */
 #define TRK_POOL	65535	/* requests in the send lists, per engine */
+#define SM_POOL_MIN	65536	/* send map entries per engine, at least */
+#define DUPTHRESH	3	/* RFC 5681, RFC 6675 */
+/* Sequence space in use (assigned to posted data, not acked) stays under
+ * this (R7), well below 2^31.
+ */
+#define SEQ_IN_USE_MAX	(1u << 30)
+/* Keepalive defaults of RFC 1122 4.2.3.6 / Linux */
+#define KEEP_INTVL_MS	75000
+#define KEEP_CNT	9
+/* PAWS: TS.Recent older than this is not trusted (RFC 7323 5.5) */
+#define PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000)
 #define TIMER_SCAN_US	1000	/* timers are looked at this often */
 #define MAX_LISTEN	16
 #define SYN_RETRIES	6
@@ -83,10 +92,52 @@ extern const char *const otcp_state_names[OTCPS_NB];
 
 /* Named timers of a connection; at == 0: off. */
 enum otcp_timer {
-	OTCPT_REXMT,	/* retransmission (RFC 6298), or SYN / SYN-ACK */
+	OTCPT_REXMT,	/* what c->rexmt_kind says, or SYN / SYN-ACK */
 	OTCPT_DELACK,	/* an ACK is owed */
-	OTCPT_PERSIST,	/* zero-window probe (RFC 9293 3.8.6.1) */
+	OTCPT_KEEP,	/* keepalive, FIN-WAIT-2 or TIME-WAIT */
 	OTCPT_NB
+};
+
+/* What the retransmission timer stands for now (one at a time, as in
+ * Linux's icsk_pending): RTO, tail loss probe, RACK reordering window,
+ * zero-window probe.
+ */
+enum otcp_rexmt_kind {
+	OTCPR_RTO,
+	OTCPR_TLP,
+	OTCPR_REO,
+	OTCPR_PERSIST,
+};
+
+/* Loss recovery state (as Linux's CA states Open, Recovery, Loss). */
+enum otcp_recovery {
+	OTCP_REC_NONE,
+	OTCP_REC_FAST,	/* fast recovery: SACK/RACK or three dup ACKs */
+	OTCP_REC_LOSS,	/* after an RTO */
+};
+
+/*
+ * The send map (scoreboard): what was sent from snd_una to snd_max, in
+ * ranges sent together, each with its last transmission time (RACK) and
+ * its SACK / loss marks (RFC 6675). Entries come from the engine's pool.
+ */
+struct otcp_sm {
+	struct otcp_sm *next;
+	uint32_t start, end;	/* [start, end) in sequence space */
+	uint64_t xmit_us;	/* last (re)transmission */
+	uint32_t xmit_ts;	/* our TSval then (Eifel, RFC 3522) */
+	uint8_t flags;		/* OTCP_SM_* */
+	uint8_t rexmits;
+};
+#define OTCP_SM_SACKED	0x01	/* the peer has it (SACK block) */
+#define OTCP_SM_LOST	0x02	/* marked lost, not retransmitted since */
+#define OTCP_SM_RXMIT	0x04	/* retransmitted (at least once) */
+#define OTCP_SM_FIN	0x08	/* our FIN (one sequence number) */
+
+/* SACK blocks we report (RFC 2018), most recent first. */
+#define OTCP_SACK_BLOCKS	4
+struct otcp_sack_blk {
+	uint32_t start, end;
 };
 
 struct listener {
@@ -117,19 +168,23 @@ struct conn_key {
 };
 
 struct ofld_tcp_conn {
-	/* ---- hot: what every segment in or out touches ---- */
+	/* ---- hot: what every segment in or out touches (three cache
+	 * lines at most; test_tcp checks it) ----
+	 */
 	struct ofld_tcp_engine *e;
 	const struct otcp_cc_ops *cc_ops;
-	uint32_t snd_una, snd_nxt, snd_max;
+	struct otcp_sm *sm_head, *sm_tail;	/* the send map */
+	uint32_t snd_una, snd_nxt, snd_max;	/* snd_nxt: next new byte */
 	uint32_t snd_end;		/* seq after the last queued byte */
 	uint32_t snd_wnd, cwnd, ssthresh;
-	uint32_t recover;		/* NewReno: snd_max at loss */
 	uint32_t ca_acc;		/* congestion avoidance byte count */
-	uint32_t rcv_nxt, rcv_wnd, last_ack_sent;
+	uint32_t sacked_bytes;		/* SACKed in the send map */
+	uint32_t lost_bytes;		/* marked lost, not resent */
+	uint32_t max_snd_wnd;		/* largest window the peer offered */
+	uint32_t rcv_nxt, rcv_adv;	/* rcv_adv: right edge announced */
+	uint32_t last_ack_sent;
 	uint32_t ts_recent, ts_offset;
 	uint32_t srtt_us, rttvar_us, rto_us;
-	uint32_t rtt_seq;		/* sample in progress: ack >= this */
-	uint64_t rtt_start_us;		/* 0: no sample in progress */
 	uint64_t timer_at[OTCPT_NB];	/* microseconds; 0: off */
 	uint32_t snd_wl1, snd_wl2;
 	uint16_t mss;
@@ -139,8 +194,12 @@ struct ofld_tcp_conn {
 	uint8_t backoff;
 	uint8_t unacked_segs;		/* received since our last ACK */
 	uint8_t state;			/* enum otcp_state */
-	bool in_recovery;
+	uint8_t recovery;		/* enum otcp_recovery */
+	uint8_t rexmt_kind;		/* enum otcp_rexmt_kind */
+	uint8_t nb_sack_out;		/* SACK blocks to report */
+	bool dsack_out;			/* the first of them is a D-SACK */
 	bool ts_ok;
+	bool sack_ok;
 	bool ipv6;
 	bool fin_sent;			/* our FIN went out (once at least) */
 	bool active;			/* the slot is in use */
@@ -155,10 +214,48 @@ struct ofld_tcp_conn {
 	uint32_t cur_seg_start;
 	uint64_t queued_bytes;		/* in the send list, not acked */
 	uint64_t posted_bytes;		/* posted, still on the queue */
+	struct rte_mbuf *sendq_held;	/* popped, waits for sequence space */
 
-	/* ---- receive: out-of-order segments, by seq (engine thread) ---- */
-	struct rte_mbuf *ooo_head;
-	uint16_t ooo_count;
+	/* ---- loss detection and recovery (ACKs with news) ---- */
+	uint32_t recover;		/* snd_max when recovery began */
+	uint32_t rtt_seq;		/* sample in progress: ack >= this */
+	uint64_t rtt_start_us;		/* 0: no sample in progress */
+	uint32_t rto_una;		/* snd_una at the last RTO */
+	uint64_t rexmt_start_us;	/* first RTO of this snd_una; 0: none */
+	uint32_t prr_delivered, prr_out, recover_fs;	/* RFC 6937 */
+	uint32_t prior_cwnd, prior_ssthresh;	/* undo (R4) */
+	uint32_t undo_una;		/* snd_una when the episode began */
+	int32_t undo_retrans;		/* retransmissions not D-SACKed;
+					 * -1: no undo this episode
+					 */
+	uint32_t undo_tsval;		/* TSval of its first retransmission */
+	uint16_t reno_dups;		/* dup ACKs counted as SACKed (no SACK) */
+	/* RACK (RFC 8985) */
+	uint64_t rack_xmit_us;		/* newest delivered transmission */
+	uint32_t rack_end;
+	uint32_t rack_rtt_us;
+	uint32_t min_rtt_us;
+	uint64_t min_rtt_at_us;
+	uint32_t rack_dsack_round;	/* snd_max at the last reo_wnd rise */
+	uint8_t reo_wnd_mult, reo_wnd_persist;
+	bool rack_reord;		/* reordering seen */
+	bool tlp_retrans;		/* the probe resent old data */
+	uint32_t tlp_high;		/* snd_max at the probe; 0: none */
+	uint32_t rack_fack;		/* highest end delivered */
+	uint64_t reo_at_us;		/* RACK reordering timer; 0: off */
+	uint64_t last_send_us;		/* last new data sent (RFC 5681 4.1) */
+
+	/* ---- receive ---- */
+	struct rte_mbuf *ooo_head;	/* out-of-order data, by seq */
+	uint32_t ooo_bytes;
+	uint32_t rcv_buf;		/* receive buffer: largest window */
+	uint64_t rcv_delivered;		/* bytes put in RECV events */
+	uint64_t rcv_taken;		/* of which the application took */
+	uint32_t rcv_fin_seq;		/* a FIN out of order: its seq */
+	bool rcv_fin_held;
+	struct otcp_sack_blk sack_out[OTCP_SACK_BLOCKS];
+	uint64_t last_rcv_us;		/* last segment from the peer */
+	uint64_t ts_recent_at_us;	/* when TS.Recent was taken (PAWS) */
 
 	/* ---- scheduling (engine thread): the ready list ---- */
 	struct ofld_tcp_conn *ready_next;
@@ -170,11 +267,16 @@ struct ofld_tcp_conn {
 	struct ofld_mpsc_node notify_node;
 
 	/* ---- cold ---- */
+	uint16_t gen;			/* handle generation (R12) */
 	bool close_done;		/* the CLOSED event is given */
 	bool need_fin;			/* closed during the handshake */
-	bool sack_ok;
+	bool released;			/* the application let go (TIME-WAIT) */
 	uint8_t cc;			/* OFLD_TCP_CC_* */
 	uint8_t persist_backoff;
+	uint8_t keep_probes;		/* keepalive probes unanswered */
+	uint8_t keep_cnt;
+	uint32_t keep_idle_ms, keep_intvl_ms;
+	uint32_t user_timeout_ms;
 	uint16_t chal_sent;		/* challenge ACKs in this window */
 	uint32_t chal_win_ms;		/* start of that window, ms */
 	bool ws_on;			/* window scale option in our SYN */
@@ -236,6 +338,14 @@ struct ofld_tcp_engine {
 	struct ofld_mpsc notify;
 	uint64_t next_timer_scan_us;
 	struct ofld_tcp_conn **active;	/* dense list of connections in use */
+	/* the send map's entries: a free list (engine thread only) */
+	struct otcp_sm *sm_mem, *sm_free;
+	uint32_t nb_sm_free;
+	uint32_t nb_released;		/* released, still in TIME-WAIT or
+					 * FIN-WAIT-2 (R9)
+					 */
+	/* receive mbufs the pool has free, read once per batch (R8) */
+	uint32_t rx_pool_free;
 	struct listener listen[MAX_LISTEN];
 	uint16_t nb_listen;
 	struct ofld_tcp_stats st;
@@ -255,9 +365,35 @@ struct seg_info {
 	int8_t opt_ws;		/* -1: none; else as sent (clamped later) */
 	bool opt_sack_ok;
 	bool opt_bad;		/* malformed options: parsing stopped there */
+	uint8_t nb_sack;	/* SACK blocks (any segment) */
+	struct otcp_sack_blk sack[OTCP_SACK_BLOCKS];
 };
 
 /* ---- small helpers ---- */
+
+static inline uint32_t
+u32_min(uint32_t a, uint32_t b)
+{
+	return a < b ? a : b;
+}
+
+static inline uint32_t
+u32_max(uint32_t a, uint32_t b)
+{
+	return a > b ? a : b;
+}
+
+/* base << shift, capped at the maximum RTO (RFC 6298 2.5). */
+static inline uint64_t
+otcp_backed_off(const struct ofld_tcp_engine *e, uint32_t base,
+		uint32_t shift)
+{
+	const uint64_t max = (uint64_t)e->conf.max_rto_ms * 1000;
+
+	if (shift >= 32)
+		return max;
+	return ((uint64_t)base << shift) < max ? (uint64_t)base << shift : max;
+}
 
 /* The engine's clock, read once per input batch, poll or control call. */
 static inline uint64_t
@@ -299,6 +435,15 @@ otcp_timer_on(const struct ofld_tcp_conn *c, enum otcp_timer t)
 	return c->timer_at[t] != 0;
 }
 
+/* The retransmission timer as kind k, at at_us. */
+static inline void
+otcp_rexmt_arm(struct ofld_tcp_conn *c, enum otcp_rexmt_kind k,
+	       uint64_t at_us)
+{
+	c->rexmt_kind = (uint8_t)k;
+	otcp_timer_arm(c, OTCPT_REXMT, at_us);
+}
+
 /* States in which the application has closed its side (RFC 9293). */
 static inline bool
 otcp_closed_by_us(const struct ofld_tcp_conn *c)
@@ -328,6 +473,57 @@ static inline bool
 otcp_fin_acked(const struct ofld_tcp_conn *c)
 {
 	return c->fin_sent && SEQ_GT(c->snd_una, c->snd_end);
+}
+
+/* RFC 6675's pipe: bytes in flight, SACKed and lost ones left out. */
+static inline uint32_t
+otcp_pipe(const struct ofld_tcp_conn *c)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+	uint32_t out = c->sacked_bytes + c->lost_bytes +
+		(uint32_t)c->reno_dups * c->mss;
+
+	return flight > out ? flight - out : 0;
+}
+
+/* Handles (R12): the slot's address with its generation in the top 16
+ * bits (user-space addresses have 47 or 48 significant bits). A handle
+ * outlives its connection only as a value that no call accepts.
+ */
+#define OTCP_GEN_SHIFT	48
+#define OTCP_ADDR_MASK	((UINT64_C(1) << OTCP_GEN_SHIFT) - 1)
+
+static inline struct ofld_tcp_conn *
+otcp_slot_of(const struct ofld_tcp_conn *h)
+{
+	return (struct ofld_tcp_conn *)((uintptr_t)h & OTCP_ADDR_MASK);
+}
+
+static inline uint16_t
+otcp_gen_of(const struct ofld_tcp_conn *h)
+{
+	return (uint16_t)((uintptr_t)h >> OTCP_GEN_SHIFT);
+}
+
+static inline struct ofld_tcp_conn *
+otcp_handle(const struct ofld_tcp_conn *c)
+{
+	return (struct ofld_tcp_conn *)((uintptr_t)c |
+		((uintptr_t)c->gen << OTCP_GEN_SHIFT));
+}
+
+/* The connection a handle names, or NULL (released, reused, NULL). The
+ * slot must be one of an engine's (ofld_tcp_conn_owned() checks that
+ * without reading through it).
+ */
+static inline struct ofld_tcp_conn *
+otcp_conn(const struct ofld_tcp_conn *h)
+{
+	struct ofld_tcp_conn *c = otcp_slot_of(h);
+
+	if (c == NULL || !c->active || c->released || c->gen != otcp_gen_of(h))
+		return NULL;
+	return c;
 }
 
 static inline struct ofld_req_meta *
@@ -406,7 +602,8 @@ void otcp_compl_engine_drain(struct ofld_tcp_engine *e, bool *leak);
 
 /* ---- ofld_tcp_sendq.c: posted requests, the send list ---- */
 void otcp_sendq_take_posted(struct ofld_tcp_conn *c);
-void otcp_sendq_reposition(struct ofld_tcp_conn *c);
+int otcp_sendq_locate(struct ofld_tcp_conn *c, uint32_t seq,
+		      struct rte_mbuf **req, uint32_t *off);
 void otcp_sendq_ack(struct ofld_tcp_conn *c, uint32_t acked);
 void otcp_sendq_fail_all(struct ofld_tcp_conn *c, enum ofld_tcp_status st);
 
@@ -416,9 +613,9 @@ int otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 			struct rte_mbuf *req, uint32_t off, uint32_t len);
 void otcp_output_ack(struct ofld_tcp_conn *c);
 void otcp_output_challenge_ack(struct ofld_tcp_conn *c);
-void otcp_output_una(struct ofld_tcp_conn *c);
 void otcp_output_window_probe(struct ofld_tcp_conn *c);
 void otcp_output_rst(struct ofld_tcp_conn *c);
+int otcp_output_tlp(struct ofld_tcp_conn *c);
 void otcp_output_flush(struct ofld_tcp_engine *e);
 /* Queue a frame for the wire; a full burst goes at once. */
 static inline void
@@ -434,21 +631,62 @@ void otcp_ready_remove(struct ofld_tcp_conn *c);
 
 /* ---- ofld_tcp_input.c: parse, demux, acceptability, ACKs, window ---- */
 /* (entry point: ofld_tcp_input() of ofld_tcp.h) */
+void otcp_input_parse_opts(const uint8_t *o, uint32_t optlen,
+			   struct seg_info *si);
 
-/* ---- ofld_tcp_reass.c: in-order delivery and reassembly ---- */
+/* ---- ofld_tcp_reass.c: delivery, reassembly, the receive window ---- */
 bool otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		     const struct seg_info *si);
 void otcp_reass_free(struct ofld_tcp_conn *c);
+uint32_t otcp_rcv_window(struct ofld_tcp_conn *c);
+bool otcp_rcv_window_update_due(const struct ofld_tcp_conn *c);
 
-/* ---- ofld_tcp_loss.c: RTT, RTO, fast retransmit and recovery ---- */
+/* ---- ofld_tcp_sack.c: SACK blocks out, the send map, SACK in ---- */
+int otcp_smap_engine_init(struct ofld_tcp_engine *e, uint32_t n);
+void otcp_smap_free_all(struct ofld_tcp_conn *c);
+int otcp_smap_sent(struct ofld_tcp_conn *c, uint32_t seq, uint32_t len,
+		   bool fin);
+void otcp_smap_acked(struct ofld_tcp_conn *c, uint32_t ack,
+		     const struct seg_info *si);
+struct otcp_sm *otcp_smap_find(struct ofld_tcp_conn *c, uint32_t seq);
+void otcp_smap_mark_lost(struct ofld_tcp_conn *c, struct otcp_sm *m);
+void otcp_smap_mark_all_lost(struct ofld_tcp_conn *c);
+void otcp_smap_prior(struct ofld_tcp_conn *c, uint32_t una, uint32_t max);
+void otcp_smap_mark_lost_head(struct ofld_tcp_conn *c, uint32_t len);
+struct otcp_sm *otcp_smap_next_lost(struct ofld_tcp_conn *c);
+bool otcp_sack_in(struct ofld_tcp_conn *c, const struct seg_info *si,
+		  uint32_t *delivered);
+void otcp_sack_note_rcvd(struct ofld_tcp_conn *c, uint32_t start,
+			 uint32_t end, bool dup);
+uint32_t otcp_sack_options(struct ofld_tcp_conn *c, uint8_t *opt,
+			   uint32_t room);
+
+/* ---- ofld_tcp_rack.c: RACK-TLP (RFC 8985) ---- */
+void otcp_rack_update(struct ofld_tcp_conn *c, const struct otcp_sm *m,
+		      const struct seg_info *si);
+void otcp_rack_detect(struct ofld_tcp_conn *c);
+void otcp_rack_dsack(struct ofld_tcp_conn *c);
+void otcp_rack_recovery_done(struct ofld_tcp_conn *c);
+bool otcp_rack_tlp_due(struct ofld_tcp_conn *c, uint64_t *at_us);
+
+/* ---- ofld_tcp_loss.c: RTT, RTO, recovery, undo ---- */
 void otcp_loss_rtt_sample(struct ofld_tcp_conn *c, uint32_t r_us);
 void otcp_loss_arm_rto(struct ofld_tcp_conn *c);
+void otcp_loss_timer_update(struct ofld_tcp_conn *c, bool restart_rto);
 void otcp_loss_rto_fired(struct ofld_tcp_conn *c);
-void otcp_loss_dupack(struct ofld_tcp_conn *c);
-void otcp_loss_on_ack(struct ofld_tcp_conn *c, uint32_t acked, uint32_t ack);
+void otcp_loss_on_ack(struct ofld_tcp_conn *c, const struct seg_info *si,
+		      uint32_t acked, uint32_t delivered, bool dup);
+void otcp_loss_dsack(struct ofld_tcp_conn *c, bool in_episode,
+		     uint32_t len);
+uint32_t otcp_loss_send_allowance(const struct ofld_tcp_conn *c);
+void otcp_loss_sent(struct ofld_tcp_conn *c, uint32_t len, bool rexmit);
+uint32_t otcp_loss_user_timeout_us(const struct ofld_tcp_conn *c);
+void otcp_loss_reo_timer(struct ofld_tcp_conn *c);
 
 /* ---- ofld_tcp_timer.c: which timer fired, and what follows ---- */
 void otcp_timer_scan(struct ofld_tcp_engine *e);
+void otcp_timer_keepalive_arm(struct ofld_tcp_conn *c);
+void otcp_timer_time_wait(struct ofld_tcp_conn *c);
 
 /* ---- ofld_tcp_handshake.c: SYN, SYN-ACK, listeners, options ---- */
 int otcp_listener_find(const struct ofld_tcp_engine *e,
@@ -467,5 +705,8 @@ void otcp_conn_apply_state(struct ofld_tcp_conn *c,
 void otcp_conn_free(struct ofld_tcp_conn *c);
 void otcp_conn_end(struct ofld_tcp_conn *c, enum ofld_tcp_status status);
 void otcp_conn_closed(struct ofld_tcp_conn *c);
+void otcp_conn_opts_from_open(struct ofld_tcp_conn *c,
+			      const struct ofld_tcp_open *o);
+void otcp_conn_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st);
 
 #endif /* OFLD_TCP_VAR_H */

@@ -737,7 +737,11 @@ test_api_misuse(void)
 	wire_reset(&w_ab, 0, 0);
 	fprintf(stderr, "connection state: %zu bytes, hot part %zu bytes\n",
 		ofld_tcp_conn_size(), ofld_tcp_conn_hot_size());
-	CU_ASSERT(ofld_tcp_conn_hot_size() <= 144);
+	/* the part every segment touches stays within three cache lines
+	 * (the connection is cache aligned: 144 bytes took three already;
+	 * SACK/RACK added the send map's ends and pipe counters in them)
+	 */
+	CU_ASSERT(ofld_tcp_conn_hot_size() <= 3 * RTE_CACHE_LINE_SIZE);
 	CU_ASSERT(pool_full());
 }
 

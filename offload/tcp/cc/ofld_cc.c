@@ -27,5 +27,5 @@ otcp_cc_find(uint8_t id)
 void
 otcp_cc_slow_start(struct ofld_tcp_conn *c, uint32_t acked)
 {
-	c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);
+	c->cwnd += RTE_MIN(acked, 2u * c->mss);
 }

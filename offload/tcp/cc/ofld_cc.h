@@ -37,12 +37,21 @@ struct otcp_cc_ops {
 	 * avoidance above).
 	 */
 	void (*cong_avoid)(struct ofld_tcp_conn *c, uint32_t acked);
+	/**
+	 * Optional: @p acked bytes newly acked, with the RTT of the newest
+	 * of them (RACK's, microseconds; 0: none), on every such ACK (as
+	 * Linux's pkts_acked): delay-based signals such as HyStart++.
+	 */
+	void (*pkts_acked)(struct ofld_tcp_conn *c, uint32_t acked,
+			   uint32_t rtt_us);
 };
 
 /* The algorithm of an OFLD_TCP_CC_* id (NewReno for unknown ids). */
 const struct otcp_cc_ops *otcp_cc_find(uint8_t id);
 
-/* Slow start (RFC 5681 3.1): cwnd grows by at most one MSS per ACK. */
+/* Slow start (RFC 5681 3.1) with appropriate byte counting (RFC 3465,
+ * L = 2): cwnd grows by the bytes acked, at most two MSS per ACK.
+ */
 void otcp_cc_slow_start(struct ofld_tcp_conn *c, uint32_t acked);
 
 /* An algorithm's private state in the connection; each algorithm checks
