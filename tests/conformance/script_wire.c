@@ -484,5 +484,5 @@ scr_wire_fmt_frame(const struct scr_run *r, char *buf, size_t len)
 		snprintf(ack, sizeof(ack), " ack %u", f->ack - r->peer_isn);
 	snprintf(win, sizeof(win), " win %u", f->win);
 	fmt_seg(buf, len, f->flags, f->seq - (r->iss_known ? r->iss : 0),
-		f->len, ack, win, f->opts, f->nopts, true, r->peer_isn);
+		f->len, ack, win, f->opts, f->nopts, f->nopts != 0, r->peer_isn);
 }
