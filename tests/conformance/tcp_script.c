@@ -16,10 +16,12 @@
  * script_exec.c runs each line, script_wire.c builds and decodes frames.
  */
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <rte_mempool.h>
 
@@ -27,6 +29,10 @@
 #include "tcp_script.h"
 
 #define AFTER_MAX_US	(200ull * 1000 * 1000)	/* `~`: wait this long */
+/* Meson's "hard error": not taken for an expected failure (should_fail),
+ * so that a script with a syntax error or a crash never passes as one.
+ */
+#define EXIT_HARD	99
 
 static bool verbose;
 
@@ -363,7 +369,7 @@ run_init(struct scr_run *r, const struct scr_script *s)
 	r->peer_port = 5001;
 }
 
-/* One script: 0 passed, 1 failed. */
+/* One script: 0 passed, 1 failed, EXIT_HARD not run (syntax). */
 static int
 run_script(const char *file)
 {
@@ -374,7 +380,7 @@ run_script(const char *file)
 	if (scr_parse(file, &s) != 0) {
 		scr_script_free(&s);
 		printf("FAIL %s (syntax)\n", file);
-		return 1;
+		return EXIT_HARD;
 	}
 	r = malloc(sizeof(*r));
 	if (r == NULL)
@@ -403,30 +409,47 @@ run_script(const char *file)
 	return ret != 0;
 }
 
+static void
+crashed(int sig)
+{
+	static const char msg[] = "tcp_script: crashed (signal)\n";
+
+	RTE_SET_USED(sig);
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(EXIT_HARD);
+	_exit(EXIT_HARD);
+}
+
 int
 main(int argc, char **argv)
 {
-	int i, first = 1, passed = 0, failed = 0;
+	int i, first = 1, passed = 0, failed = 0, hard = 0, ret;
 
+	signal(SIGSEGV, crashed);
+	signal(SIGBUS, crashed);
+	signal(SIGFPE, crashed);
+	signal(SIGABRT, crashed);
 	for (i = 1; i < argc; i++)
 		if (strcmp(argv[i], "--") == 0)
 			first = i + 1;
 	if (ofld_test_eal_init(argv[0], first > 1 ? first - 2 : 0,
 			       argv + 1) != 0 || ofld_req_register() != 0) {
 		fprintf(stderr, "EAL init failed\n");
-		return 1;
+		return EXIT_HARD;
 	}
 	for (i = first; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0) {
 			verbose = true;
 			continue;
 		}
-		if (run_script(argv[i]) == 0)
-			passed++;
-		else
-			failed++;
+		ret = run_script(argv[i]);
+		passed += ret == 0;
+		failed += ret != 0;
+		hard |= ret == EXIT_HARD;
 	}
 	printf("%d passed, %d failed\n", passed, failed);
 	ofld_test_eal_cleanup();
-	return (failed != 0 || passed == 0) ? 1 : 0;
+	if (hard || passed + failed == 0)
+		return EXIT_HARD;
+	return failed != 0 ? 1 : 0;
 }
