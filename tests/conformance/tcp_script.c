@@ -10,7 +10,7 @@
  * the events taken after every engine call, the end-of-script checks
  * (nothing unmatched, every mbuf back in the pool) and main().
  *
- *   tcp_script [EAL args --] [-v] script.pkt...
+ *   tcp_script [EAL args --] [-v] [--fail-with=TEXT] script.pkt...
  *
  * The syntax is in tests/conformance/README.md; script_parse.c reads it,
  * script_exec.c runs each line, script_wire.c builds and decodes frames.
@@ -35,6 +35,11 @@
 #define EXIT_HARD	99
 
 static bool verbose;
+/* --fail-with=TEXT: the harness's own tests, scripts that must fail with
+ * a message containing TEXT (a script that passes, or fails otherwise,
+ * fails).
+ */
+static const char *fail_with;
 
 int
 scr_fail(struct scr_run *r, const char *fmt, ...)
@@ -400,10 +405,13 @@ run_script(const char *file)
 			printf("%s:%d: %s\n", file, r->cur->lineno, r->err);
 		else
 			printf("%s: at the end: %s\n", file, r->err);
-		printf("FAIL %s\n", file);
-	} else {
-		printf("PASS %s\n", file);
 	}
+	if (fail_with != NULL) {
+		ret = !(ret != 0 && strstr(r->err, fail_with) != NULL);
+		printf("%s: %s '%s'\n", file, ret ? "did not fail with" :
+		       "failed as it must, with", fail_with);
+	}
+	printf("%s %s\n", ret != 0 ? "FAIL" : "PASS", file);
 	free(r);
 	scr_script_free(&s);
 	return ret != 0;
@@ -440,6 +448,10 @@ main(int argc, char **argv)
 	for (i = first; i < argc; i++) {
 		if (strcmp(argv[i], "-v") == 0) {
 			verbose = true;
+			continue;
+		}
+		if (strncmp(argv[i], "--fail-with=", 12) == 0) {
+			fail_with = argv[i] + 12;
 			continue;
 		}
 		ret = run_script(argv[i]);
