@@ -237,9 +237,9 @@ scr_expect_out(struct scr_run *r, const struct scr_line *l, uint64_t t)
 			return -1;
 	}
 	if (r->cap_head == r->cap_tail)
-		return scr_fail(r, "missing frame\n  expected: %.6f%s > %s\n"
-				"  got:      nothing by %.6f", t / 1e6,
-				l->after ? "~" : "", want, hi / 1e6);
+		return scr_fail(r, "missing frame\n  expected: %s%.6f > %s\n"
+				"  got:      nothing by %.6f",
+				l->after ? "~" : "", t / 1e6, want, hi / 1e6);
 	c = &r->cap[r->cap_head % SCR_CAPQ];
 	if (scr_wire_decode(r, c->m) != 0)
 		return scr_fail(r, "frame at %.6f: %s", c->t_us / 1e6,
@@ -250,9 +250,9 @@ scr_expect_out(struct scr_run *r, const struct scr_line *l, uint64_t t)
 			r->err[0] != '\0' ? strdupa(r->err) : "mismatch";
 
 		head_text(r, got, sizeof(got));
-		return scr_fail(r, "%s\n  expected: %.6f%s > %s\n"
-				"  got:      %s", why, t / 1e6,
-				l->after ? "~" : "", want, got);
+		return scr_fail(r, "%s\n  expected: %s%.6f > %s\n"
+				"  got:      %s", why, l->after ? "~" : "",
+				t / 1e6, want, got);
 	}
 	trace_frame(r, c->t_us);
 	r->prev_t = c->t_us;
