@@ -15,8 +15,8 @@
  *
  * The lanes from one end are made when the first port plugs into that end,
  * sized for its speed x delay (ofld_delay.h: with `delay=` a lane is also
- * the delay line); they are made again only while nobody can receive from
- * them (the other end is empty).
+ * the delay line), and live as long as the cable: a later port at that end
+ * must fit them.
  *
  * The registry of pairs is control-path state under a mutex. The data path
  * only touches the lanes, which live as long as either end of the pair.
@@ -114,9 +114,10 @@ pair_create(const char *name, int socket)
 
 /*
  * Lanes from end d for the port pi plugging into it: made if missing, kept
- * if big enough and able to delay when pi delays, made again if not while
- * the other end is empty (nobody receives from them). @return 0, -ENOMEM,
- * -EXDEV: the other end receives from lanes that do not fit pi.
+ * if big enough and able to delay when pi delays. Lanes left by an earlier
+ * port mean the other end has been plugged in ever since (the last end out
+ * frees the cable), and it may be receiving from them: they cannot be made
+ * again. @return 0, -ENOMEM, -EXDEV: they do not fit pi (logged).
  */
 static int
 lanes_fit(struct ofld_pair *p, int d, struct pmd_internals *pi)
@@ -128,7 +129,7 @@ lanes_fit(struct ofld_pair *p, int d, struct pmd_internals *pi)
 	if (lane->ring != NULL && p->lane_size[d] >= da->lane_size &&
 	    (lane->delayed || !delayed))
 		return 0;
-	if (lane->ring != NULL && p->end[!d] != NULL) {
+	if (lane->ring != NULL) {
 		OFLD_LOG(ERR, "%s: device argument 'delay=%u' (speed %u): the "
 			 "lanes from this end of pair cable '%s' were made by "
 			 "an earlier port for %u frames%s, and the other end "
@@ -138,7 +139,6 @@ lanes_fit(struct ofld_pair *p, int d, struct pmd_internals *pi)
 			 lane->delayed ? " with a delay" : " without delay");
 		return -EXDEV;
 	}
-	lanes_free(p, d);
 	return lanes_make(p, d, da->lane_size, delayed,
 			  pi->dev->data->numa_node);
 }
