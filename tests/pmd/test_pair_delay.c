@@ -47,6 +47,7 @@ struct delay_run {
 	uint32_t n;			/* frames sent (seq 0..n-1) */
 	uint32_t got, bad, out_of_order, max_in_flight;
 	uint32_t next_seq;		/* the seq expected next */
+	uint64_t last_poll, max_gap;	/* TSC: longest time not polling */
 	uint64_t bits_before[MAX_FRAMES + 1];	/* wire bits of seq < i */
 };
 
@@ -137,6 +138,9 @@ poll_rx(void)
 
 	k = rte_eth_rx_burst(run.rx, 0, bufs, RTE_DIM(bufs));
 	now = rte_get_tsc_cycles();
+	if (run.last_poll != 0 && now - run.last_poll > run.max_gap)
+		run.max_gap = now - run.last_poll;
+	run.last_poll = now;
 	for (i = 0; i < k; i++) {
 		if (ofld_test_frame_check(bufs[i], &seq, &tag) != 0 ||
 		    tag != 5 || seq >= run.n) {
@@ -244,6 +248,35 @@ check_due(uint32_t delay_us, uint32_t speed_mbps)
 	CU_ASSERT_EQUAL(early_wire, 0);
 }
 
+static int
+cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+/* How late after send + delay the frames came (a figure, not a check). */
+static void
+print_lateness(uint32_t delay_us)
+{
+	static uint64_t late[MAX_FRAMES];
+	const uint64_t d = us_to_tsc(delay_us);
+	const double us = 1e6 / rte_get_tsc_hz();
+	uint32_t i, k = 0;
+
+	for (i = 0; i < run.n; i++)
+		if (arrived_tsc[i] >= sent_tsc[i] + d)
+			late[k++] = arrived_tsc[i] - sent_tsc[i] - d;
+	if (k == 0)
+		return;
+	qsort(late, k, sizeof(late[0]), cmp_u64);
+	printf("\n    after send + %u us: +%.1f us median, +%.1f us max "
+	       "(%u frames; longest pause between polls %.1f us)\n",
+	       delay_us, late[k / 2] * us, late[k - 1] * us, k,
+	       run.max_gap * us);
+}
+
 /* ---- device arguments ----------------------------------------------- */
 
 struct bad_arg {
@@ -344,6 +377,7 @@ test_due_paced(void)
 	send_range(0, run.n, true);
 	receive_all();
 	check_due(2000, 1000);
+	print_lateness(2000);
 	CU_ASSERT_EQUAL(ofld_test_xstat(b, "rx_q0_missed"), 0);
 	remove_all();
 	CU_ASSERT(ofld_test_pool_full());
@@ -361,6 +395,7 @@ test_due_unpaced(void)
 	send_range(0, run.n, true);
 	receive_all();
 	check_due(20000, 0);
+	print_lateness(20000);
 	/* the other way: no delay line, every frame arrives */
 	run_begin(b, a);
 	frames_make(100, NULL);
