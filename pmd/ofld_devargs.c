@@ -180,6 +180,28 @@ bad:
 	return -EINVAL;
 }
 
+/* speed= and delay=: the link's rate and one-way delay. */
+static int
+handle_link(const char *key, const char *val, const struct arg_ctx *ctx)
+{
+	struct ofld_devargs *da = ctx->da;
+	uint64_t v;
+	int ret;
+
+	if (strcmp(key, ARG_SPEED) == 0) {
+		ret = parse_u64(key, val, 0, OFLD_MAX_SPEED, &v, ctx);
+		if (ret == 0) {
+			da->speed_mbps = (uint32_t)v;
+			da->speed_set = true;
+		}
+		return ret;
+	}
+	ret = parse_u64(key, val, 0, OFLD_DELAY_MAX_US, &v, ctx);
+	if (ret == 0)
+		da->delay_us = (uint32_t)v;
+	return ret;
+}
+
 static int
 handle_arg(const char *key, const char *val, void *opaque)
 {
@@ -194,19 +216,8 @@ handle_arg(const char *key, const char *val, void *opaque)
 	if (strcmp(key, ARG_LOWER) == 0)
 		return parse_name(key, val, da->lower, sizeof(da->lower), true,
 				  ctx);
-	if (strcmp(key, ARG_SPEED) == 0) {
-		ret = parse_u64(key, val, 0, OFLD_MAX_SPEED, &v, ctx);
-		if (ret == 0) {
-			da->speed_mbps = (uint32_t)v;
-			da->speed_set = true;
-		}
-		return ret;
-	}
-	if (strcmp(key, ARG_DELAY) == 0) {
-		ret = parse_u64(key, val, 0, OFLD_DELAY_MAX_US, &v, ctx);
-		da->delay_us = (uint32_t)v;
-		return ret;
-	}
+	if (strcmp(key, ARG_SPEED) == 0 || strcmp(key, ARG_DELAY) == 0)
+		return handle_link(key, val, ctx);
 	if (strcmp(key, ARG_LOSS) == 0)
 		return parse_prob(key, val, &da->loss, ctx);
 	if (strcmp(key, ARG_REORDER) == 0)
