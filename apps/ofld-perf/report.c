@@ -19,14 +19,16 @@
 
 #include "perf.h"
 
-/* The pair cable in words: speed, delay, faults. */
+/* The pair cable in words: speed, delay and faults when there are. */
 void
 cable_describe(char *buf, size_t size)
 {
 	int k;
 
-	k = snprintf(buf, size, "link %u Mbit/s, delay %u us one way",
-		     app.o.speed, app.o.delay_us);
+	k = snprintf(buf, size, "link %u Mbit/s", app.o.speed);
+	if (k > 0 && (size_t)k < size && app.o.delay_us != 0)
+		k += snprintf(buf + k, size - k, ", delay %u us one way",
+			      app.o.delay_us);
 	if (k > 0 && (size_t)k < size &&
 	    (app.o.loss > 0 || app.o.reorder > 0 || app.o.dup > 0))
 		snprintf(buf + k, size - k, ", loss %g, reorder %g, dup %g, "
