@@ -22,6 +22,7 @@
 #define ARG_PAIR	"pair"
 #define ARG_LOWER	"lower"
 #define ARG_SPEED	"speed"
+#define ARG_DELAY	"delay"
 #define ARG_LOSS	"loss"
 #define ARG_REORDER	"reorder"
 #define ARG_DUP		"dup"
@@ -38,7 +39,7 @@
 #define GSO_MAX_SIZE_LIMIT	(16u << 20)
 
 static const char *const valid_keys[] = {
-	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_LOSS, ARG_REORDER, ARG_DUP,
+	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_DELAY, ARG_LOSS, ARG_REORDER, ARG_DUP,
 	ARG_SEED, ARG_MAC, ARG_GSO_L3, ARG_GSO_L4, ARG_GSO_MAX, ARG_GSO_MINSEG,
 	ARG_GSO_L4OFF, ARG_TCP_CONNS, ARG_ENGINE, NULL,
 };
@@ -179,6 +180,28 @@ bad:
 	return -EINVAL;
 }
 
+/* speed= and delay=: the link's rate and one-way delay. */
+static int
+handle_link(const char *key, const char *val, const struct arg_ctx *ctx)
+{
+	struct ofld_devargs *da = ctx->da;
+	uint64_t v;
+	int ret;
+
+	if (strcmp(key, ARG_SPEED) == 0) {
+		ret = parse_u64(key, val, 0, OFLD_MAX_SPEED, &v, ctx);
+		if (ret == 0) {
+			da->speed_mbps = (uint32_t)v;
+			da->speed_set = true;
+		}
+		return ret;
+	}
+	ret = parse_u64(key, val, 0, OFLD_DELAY_MAX_US, &v, ctx);
+	if (ret == 0)
+		da->delay_us = (uint32_t)v;
+	return ret;
+}
+
 static int
 handle_arg(const char *key, const char *val, void *opaque)
 {
@@ -193,14 +216,8 @@ handle_arg(const char *key, const char *val, void *opaque)
 	if (strcmp(key, ARG_LOWER) == 0)
 		return parse_name(key, val, da->lower, sizeof(da->lower), true,
 				  ctx);
-	if (strcmp(key, ARG_SPEED) == 0) {
-		ret = parse_u64(key, val, 0, OFLD_MAX_SPEED, &v, ctx);
-		if (ret == 0) {
-			da->speed_mbps = (uint32_t)v;
-			da->speed_set = true;
-		}
-		return ret;
-	}
+	if (strcmp(key, ARG_SPEED) == 0 || strcmp(key, ARG_DELAY) == 0)
+		return handle_link(key, val, ctx);
 	if (strcmp(key, ARG_LOSS) == 0)
 		return parse_prob(key, val, &da->loss, ctx);
 	if (strcmp(key, ARG_REORDER) == 0)
@@ -271,6 +288,39 @@ key_known(const char *key)
 	return false;
 }
 
+/* delay= needs the pair cable and lanes that can hold speed x delay. */
+static int
+check_delay(const char *name, struct ofld_devargs *da)
+{
+	if (da->delay_us == 0) {
+		da->lane_size = OFLD_LANE_SIZE;
+		return 0;
+	}
+	if (da->pair[0] == '\0') {
+		OFLD_LOG(ERR, "%s: device argument 'delay=%u': a delay line is "
+			 "the pair cable's (give 'pair=NAME')", name,
+			 da->delay_us);
+		return -EINVAL;
+	}
+	da->lane_size = ofld_delay_lane_size(da->speed_mbps,
+					     OFLD_DEFAULT_SPEED, da->delay_us,
+					     OFLD_LANE_SIZE, OFLD_LANE_MAX);
+	if (da->lane_size == 0) {
+		OFLD_LOG(ERR, "%s: device argument 'delay=%u': %u Mbit/s%s x "
+			 "%u us is more frames in flight than a lane holds "
+			 "(%u frames of %u wire bytes, %u of them for the "
+			 "receiver's backlog): give a shorter delay or a lower "
+			 "speed", name, da->delay_us,
+			 da->speed_mbps != 0 ? da->speed_mbps :
+			 OFLD_DEFAULT_SPEED, da->speed_mbps != 0 ? "" :
+			 " (unpaced: sized as for that)", da->delay_us,
+			 OFLD_LANE_MAX, OFLD_DELAY_REF_FRAME_BITS / 8,
+			 OFLD_LANE_SIZE);
+		return -ERANGE;
+	}
+	return 0;
+}
+
 /**
  * Parse the device arguments of port NAME into *da (defaults filled in).
  * @return 0, or -EINVAL / -ERANGE after logging which argument is wrong.
@@ -307,7 +357,8 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 
 			if (!key_known(key)) {
 				OFLD_LOG(ERR, "%s: unknown device argument '%s' "
-					 "(known: pair, lower, speed, loss, reorder, "
+					 "(known: pair, lower, speed, delay, loss, "
+					 "reorder, "
 					 "dup, seed, mac, gso_l3, gso_l4, gso_max_size, "
 					 "gso_min_segs, gso_l4_offset_max, "
 					 "tcp_max_conns, engine)", name, key);
@@ -345,6 +396,8 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 		OFLD_LOG(ERR, "%s: a cable is needed: give device argument "
 			 "'pair=NAME' or 'lower=PORTNAME'", name);
 		ret = -EINVAL;
+	} else {
+		ret = check_delay(name, da);
 	}
 out:
 	rte_kvargs_free(kv);

@@ -125,8 +125,11 @@ ofld_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->lower_port = pi->lower_port;
 	if (pi->cable == OFLD_CABLE_PAIR) {
 		txq->lane = &pi->pair->lanes[pi->end][qid];
+		/* R0: the lane's ring (made at attach) before its bit; pairs
+		 * with A0 in ofld_pair_rx_raw()
+		 */
 		__atomic_fetch_or(&pi->pair->lanes_used[pi->end], 1u << qid,
-				  __ATOMIC_RELAXED);
+				  __ATOMIC_RELEASE);
 	}
 	ofld_fault_init(&txq->fault, pi->fault_cfg.seed, dev->data->port_id,
 			qid);
@@ -313,7 +316,9 @@ ofld_dev_start(struct rte_eth_dev *dev)
 	ofld_pacer_init(&pi->pacer, pi->da.speed_set || pi->cable ==
 			OFLD_CABLE_PAIR ? pi->da.speed_mbps : 0);
 	if (pi->cable == OFLD_CABLE_PAIR) {
-		ofld_pair_start(pi);
+		ret = ofld_pair_start(pi);
+		if (ret != 0)
+			return ret;
 	} else {
 		ret = rte_eth_dev_start(pi->lower_port);
 		if (ret != 0) {

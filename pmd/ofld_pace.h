@@ -20,6 +20,7 @@
 #include <rte_atomic.h>
 #include <rte_common.h>
 #include <rte_cycles.h>
+#include <rte_mbuf.h>
 
 /** Burst allowance: 32 full 1500-byte frames on the wire. */
 #define OFLD_PACE_HORIZON_BITS	(32ULL * (1514 + 24) * 8)
@@ -30,29 +31,59 @@ struct ofld_pacer {
 	/* Read-only after configuration. */
 	uint64_t tsc_base __rte_cache_aligned;
 	uint64_t bits_per_tsc_q32;	/**< link bits per TSC cycle, 32.32 */
+	uint64_t tsc_per_bit_q32;	/**< TSC cycles per bit, 32.32, rounded up */
 	uint64_t horizon;
 	uint32_t enabled;
 };
+
+/** Wire bits of a frame: payload, preamble + SFD, gap and FCS. */
+static inline uint64_t
+ofld_frame_bits(const struct rte_mbuf *m)
+{
+	return ((uint64_t)m->pkt_len + 24) * 8;
+}
 
 static inline void
 ofld_pacer_init(struct ofld_pacer *p, uint32_t speed_mbps)
 {
 	unsigned __int128 bps = (unsigned __int128)speed_mbps * 1000000u;
+	unsigned __int128 hz = rte_get_tsc_hz();
 
 	p->tsc_base = rte_get_tsc_cycles();
-	p->bits_per_tsc_q32 = (uint64_t)((bps << 32) / rte_get_tsc_hz());
+	p->bits_per_tsc_q32 = (uint64_t)((bps << 32) / hz);
+	p->tsc_per_bit_q32 = speed_mbps == 0 ? 0 :
+		(uint64_t)(((hz << 32) + bps - 1) / bps);
 	p->horizon = OFLD_PACE_HORIZON_BITS;
 	p->enabled = speed_mbps != 0;
 	__atomic_store_n(&p->clock, 0, __ATOMIC_RELAXED);
+}
+
+/** TSC time @p tsc on the wire clock: bits at the link speed since the
+ * pacer was set up.
+ */
+static inline uint64_t
+ofld_pacer_bits_at(const struct ofld_pacer *p, uint64_t tsc)
+{
+	unsigned __int128 t = tsc - p->tsc_base;
+
+	return (uint64_t)((t * p->bits_per_tsc_q32) >> 32);
+}
+
+/** Wire clock @p bits as TSC time (rounded up; pacing on). */
+static inline uint64_t
+ofld_pacer_tsc_at(const struct ofld_pacer *p, uint64_t bits)
+{
+	unsigned __int128 b = bits;
+
+	return p->tsc_base + (uint64_t)((b * p->tsc_per_bit_q32 + UINT32_MAX)
+					>> 32);
 }
 
 /** Real time, in bits at the link speed, since the pacer was set up. */
 static inline uint64_t
 ofld_pacer_now(const struct ofld_pacer *p)
 {
-	unsigned __int128 t = rte_get_tsc_cycles() - p->tsc_base;
-
-	return (uint64_t)((t * p->bits_per_tsc_q32) >> 32);
+	return ofld_pacer_bits_at(p, rte_get_tsc_cycles());
 }
 
 /**
@@ -78,11 +109,14 @@ ofld_pacer_budget(struct ofld_pacer *p)
 	return now + p->horizon - clock;
 }
 
-/** Reserve wire time for frames about to be sent (or give it back). */
-static inline void
+/**
+ * Reserve wire time for frames about to be sent (or give it back).
+ * @return the wire clock where they start (their slot), in bits.
+ */
+static inline uint64_t
 ofld_pacer_charge(struct ofld_pacer *p, uint64_t bits)
 {
-	__atomic_fetch_add(&p->clock, bits, __ATOMIC_RELAXED);
+	return __atomic_fetch_add(&p->clock, bits, __ATOMIC_RELAXED);
 }
 
 static inline void

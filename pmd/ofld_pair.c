@@ -8,9 +8,15 @@
  *
  * Each end's transmit queue q has one lane (an rte_ring) towards the other
  * end: multi-producer (the application's transmit queue and that queue's
- * TCP engine, which may run on a service lcore), single consumer. The other end's receive queue r
- * drains every lane q with q % nb_rx_queues == r, so any queue counts on
- * the two ends work and every lane has exactly one consumer.
+ * TCP engine, which may run on a service lcore), single consumer. The
+ * other end's receive queue r drains every lane q with
+ * q % nb_rx_queues == r, so any queue counts on the two ends work and
+ * every lane has exactly one consumer.
+ *
+ * The lanes from one end are made when the first port plugs into that end,
+ * sized for its speed x delay (ofld_delay.h: with `delay=` a lane is also
+ * the delay line), and live as long as the cable: a later port at that end
+ * must fit them.
  *
  * The registry of pairs is control-path state under a mutex. The data path
  * only touches the lanes, which live as long as either end of the pair.
@@ -30,7 +36,7 @@
 
 static pthread_mutex_t pair_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct ofld_pair *pair_list;
-static unsigned int pair_serial;
+static unsigned int lanes_serial;
 
 static void
 lane_drain(struct ofld_lane *lane)
@@ -43,51 +49,119 @@ lane_drain(struct ofld_lane *lane)
 		rte_pktmbuf_free(m);
 }
 
+/* The lanes from end d, and every frame on them. */
+static void
+lanes_free(struct ofld_pair *p, int d)
+{
+	unsigned int q;
+
+	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
+		lane_drain(&p->lanes[d][q]);
+		rte_ring_free(p->lanes[d][q].ring);
+		p->lanes[d][q].ring = NULL;
+	}
+	p->lane_size[d] = 0;
+}
+
+/* The lanes from end d: size frames each, delay lines or not. */
+static int
+lanes_make(struct ofld_pair *p, int d, uint32_t size, bool delayed,
+	   int socket)
+{
+	char rname[RTE_RING_NAMESIZE];
+	unsigned int q, id = lanes_serial++;
+	struct ofld_lane *lane;
+
+	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
+		lane = &p->lanes[d][q];
+		snprintf(rname, sizeof(rname), "ofld%u_%u", id, q);
+		lane->ring = rte_ring_create(rname, size, socket,
+					     RING_F_SC_DEQ);
+		if (lane->ring == NULL) {
+			OFLD_LOG(ERR, "pair '%s': cannot create ring %s of %u "
+				 "frames: %s", p->name, rname, size,
+				 rte_strerror(rte_errno));
+			lanes_free(p, d);
+			return -ENOMEM;
+		}
+		lane->delayed = delayed;
+		lane->due_off = -1;
+	}
+	p->lane_size[d] = size;
+	return 0;
+}
+
 static void
 pair_free(struct ofld_pair *p)
 {
-	unsigned int d, q;
-
-	for (d = 0; d < 2; d++) {
-		for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-			lane_drain(&p->lanes[d][q]);
-			rte_ring_free(p->lanes[d][q].ring);
-		}
-	}
+	lanes_free(p, 0);
+	lanes_free(p, 1);
 	rte_free(p);
 }
 
 static struct ofld_pair *
 pair_create(const char *name, int socket)
 {
-	char rname[RTE_RING_NAMESIZE];
 	struct ofld_pair *p;
-	unsigned int d, q, id = pair_serial++;
 
 	p = rte_zmalloc_socket("ofld_pair", sizeof(*p), RTE_CACHE_LINE_SIZE,
 			       socket);
 	if (p == NULL)
 		return NULL;
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	for (d = 0; d < 2; d++) {
-		for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-			snprintf(rname, sizeof(rname), "ofld%u_%u_%u", id, d, q);
-			p->lanes[d][q].ring = rte_ring_create(rname,
-				OFLD_LANE_SIZE, socket, RING_F_SC_DEQ);
-			if (p->lanes[d][q].ring == NULL) {
-				OFLD_LOG(ERR, "pair '%s': cannot create ring %s: %s",
-					 name, rname, rte_strerror(rte_errno));
-				pair_free(p);
-				return NULL;
-			}
+	return p;
+}
+
+/*
+ * Lanes from end d for the port pi plugging into it: made if missing, kept
+ * if big enough and able to delay when pi delays. Lanes left by an earlier
+ * port mean the other end has been plugged in ever since (the last end out
+ * frees the cable), and it may be receiving from them: they cannot be made
+ * again. @return 0, -ENOMEM, -EXDEV: they do not fit pi (logged).
+ */
+static int
+lanes_fit(struct ofld_pair *p, int d, struct pmd_internals *pi)
+{
+	const struct ofld_devargs *da = &pi->da;
+	const bool delayed = da->delay_us != 0;
+	const struct ofld_lane *lane = &p->lanes[d][0];
+
+	if (lane->ring != NULL && p->lane_size[d] >= da->lane_size &&
+	    (lane->delayed || !delayed))
+		return 0;
+	if (lane->ring != NULL) {
+		OFLD_LOG(ERR, "%s: device argument 'delay=%u' (speed %u): the "
+			 "lanes from this end of pair cable '%s' were made by "
+			 "an earlier port for %u frames%s, and the other end "
+			 "still receives from them; close both ends to change "
+			 "it", pi->dev->data->name, da->delay_us,
+			 da->speed_mbps, p->name, p->lane_size[d],
+			 lane->delayed ? " with a delay" : " without delay");
+		return -EXDEV;
+	}
+	return lanes_make(p, d, da->lane_size, delayed,
+			  pi->dev->data->numa_node);
+}
+
+/* Take an empty cable out of the registry and free it (lock held). */
+static void
+pair_unlink_free(struct ofld_pair *p)
+{
+	struct ofld_pair **pp;
+
+	for (pp = &pair_list; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
 		}
 	}
-	return p;
+	pair_free(p);
 }
 
 /**
  * Plug a port into the pair cable NAME, creating the cable for the first
- * end. @return 0, -EBUSY if the cable has two ends already, -ENOMEM.
+ * end. @return 0, -EBUSY if the cable has two ends already, -ENOMEM,
+ * -EXDEV if the lanes from its end do not fit it (logged).
  */
 int
 ofld_pair_attach(struct pmd_internals *pi, const char *name)
@@ -116,9 +190,15 @@ ofld_pair_attach(struct pmd_internals *pi, const char *name)
 		ret = -EBUSY;
 		goto out;
 	}
+	ret = lanes_fit(p, pi->end, pi);
+	if (ret != 0)
+		goto out;
 	p->end[pi->end] = pi;
 	pi->pair = p;
+	pi->delay.due_off = -1;
 out:
+	if (ret != 0 && p != NULL && p->end[0] == NULL && p->end[1] == NULL)
+		pair_unlink_free(p);
 	pthread_mutex_unlock(&pair_lock);
 	return ret;
 }
@@ -140,7 +220,7 @@ pair_lanes_to_me_down(struct ofld_pair *p, int end)
 void
 ofld_pair_detach(struct pmd_internals *pi)
 {
-	struct ofld_pair *p = pi->pair, **pp;
+	struct ofld_pair *p = pi->pair;
 
 	if (p == NULL)
 		return;
@@ -148,26 +228,64 @@ ofld_pair_detach(struct pmd_internals *pi)
 	pair_lanes_to_me_down(p, pi->end);
 	__atomic_store_n(&p->started[pi->end], 0, __ATOMIC_RELEASE);
 	p->end[pi->end] = NULL;
-	if (p->end[0] == NULL && p->end[1] == NULL) {
-		for (pp = &pair_list; *pp != NULL; pp = &(*pp)->next) {
-			if (*pp == p) {
-				*pp = p->next;
-				break;
-			}
-		}
-		pair_free(p);
-	}
+	if (p->end[0] == NULL && p->end[1] == NULL)
+		pair_unlink_free(p);
 	pi->pair = NULL;
 	pthread_mutex_unlock(&pair_lock);
 }
 
-void
+/*
+ * The delay line of the lanes this port feeds (when they delay): the due
+ * times' mbuf field (registered here, not at probe: a --vdev probes before
+ * the registry of dynamic fields can be used) and the delay in TSC cycles.
+ */
+static int
+pair_delay_start(struct pmd_internals *pi)
+{
+	static const struct rte_mbuf_dynfield desc = {
+		.name = OFLD_DELAY_DYNFIELD,
+		.size = sizeof(uint64_t),
+		.align = __alignof__(uint64_t),
+	};
+	struct ofld_lane *own = pi->pair->lanes[pi->end];
+	unsigned int q;
+	int off;
+
+	if (!own[0].delayed)
+		return 0;
+	off = rte_mbuf_dynfield_register(&desc);
+	if (off < 0) {
+		OFLD_LOG(ERR, "%s: device argument 'delay': no room for the "
+			 "mbuf dynamic field of due times: %s",
+			 pi->dev->data->name, rte_strerror(rte_errno));
+		return -rte_errno;
+	}
+	pi->delay.delay_tsc = (uint64_t)pi->da.delay_us * rte_get_tsc_hz() /
+		1000000;
+	pi->delay.due_off = off;
+	/* Read by the receiver after the frames that carry it (ordered by
+	 * the lane's enqueue/dequeue); the value never changes once set.
+	 */
+	for (q = 0; q < OFLD_MAX_QUEUES; q++)
+		__atomic_store_n(&own[q].due_off, off, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/** Start this end: receive from the lanes towards it, feed its own.
+ * @return 0 or -errno (the delay line's field cannot be had).
+ */
+int
 ofld_pair_start(struct pmd_internals *pi)
 {
 	struct rte_eth_dev_data *data = pi->dev->data;
 	struct ofld_pair *p = pi->pair;
 	struct ofld_rxq *rxq;
 	uint16_t r, q;
+	int ret;
+
+	ret = pair_delay_start(pi);
+	if (ret != 0)
+		return ret;
 
 	for (r = 0; r < data->nb_rx_queues; r++) {
 		rxq = data->rx_queues[r];
@@ -179,23 +297,34 @@ ofld_pair_start(struct pmd_internals *pi)
 		}
 		rxq->lanes_used = &p->lanes_used[!pi->end];
 	}
+	/* the other end's port may be plugging in (making its lanes) */
+	pthread_mutex_lock(&pair_lock);
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-		/* Frames that sat on the cable while this end was down. */
+		/* Frames that sat on the cable while this end was down,
+		 * those still in a delay line too.
+		 */
 		lane_drain(&p->lanes[!pi->end][q]);
 		/* Pairs with the acquire in ofld_pair_tx_burst(). */
 		__atomic_store_n(&p->lanes[!pi->end][q].rx_up, 1,
 				 __ATOMIC_RELEASE);
 	}
+	pthread_mutex_unlock(&pair_lock);
 	__atomic_store_n(&p->started[pi->end], 1, __ATOMIC_RELEASE);
+	return 0;
 }
 
+/** Stop this end: what is on the lanes towards it (delay lines included)
+ * is freed; what it sent stays on the cable for the other end.
+ */
 void
 ofld_pair_stop(struct pmd_internals *pi)
 {
 	struct ofld_pair *p = pi->pair;
 
 	__atomic_store_n(&p->started[pi->end], 0, __ATOMIC_RELEASE);
+	pthread_mutex_lock(&pair_lock);
 	pair_lanes_to_me_down(p, pi->end);
+	pthread_mutex_unlock(&pair_lock);
 }
 
 bool
@@ -274,19 +403,33 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 	return k;
 }
 
+/* From one lane: everything (a plain lane), or what is due (a delay line,
+ * chosen when the lane was made: a branch per lane, not per frame).
+ */
+static __rte_always_inline uint16_t
+lane_take(struct ofld_lane *lane, struct rte_mbuf **bufs, uint16_t n)
+{
+	if (likely(!lane->delayed))
+		return rte_ring_sc_dequeue_burst(lane->ring, (void **)bufs, n,
+						 NULL);
+	return ofld_delay_take(lane->ring, &lane->due_off, bufs, n);
+}
+
 uint16_t
 ofld_pair_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
 {
 	uint16_t got = 0, j, l = rxq->next_lane;
 	const uint16_t nl = rxq->nb_lanes;
+	/* A0: pairs with R0 in ofld_tx_queue_setup(): a lane whose bit is
+	 * set has its ring
+	 */
 	const uint32_t used = nl != 0 ?
-		__atomic_load_n(rxq->lanes_used, __ATOMIC_RELAXED) : 0;
+		__atomic_load_n(rxq->lanes_used, __ATOMIC_ACQUIRE) : 0;
 
 	for (j = 0; j < nl && got < n; j++) {
 		/* only lanes some transmit queue of the peer feeds */
 		if (used & (1u << rxq->lane_qid[l]))
-			got += rte_ring_sc_dequeue_burst(rxq->lanes[l]->ring,
-					(void **)(bufs + got), n - got, NULL);
+			got += lane_take(rxq->lanes[l], bufs + got, n - got);
 		if (++l == nl)
 			l = 0;
 	}

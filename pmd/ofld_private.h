@@ -29,6 +29,7 @@
 #include "ofld_tcp.h"
 
 #include "ofld_pace.h"
+#include "ofld_delay.h"
 #include "ofld_fault.h"
 
 extern int ofld_logtype;
@@ -41,6 +42,10 @@ extern int ofld_logtype;
 #define OFLD_DRIVER_NAME	"net_ofld"
 #define OFLD_MAX_QUEUES		16
 #define OFLD_LANE_SIZE		4096	/**< frames per pair lane (ring) */
+/** Frames per lane at most: a lane holds speed x delay plus its backlog
+ * (OFLD_LANE_SIZE); 2 MiB of ring each.
+ */
+#define OFLD_LANE_MAX		(1u << 18)
 #define OFLD_DEFAULT_SPEED	100000	/**< Mbit/s of the pair cable */
 #define OFLD_MAX_SPEED		400000	/**< Mbit/s */
 #define OFLD_MIN_MTU		RTE_ETHER_MIN_MTU
@@ -64,6 +69,8 @@ struct ofld_devargs {
 	char lower[RTE_ETH_NAME_MAX_LEN]; /**< lower port name, "" if none */
 	uint32_t speed_mbps;		/**< 0: unpaced */
 	bool speed_set;
+	uint32_t delay_us;		/**< pair: one-way delay, 0: none */
+	uint32_t lane_size;		/**< pair: frames per lane it needs */
 	double loss, reorder, dup;	/**< fault probabilities, 0..1 */
 	uint64_t seed;
 	struct rte_ether_addr mac;
@@ -86,9 +93,16 @@ enum ofld_cable_kind {
  * queue of one end (and its TCP engine) to one receive queue of the other.
  */
 struct ofld_lane {
+	/** Made when the first port plugs into the sending end (NULL until
+	 * then); replaced only while the other end is empty.
+	 */
 	struct rte_ring *ring;
 	/** Receiving end is started (written by control path, read by tx). */
 	uint32_t rx_up;
+	/** Frames carry due times (a delay line): fixed with the ring. */
+	uint32_t delayed;
+	/** Their mbuf field, set by the sender's start; -1 until then. */
+	int due_off;
 	/** Frames lost because the ring was full; added to by the producers,
 	 * read by the receiving port as imissed.
 	 */
@@ -105,6 +119,8 @@ struct ofld_pair {
 	uint32_t started[2];
 	/** Lanes a transmit queue of end d was set up for (bit q). */
 	uint32_t lanes_used[2];
+	/** Frames per lane from end d (0: no lanes yet). */
+	uint32_t lane_size[2];
 	struct ofld_lane lanes[2][OFLD_MAX_QUEUES];
 	struct ofld_pair *next;
 };
@@ -175,6 +191,7 @@ struct pmd_internals {
 	struct rte_ether_addr mac;
 	uint32_t max_frame;	/**< MTU + L2 overhead */
 	struct ofld_pacer pacer;	/**< shared by all tx queues */
+	struct ofld_delay delay;	/**< pair: the delay line we feed */
 	struct ofld_fault_cfg fault_cfg;
 
 	/* GSO records (G1): hardware fixed at probe; active read by the data
@@ -226,7 +243,7 @@ int ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 /* pair cable registry and data path (ofld_pair.c) */
 int ofld_pair_attach(struct pmd_internals *pi, const char *name);
 void ofld_pair_detach(struct pmd_internals *pi);
-void ofld_pair_start(struct pmd_internals *pi);
+int ofld_pair_start(struct pmd_internals *pi);
 void ofld_pair_stop(struct pmd_internals *pi);
 bool ofld_pair_link_up(const struct pmd_internals *pi);
 uint64_t ofld_pair_rx_missed(const struct ofld_rxq *rxq);
@@ -304,13 +321,6 @@ ofld_gso_active_read(struct pmd_internals *pi, struct ofld_gso_caps *c)
 		sn = rte_seqlock_read_begin(&pi->gso_lock);
 		*c = pi->gso_active;
 	} while (rte_seqlock_read_retry(&pi->gso_lock, sn));
-}
-
-/** Wire bits of a frame: payload, preamble + SFD, gap and FCS. */
-static inline uint64_t
-ofld_frame_bits(const struct rte_mbuf *m)
-{
-	return ((uint64_t)m->pkt_len + 24) * 8;
 }
 
 #endif /* OFLD_PRIVATE_H */

@@ -135,7 +135,7 @@ cable_attach(struct pmd_internals *pi, const char *name)
 	if (ret == -EBUSY)
 		OFLD_LOG(ERR, "%s: device argument 'pair=%s': that pair "
 			 "cable has two ports already", name, pi->da.pair);
-	else if (ret != 0)
+	else if (ret != 0 && ret != -EXDEV)	/* EXDEV: said already */
 		OFLD_LOG(ERR, "%s: cannot create pair cable '%s': %s",
 			 name, pi->da.pair, rte_strerror(-ret));
 	return ret;
@@ -176,10 +176,10 @@ ofld_probe(struct rte_vdev_device *vdev)
 	ofld_set_max_frame(pi, RTE_ETHER_MTU);
 	ofld_link_update(dev, 0);
 	rte_eth_dev_probing_finish(dev);
-	OFLD_LOG(INFO, "%s: port %u, %s cable '%s', %u Mbit/s", name,
-		 pi->port_id, pi->cable == OFLD_CABLE_PAIR ? "pair" : "lower",
-		 pi->cable == OFLD_CABLE_PAIR ? da.pair : da.lower,
-		 da.speed_mbps);
+	OFLD_LOG(INFO, "%s: port %u, %s cable '%s', %u Mbit/s, delay %u us",
+		 name, pi->port_id, pi->cable == OFLD_CABLE_PAIR ? "pair" :
+		 "lower", pi->cable == OFLD_CABLE_PAIR ? da.pair : da.lower,
+		 da.speed_mbps, da.delay_us);
 	return 0;
 }
 
@@ -204,7 +204,7 @@ static struct rte_vdev_driver ofld_vdev_driver = {
 RTE_PMD_REGISTER_VDEV(net_ofld, ofld_vdev_driver);
 RTE_PMD_REGISTER_PARAM_STRING(net_ofld,
 	"pair=<name> lower=<port name> speed=<Mbit/s, 0: unpaced> "
-	"loss=<0..1> reorder=<0..1> dup=<0..1> seed=<uint64> mac=<xx:xx:xx:xx:xx:xx> "
+	"delay=<us, one way, pair only> loss=<0..1> reorder=<0..1> dup=<0..1> seed=<uint64> mac=<xx:xx:xx:xx:xx:xx> "
 	"gso_l3=<ipv4:ipv4opts:ipv6:ipv6ext> gso_l4=<tcp:tcpopts:udp> "
 	"gso_max_size=<bytes> gso_min_segs=<n> gso_l4_offset_max=<bytes> "
-	"tcp_max_conns=<n>");
+	"tcp_max_conns=<n> engine=<inline|service>");

@@ -57,20 +57,39 @@ ofld_fault_apply(struct ofld_txq *txq, struct rte_mbuf *m,
 	return k;
 }
 
-/* Put frames on the pair cable: what the receiver has no room for is lost. */
-static __rte_always_inline void
-emit_pair(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
+/* Put frames on the pair cable, into the delay line first when the lane
+ * is one (stamped with their due times from their wire slot): what the
+ * receiver has no room for is lost. @return the slot after them.
+ */
+static __rte_always_inline uint64_t
+emit_pair(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n,
+	  uint64_t slot)
 {
 	struct ofld_lane *lane = txq->lane;
+	const struct pmd_internals *pi = txq->pi;
 	uint16_t sent, j;
 
-	sent = rte_ring_sp_enqueue_burst(lane->ring, (void **)f, n, NULL);
+	if (unlikely(lane->delayed)) {
+		if (unlikely(pi->delay.due_off < 0)) {
+			/* never started: no due times, so not on the wire */
+			rte_pktmbuf_free_bulk(f, n);
+			txq->st.link_down += n;
+			return slot;
+		}
+		slot = ofld_delay_stamp(&pi->delay, &pi->pacer, f, n, slot);
+	}
+	/* The ring's own mode, multi-producer: the application's transmit
+	 * queue and its TCP engine (on a service lcore, or inline in
+	 * another thread's rx_burst) may both send on this lane.
+	 */
+	sent = rte_ring_enqueue_burst(lane->ring, (void **)f, n, NULL);
 	if (unlikely(sent < n)) {
 		for (j = sent; j < n; j++)
 			rte_pktmbuf_free(f[j]);
 		__atomic_fetch_add(&lane->overrun, n - sent, __ATOMIC_RELAXED);
 		txq->st.peer_overrun += n - sent;
 	}
+	return slot;
 }
 
 /* Hand frames to the lower port: what it refuses is dropped and counted
@@ -89,20 +108,27 @@ emit_lower(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
 	}
 }
 
-static __rte_always_inline void
-emit(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n, bool pair)
+/* Frames from wire slot `slot` on (bits of the port's wire clock; the
+ * pair cable's delay line uses it). @return the slot after them.
+ */
+static __rte_always_inline uint64_t
+emit(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n, bool pair,
+     uint64_t slot)
 {
 	if (n == 0)
-		return;
+		return slot;
 	if (pair)
-		emit_pair(txq, f, n);
-	else
-		emit_lower(txq, f, n);
+		return emit_pair(txq, f, n, slot);
+	emit_lower(txq, f, n);
+	return slot;
 }
 
-/* Frames to the wire, through fault injection when it is on. */
+/* Frames to the wire from wire slot `slot` on, through fault injection
+ * when it is on.
+ */
 static __rte_always_inline void
-tx_frames(struct ofld_txq *txq, struct rte_mbuf **f, uint32_t n, bool pair)
+tx_frames(struct ofld_txq *txq, struct rte_mbuf **f, uint32_t n, bool pair,
+	  uint64_t slot)
 {
 	struct rte_mbuf *out[2 * OFLD_BURST_CHUNK + 1];
 	uint32_t j, c, i;
@@ -111,7 +137,7 @@ tx_frames(struct ofld_txq *txq, struct rte_mbuf **f, uint32_t n, bool pair)
 	if (likely(!txq->pi->fault_cfg.enabled)) {
 		for (j = 0; j < n; j += c) {
 			c = RTE_MIN(n - j, (uint32_t)UINT16_MAX);
-			emit(txq, f + j, (uint16_t)c, pair);
+			slot = emit(txq, f + j, (uint16_t)c, pair, slot);
 		}
 		return;
 	}
@@ -120,8 +146,25 @@ tx_frames(struct ofld_txq *txq, struct rte_mbuf **f, uint32_t n, bool pair)
 		k = 0;
 		for (i = 0; i < c; i++)
 			k = ofld_fault_apply(txq, f[j + i], out, k);
-		emit(txq, out, k, pair);
+		slot = emit(txq, out, k, pair, slot);
 	}
+}
+
+/* Frames of `bits` wire bits to the wire: their wire time is reserved on
+ * the paced link first, so the cable knows the slot where they start.
+ */
+static __rte_always_inline void
+tx_wire(struct ofld_txq *txq, struct rte_mbuf **f, uint32_t n, uint64_t bits,
+	bool pair)
+{
+	struct ofld_pacer *pacer = &txq->pi->pacer;
+	uint64_t slot = 0;
+
+	if (n == 0)
+		return;
+	if (pacer->enabled)
+		slot = ofld_pacer_charge(pacer, bits);
+	tx_frames(txq, f, n, pair, slot);
 }
 
 /* A large send's segments over the MTU: the frame over the port's limit
@@ -146,12 +189,14 @@ tx_csum(struct rte_mbuf *m)
 	return ofld_csum_apply(m);
 }
 
-/* One transmit burst's state: the frames gathered for the wire, the
- * paced link's budget, the active GSO record once read.
+/* One transmit burst's state: the frames gathered for the wire and their
+ * wire bits, the paced link's budget and what the burst has used of it,
+ * the active GSO record once read.
  */
 struct tx_run {
 	struct rte_mbuf *batch[OFLD_BURST_CHUNK];
 	uint16_t nb;
+	uint64_t batch_bits;
 	uint64_t budget, used;
 	struct ofld_gso_caps caps;
 	bool have_caps;
@@ -168,6 +213,7 @@ tx_large(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 	struct pmd_internals *pi = txq->pi;
 	struct ofld_gso_pkt *p = &txq->gso_pkt;
 	enum ofld_gso_verdict v;
+	uint64_t bits;
 	int r;
 
 	if (!t->have_caps) {
@@ -185,8 +231,9 @@ tx_large(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 	if (unlikely(t->used >= t->budget))
 		return false;
 	/* Earlier frames first: order is kept. */
-	tx_frames(txq, t->batch, t->nb, pair);
+	tx_wire(txq, t->batch, t->nb, t->batch_bits, pair);
 	t->nb = 0;
+	t->batch_bits = 0;
 	r = ofld_gso_segment(m, p, m->pool, m->pool, txq->gso_out,
 			     pi->gso_flags);
 	if (unlikely(r < 0)) {
@@ -194,11 +241,12 @@ tx_large(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 		txq->st.gso_nomem++;
 		return true;
 	}
-	t->used += ((uint64_t)r * (p->hdr_len + 24) + p->payload) * 8;
+	bits = ((uint64_t)r * (p->hdr_len + 24) + p->payload) * 8;
+	t->used += bits;
 	txq->st.gso_sends++;
 	txq->st.packets += r;
 	txq->st.bytes += (uint64_t)r * p->hdr_len + p->payload;
-	tx_frames(txq, txq->gso_out, r, pair);
+	tx_wire(txq, txq->gso_out, r, bits, pair);
 	return true;
 }
 
@@ -209,6 +257,8 @@ static __rte_always_inline bool
 tx_plain(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 	 bool pair)
 {
+	uint64_t bits;
+
 	if ((m->ol_flags & CSUM_FLAGS) && unlikely(tx_csum(m))) {
 		rte_pktmbuf_free(m);
 		txq->st.csum_bad++;
@@ -221,13 +271,16 @@ tx_plain(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 	}
 	if (unlikely(t->used >= t->budget))
 		return false;
-	t->used += ofld_frame_bits(m);
+	bits = ofld_frame_bits(m);
+	t->used += bits;
+	t->batch_bits += bits;
 	txq->st.packets++;
 	txq->st.bytes += m->pkt_len;
 	t->batch[t->nb++] = m;
 	if (t->nb == OFLD_BURST_CHUNK) {
-		tx_frames(txq, t->batch, t->nb, pair);
+		tx_wire(txq, t->batch, t->nb, t->batch_bits, pair);
 		t->nb = 0;
+		t->batch_bits = 0;
 	}
 	return true;
 }
@@ -245,10 +298,12 @@ ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
 		/* An empty burst releases a frame held back by reordering. */
 		m = txq->fault.held;
 		txq->fault.held = NULL;
-		emit(txq, &m, 1, pair);
+		/* its wire time was charged when it was sent: due from now */
+		emit(txq, &m, 1, pair, 0);
 		return 0;
 	}
 	t.nb = 0;
+	t.batch_bits = 0;
 	t.used = 0;
 	t.have_caps = false;
 	t.budget = pi->pacer.enabled ? ofld_pacer_budget(&pi->pacer) :
@@ -259,11 +314,9 @@ ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
 		      tx_plain(txq, m, &t, pair)))
 			break;
 	}
-	tx_frames(txq, t.batch, t.nb, pair);
+	tx_wire(txq, t.batch, t.nb, t.batch_bits, pair);
 	if (unlikely(i < n))
 		txq->st.pacing_stalls++;
-	if (t.used != 0 && pi->pacer.enabled)
-		ofld_pacer_charge(&pi->pacer, t.used);
 	return i;
 }
 
@@ -352,7 +405,7 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 {
 	struct ofld_txq *txq = arg;
 	struct pmd_internals *pi = txq->pi;
-	uint64_t bits = 0, bytes = 0;
+	uint64_t bits = 0, bytes = 0, slot = 0;
 	uint16_t i;
 
 	for (i = 0; i < n; i++) {
@@ -370,7 +423,7 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 		return;
 	}
 	if (pi->pacer.enabled)
-		ofld_pacer_charge(&pi->pacer, bits);
+		slot = ofld_pacer_charge(&pi->pacer, bits);
 	txq->st.packets += n;
 	txq->st.bytes += bytes;
 	if (pi->cable != OFLD_CABLE_PAIR) {
@@ -378,7 +431,7 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 		for (i = 0; i < n; i++)
 			ofld_csum_apply(f[i]);
 	}
-	tx_frames(txq, f, n, pi->cable == OFLD_CABLE_PAIR);
+	tx_frames(txq, f, n, pi->cable == OFLD_CABLE_PAIR, slot);
 }
 
 /* Wire bytes the engine may start now. */

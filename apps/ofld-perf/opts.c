@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,13 +49,29 @@ usage(const char *prog)
 	       "  --engine MODE    inline or service (default inline)\n"
 	       "  --depth N        requests outstanding per connection "
 	       "(default 4)\n"
+	       "  --rcv-wnd B      receive window each end advertises "
+	       "(default 4194304;\n"
+	       "                   the window in flight per connection is at\n"
+	       "                   most this and --depth x --req-size)\n"
+	       "The pair cable (device arguments of both net_ofld ports):\n"
+	       "  --delay US       one-way delay in microseconds, after the\n"
+	       "                   pacer (default 0; RTT = 2 x US + queueing)\n"
+	       "  --loss P         probability 0..1 a frame is lost (default 0)\n"
+	       "  --reorder P      probability a frame is held back behind the\n"
+	       "                   next one (default 0)\n"
+	       "  --dup P          probability a frame is delivered twice "
+	       "(default 0)\n"
+	       "  --seed N         seed of the faults (default 0)\n"
+	       "Output:\n"
 	       "  --json           summary as JSON on stdout\n"
 	       "  --quiet          no progress lines\n"
 	       "  --help           this text\n"
 	       "With --peer kernel, the link speed is net_ofld's device\n"
 	       "argument (speed=; unpaced without it) and --seconds/--bytes\n"
 	       "of recv are the kernel source's: ofld-perf receives until\n"
-	       "every connection is closed by the kernel.\n", prog, SERVER_PORT,
+	       "every connection is closed by the kernel; --delay, --loss,\n"
+	       "--reorder, --dup and --seed are the pair cable's (give faults\n"
+	       "to net_ofld as device arguments instead).\n", prog, SERVER_PORT,
 	       SERVER_PORT);
 }
 
@@ -75,6 +92,22 @@ secs(const char *s, double *v)
 	if (errno || end == s || *end != '\0' || !(*v > 0 && *v <= 3600)) {
 		fprintf(stderr, "ofld-perf: --seconds %s: expected "
 			"a number in (0, 3600]\n", s);
+		return -1;
+	}
+	return 0;
+}
+
+/* --NAME P: a probability, 0..1. */
+static int
+prob(const char *opt, const char *s, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (errno || end == s || *end != '\0' || !(*v >= 0 && *v <= 1)) {
+		fprintf(stderr, "ofld-perf: --%s %s: expected a probability "
+			"in [0, 1]\n", opt, s);
 		return -1;
 	}
 	return 0;
@@ -141,6 +174,40 @@ opt_num(int ch, const char *arg, struct opts *o)
 	return 0;
 }
 
+/* The pair cable's options, and the receive window. */
+static int
+opt_cable(int ch, const char *arg, struct opts *o)
+{
+	uint64_t v;
+
+	switch (ch) {
+	case 'L':
+		o->cable_set = true;
+		return prob("loss", arg, &o->loss);
+	case 'R':
+		o->cable_set = true;
+		return prob("reorder", arg, &o->reorder);
+	case 'U':
+		o->cable_set = true;
+		return prob("dup", arg, &o->dup);
+	case 'y':
+		o->cable_set = true;
+		if (num("delay", arg, 0, 1000000, &v))
+			return -1;
+		o->delay_us = (uint32_t)v;
+		break;
+	case 'S':
+		o->cable_set = true;
+		return num("seed", arg, 0, UINT64_MAX, &o->seed);
+	case 'w':
+		if (num("rcv-wnd", arg, 4096, 65535u << 14, &v))
+			return -1;
+		o->rcv_wnd = (uint32_t)v;
+		break;
+	}
+	return 0;
+}
+
 /* The options with a word, and the flags. */
 static int
 opt_word(int ch, const char *arg, struct opts *o, bool *dir_set)
@@ -188,6 +255,14 @@ check(const struct opts *o, bool dir_set)
 			"net_ofld0,lower=net_tap0,speed=1000\n");
 		return -1;
 	}
+	if (o->kernel && o->cable_set) {
+		fprintf(stderr, "ofld-perf: --delay, --loss, --reorder, --dup "
+			"and --seed are the pair cable's; with --peer kernel "
+			"give faults as net_ofld's device arguments, e.g. --vdev "
+			"net_ofld0,lower=net_tap0,loss=0.01,seed=7 (a delay line "
+			"needs the pair cable)\n");
+		return -1;
+	}
 	if (o->kernel && o->mtu > 1500) {
 		fprintf(stderr, "ofld-perf: --mtu %u: net_tap takes frames of "
 			"at most 1522 bytes (MTU 1500)\n", o->mtu);
@@ -200,6 +275,26 @@ check(const struct opts *o, bool dir_set)
 		return -1;
 	}
 	return 0;
+}
+
+/* With a delay, say so when the connections cannot keep the link's
+ * bandwidth-delay product in flight (not an error: a window-bound run is
+ * a run too).
+ */
+static void
+window_note(const struct opts *o)
+{
+	uint64_t bdp = (uint64_t)o->speed * o->delay_us / 4; /* x 2 / 8 */
+	uint64_t per = RTE_MIN((uint64_t)o->rcv_wnd,
+			       (uint64_t)o->depth * o->req_size);
+
+	if (o->kernel || bdp == 0 || per * o->conns >= bdp)
+		return;
+	fprintf(stderr, "ofld-perf: note: %u connection(s) x %" PRIu64 " B "
+		"(the least of --rcv-wnd and --depth x --req-size) in flight "
+		"is less than the link's bandwidth-delay product, %u Mbit/s x "
+		"2 x %u us = %" PRIu64 " B: goodput is window-bound\n",
+		o->conns, per, o->speed, o->delay_us, bdp);
 }
 
 static int
@@ -220,6 +315,12 @@ parse(int argc, char **argv, struct opts *o)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "peer", required_argument, NULL, 'P' },
 		{ "direction", required_argument, NULL, 'D' },
+		{ "loss", required_argument, NULL, 'L' },
+		{ "reorder", required_argument, NULL, 'R' },
+		{ "dup", required_argument, NULL, 'U' },
+		{ "delay", required_argument, NULL, 'y' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "rcv-wnd", required_argument, NULL, 'w' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -227,7 +328,8 @@ parse(int argc, char **argv, struct opts *o)
 	int ch, ret;
 
 	*o = (struct opts){ .req_size = 256 * 1024, .conns = 4, .seconds = 5,
-			    .speed = 100000, .mtu = 1500, .depth = 4 };
+			    .speed = 100000, .mtu = 1500, .depth = 4,
+			    .rcv_wnd = 4u << 20 };
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
@@ -238,6 +340,9 @@ parse(int argc, char **argv, struct opts *o)
 		case 'c': case 'e': case 'P': case 'D': case '6': case 'j':
 		case 'q':
 			ret = opt_word(ch, optarg, o, &dir_set);
+			break;
+		case 'L': case 'R': case 'U': case 'y': case 'S': case 'w':
+			ret = opt_cable(ch, optarg, o);
 			break;
 		case 'h':
 			usage(argv[0]);
@@ -254,7 +359,10 @@ parse(int argc, char **argv, struct opts *o)
 			argv[optind]);
 		return -1;
 	}
-	return check(o, dir_set);
+	if (check(o, dir_set) != 0)
+		return -1;
+	window_note(o);
+	return 0;
 }
 
 /* The options after "--" (a bad one stops us before EAL does anything);

@@ -12,6 +12,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
@@ -42,6 +43,12 @@ struct opts {
 	bool kernel;		/* --peer kernel */
 	bool recv;		/* --direction recv: ofld receives */
 	bool speed_set;
+	/* the pair cable: net_ofld device arguments of both ports */
+	double loss, reorder, dup;	/* fault probabilities */
+	uint32_t delay_us;		/* one way */
+	uint64_t seed;
+	bool cable_set;			/* one of them given */
+	uint32_t rcv_wnd;		/* bytes each end advertises */
 };
 
 struct conn {
@@ -87,6 +94,8 @@ extern struct app app;
 
 struct result {
 	double secs, goodput, max_goodput, wire, mpps, cpb, jain;
+	double srtt_avg_us;		/* senders' smoothed RTT at the end */
+	uint32_t srtt_min_us, srtt_max_us;
 	uint64_t got, bad, reqs, failed, retrans;
 	uint32_t closed_ok;
 	uint64_t rx_ipackets;		/* for OFLD_PERF_DEBUG */
@@ -118,6 +127,7 @@ void wire_get(uint64_t *pk, uint64_t *by);
 void run_close(void);
 
 /* report.c */
+void cable_describe(char *buf, size_t size);
 void result_get(struct result *r, uint64_t t0, uint64_t now);
 void report(const struct result *r);
 void report_debug(const struct result *r);

@@ -19,6 +19,46 @@
 
 #include "perf.h"
 
+/* The pair cable in words: speed, delay and faults when there are. */
+void
+cable_describe(char *buf, size_t size)
+{
+	int k;
+
+	k = snprintf(buf, size, "link %u Mbit/s", app.o.speed);
+	if (k > 0 && (size_t)k < size && app.o.delay_us != 0)
+		k += snprintf(buf + k, size - k, ", delay %u us one way",
+			      app.o.delay_us);
+	if (k > 0 && (size_t)k < size &&
+	    (app.o.loss > 0 || app.o.reorder > 0 || app.o.dup > 0))
+		snprintf(buf + k, size - k, ", loss %g, reorder %g, dup %g, "
+			 "seed %" PRIu64, app.o.loss, app.o.reorder,
+			 app.o.dup, app.o.seed);
+}
+
+/* The senders' smoothed RTT, as their engines see it now. */
+static void
+srtt_get(struct result *r)
+{
+	struct ofld_tcp_state st;
+	uint64_t sum = 0;
+	uint32_t i, n = 0;
+
+	r->srtt_min_us = UINT32_MAX;
+	for (i = 0; i < app.o.conns; i++) {
+		if (app.c[i].tx == NULL || !app.c[i].established)
+			continue;
+		ofld_tcp_query(app.c[i].tx, &st);
+		sum += st.srtt_us;
+		r->srtt_min_us = RTE_MIN(r->srtt_min_us, st.srtt_us);
+		r->srtt_max_us = RTE_MAX(r->srtt_max_us, st.srtt_us);
+		n++;
+	}
+	if (n == 0)
+		r->srtt_min_us = 0;
+	r->srtt_avg_us = n != 0 ? (double)sum / n : 0;
+}
+
 /* The result of a run that measured from t0 to now. */
 void
 result_get(struct result *r, uint64_t t0, uint64_t now)
@@ -66,6 +106,25 @@ result_get(struct result *r, uint64_t t0, uint64_t now)
 		r->got : 0;
 	r->jain = jain_den > 0 ? jain_num * jain_num /
 		(app.o.conns * jain_den) : 0;
+	srtt_get(r);
+}
+
+/* The JSON members of the pair cable and the window (null with the
+ * kernel, where the faults are net_ofld's device arguments).
+ */
+static void
+report_json_cable(const struct result *r)
+{
+	if (app.o.kernel)
+		printf("\"loss\": null, \"reorder\": null, \"dup\": null, "
+		       "\"delay_us\": null, \"seed\": null, ");
+	else
+		printf("\"loss\": %.9g, \"reorder\": %.9g, \"dup\": %.9g, "
+		       "\"delay_us\": %u, \"seed\": %" PRIu64 ", ",
+		       app.o.loss, app.o.reorder, app.o.dup, app.o.delay_us,
+		       app.o.seed);
+	printf("\"rcv_wnd\": %u, \"srtt_us\": %.1f, ", app.o.rcv_wnd,
+	       r->srtt_avg_us);
 }
 
 /* The summary as one line of JSON. */
@@ -95,6 +154,7 @@ report_json(const struct result *r)
 		       "\"requests_failed\": %" PRIu64 ", ",
 		       app.kt.iface, app.o.recv ? "ofld-perf" :
 		       "kernel-peer", r->closed_ok, r->failed);
+	report_json_cable(r);
 	printf("\"connections\": %u, \"request_size\": %u, "
 	       "\"ipv6\": %s, \"mtu\": %u, \"speed_mbps\": %u, "
 	       "\"cc\": \"%s\", \"engine\": \"%s\", \"seconds\": %.3f, "
@@ -117,10 +177,16 @@ report_json(const struct result *r)
 static void
 report_text(const struct result *r)
 {
+	char cable[160];
+
 	printf("\nsummary\n");
-	if (app.o.kernel)
+	if (app.o.kernel) {
 		printf("  %-28s Linux kernel on %s, %s\n", "peer", app.kt.iface,
 		       app.o.recv ? "kernel -> ofld" : "ofld -> kernel");
+	} else {
+		cable_describe(cable, sizeof(cable));
+		printf("  %-28s %s\n", "pair cable", cable);
+	}
 	printf("  %-28s %10.2f s\n", "time", r->secs);
 	if (app.o.kernel && !app.o.recv)
 		printf("  %-28s %10" PRIu64 " B (checked by the kernel peer)\n",
@@ -146,6 +212,10 @@ report_text(const struct result *r)
 		printf("  %-28s %10.1f / %.1f / %.1f us\n",
 		       "completion p50/p99/p99.9", hist_pct(0.5),
 		       hist_pct(0.99), hist_pct(0.999));
+		printf("  %-28s %10.3f / %.3f / %.3f ms (2 x delay %.3f)\n",
+		       "srtt min/avg/max", r->srtt_min_us / 1e3,
+		       r->srtt_avg_us / 1e3, r->srtt_max_us / 1e3,
+		       2 * app.o.delay_us / 1e3);
 	}
 	printf("  %-28s %10.3f%s\n", "CPU cycles per byte", r->cpb,
 	       app.o.kernel ? " (ofld's lcores; not the kernel's)" : "");

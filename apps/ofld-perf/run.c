@@ -45,13 +45,16 @@ run_catch_signals(void)
 void
 run_banner(void)
 {
+	char cable[160];
+
+	cable_describe(cable, sizeof(cable));
 	if (app.o.json)
 		;
 	else if (!app.o.kernel)
 		printf("ofld-perf: %u connection(s), %u-byte requests, %s, MTU "
-		       "%u, link %u Mbit/s, %s, engine %s\n", app.o.conns,
+		       "%u, %s, %s, engine %s\n", app.o.conns,
 		       app.o.req_size, app.o.ipv6 ? "IPv6" : "IPv4", app.o.mtu,
-		       app.o.speed, app.o.cc == OFLD_TCP_CC_CUBIC ? "CUBIC" :
+		       cable, app.o.cc == OFLD_TCP_CC_CUBIC ? "CUBIC" :
 		       "NewReno", app.o.service ? "on a service lcore" :
 		       "inline");
 	else if (app.o.recv)

@@ -8,6 +8,7 @@
  * two ports on the pair cable, or one on the kernel's tap.
  */
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -143,25 +144,35 @@ open_defaults(struct ofld_tcp_open *o)
 	memset(o, 0, sizeof(*o));
 	o->ipv6 = app.o.ipv6;
 	o->mss = (uint16_t)(app.o.mtu - (app.o.ipv6 ? 60 : 40));
-	o->rcv_wnd = 4u << 20;
+	o->rcv_wnd = app.o.rcv_wnd;
 	o->cc = app.o.cc;
+}
+
+/* The device arguments of a port on the pair cable: the same cable
+ * (speed, delay, faults) both ways; the sender's engine maybe a service.
+ */
+static void
+pair_args(char *args, size_t size, bool sender)
+{
+	snprintf(args, size, "pair=perf,speed=%u,delay=%u,loss=%.9g,"
+		 "reorder=%.9g,dup=%.9g,seed=%" PRIu64 ",tcp_max_conns=%u%s",
+		 app.o.speed, app.o.delay_us, app.o.loss, app.o.reorder,
+		 app.o.dup, app.o.seed, app.o.conns + 16,
+		 sender && app.o.service ? ",engine=service" : "");
 }
 
 static int
 pair_open(void)
 {
 	struct ofld_tcp_open lo, co;
-	char args[200];
+	char args[256];
 	uint32_t i;
 	int ret;
 
-	snprintf(args, sizeof(args), "pair=perf,speed=%u,tcp_max_conns=%u%s",
-		 app.o.speed, app.o.conns + 16,
-		 app.o.service ? ",engine=service" : "");
+	pair_args(args, sizeof(args), true);
 	if (port_up("net_ofld_perf_tx", args, &app.tx_port) != 0)
 		return 1;
-	snprintf(args, sizeof(args), "pair=perf,speed=%u,tcp_max_conns=%u",
-		 app.o.speed, app.o.conns + 16);
+	pair_args(args, sizeof(args), false);
 	if (port_up("net_ofld_perf_rx", args, &app.rx_port) != 0)
 		return 1;
 
