@@ -103,6 +103,7 @@ struct ofld_tcp_state {
 	uint32_t ts_recent;	/**< last timestamp value from the peer */
 	uint32_t ts_offset;	/**< our clock's offset in our TSvals */
 	uint8_t cc;		/**< OFLD_TCP_CC_NEWRENO (0) or _CUBIC */
+	bool sack_ok;		/**< SACK permitted both ways (R2) */
 };
 
 /** Congestion control of a connection (ofld_tcp_state.cc). */

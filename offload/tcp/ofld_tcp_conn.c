@@ -235,6 +235,7 @@ ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 	otcp_now(e);
 	otcp_conn_apply_state(c, st);
 	c->state = OTCPS_ESTABLISHED;
+	c->sack_ok = st->sack_ok;
 	c->user_timeout_ms = 0;
 	if (c->snd_max != c->snd_una)
 		otcp_smap_prior(c, c->snd_una, c->snd_max);
@@ -343,6 +344,7 @@ otcp_conn_query(const struct ofld_tcp_conn *c, struct ofld_tcp_state *st)
 	st->ts_recent = c->ts_recent;
 	st->ts_offset = c->ts_offset;
 	st->cc = c->cc;
+	st->sack_ok = c->sack_ok;
 }
 
 void

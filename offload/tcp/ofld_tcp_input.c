@@ -444,6 +444,8 @@ peer_fin_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 	if ((si->flags & TH_FIN) && SEQ_GT(si->seq + si->len, c->rcv_nxt)) {
 		c->rcv_fin_held = true;
 		c->rcv_fin_seq = si->seq + si->len;
+		if (si->len == 0)
+			return true;	/* out of order: a dup ACK at once */
 	}
 	if ((si->flags & TH_FIN) && si->seq + si->len == c->rcv_nxt &&
 	    c->ooo_head == NULL) {

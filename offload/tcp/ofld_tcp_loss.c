@@ -254,8 +254,10 @@ tlp_acked(struct ofld_tcp_conn *c)
 	c->tlp_high = 0;
 }
 
-/* What this ACK says of losses. */
-static void
+/* What this ACK says of losses. @return bytes it says were delivered
+ * beyond the cumulative ACK (a duplicate ACK without SACK: a segment).
+ */
+static uint32_t
 detect(struct ofld_tcp_conn *c, uint32_t acked, bool dup)
 {
 	if (c->sack_ok) {
@@ -264,12 +266,15 @@ detect(struct ofld_tcp_conn *c, uint32_t acked, bool dup)
 			otcp_rack_detect(c);
 		if (dup)
 			c->dupacks++;
-		return;
+		return 0;
 	}
-	if (dup)
+	if (dup) {
 		reno_dupack(c);
-	else if (acked != 0)
+		return c->mss;
+	}
+	if (acked != 0)
 		reno_partial(c, acked);
+	return 0;
 }
 
 /*
@@ -290,12 +295,17 @@ otcp_loss_on_ack(struct ofld_tcp_conn *c, const struct seg_info *si,
 		if (c->tlp_high != 0 && SEQ_GEQ(c->snd_una, c->tlp_high))
 			tlp_acked(c);
 	}
-	detect(c, acked, dup);
+	delivered += detect(c, acked, dup);
 	if (c->recovery == OTCP_REC_NONE && c->lost_bytes != 0)
 		enter_fast_recovery(c);
 	if (c->recovery != OTCP_REC_NONE && SEQ_GEQ(c->snd_una, c->recover) &&
-	    c->lost_bytes == 0)
+	    c->lost_bytes == 0) {
+		bool fast = c->recovery == OTCP_REC_FAST;
+
 		recovery_end(c);
+		if (fast)
+			return;	/* cwnd = ssthresh (RFC 6937 3) */
+	}
 	if (c->recovery == OTCP_REC_FAST)
 		prr_ack(c, delivered);
 	else if (acked != 0)
@@ -384,16 +394,17 @@ otcp_loss_rto_fired(struct ofld_tcp_conn *c)
 	}
 	c->e->st.rto_fired++;
 	if (c->recovery != OTCP_REC_LOSS || c->snd_una != c->rto_una) {
-		/* the first timeout of this data sets ssthresh, no higher
-		 * than RFC 5681's (4), whatever the congestion control
+		/* the first timeout of this data sets ssthresh (RFC 5681
+		 * 3.1 for NewReno; CUBIC's beta, RFC 9438 4.8); repeated
+		 * timeouts of the same data hold it, whatever the CC
 		 */
 		if (c->recovery == OTCP_REC_NONE)
 			episode_begin(c);
-		c->ssthresh = u32_min(c->cc_ops->ssthresh(c, flight),
-				      u32_max(flight / 2, 2u * c->mss));
+		c->ssthresh = c->cc_ops->ssthresh(c, flight);
 	}
 	c->rto_una = c->snd_una;
 	c->cwnd = c->mss;
+	c->ss_after_rto = true;	/* RFC 3465 2.3: L = 1 SMSS now */
 	c->ca_acc = 0;
 	c->recovery = OTCP_REC_LOSS;
 	c->recover = c->snd_max;

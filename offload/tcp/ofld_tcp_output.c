@@ -186,6 +186,7 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	}
 	finish_l3_l4(c, h, p, th, hl);
 	c->last_ack_sent = c->rcv_nxt;
+	c->rcv_taken_acked = __atomic_load_n(&c->rcv_taken, __ATOMIC_RELAXED);
 	c->unacked_segs = 0;
 	otcp_timer_stop(c, OTCPT_DELACK);
 	e->st.segs_out++;

@@ -264,21 +264,22 @@ otcp_rcv_window(struct ofld_tcp_conn *c)
 	return cur;
 }
 
-/* The window we announced is less than half the buffer and the space now
- * free would move its edge by a worthwhile step: a window update is due
- * (RFC 9293 3.8.6.2.2; as Linux when the application reads).
+/* The application took data since our last segment, the window we
+ * announced is at most half the buffer, and what is free now would at
+ * least double it: a window update is due (as Linux's tcp_cleanup_rbuf).
  */
 bool
 otcp_rcv_window_update_due(const struct ofld_tcp_conn *c)
 {
 	uint32_t cur, space;
 
-	if (!otcp_synchronized(c) || otcp_closed_by_peer(c))
+	if (!otcp_synchronized(c) || otcp_closed_by_peer(c) ||
+	    __atomic_load_n(&c->rcv_taken, __ATOMIC_RELAXED) ==
+	    c->rcv_taken_acked)
 		return false;
 	cur = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
-	if (cur >= c->rcv_buf / 2)
+	if (2ull * cur > c->rcv_buf)
 		return false;
-	space = rcv_space(c);
-	return space > cur && space - cur >= RTE_MAX(c->rcv_buf / 2,
-						     2u * c->mss);
+	space = u32_min(rcv_space(c), 65535u << c->rcv_wscale);
+	return space >= 2ull * cur && space - cur >= c->mss;
 }

@@ -230,6 +230,7 @@ struct ofld_tcp_conn {
 					 */
 	uint32_t undo_tsval;		/* TSval of its first retransmission */
 	uint16_t reno_dups;		/* dup ACKs counted as SACKed (no SACK) */
+	bool ss_after_rto;		/* slow start after an RTO (ABC L = 1) */
 	/* RACK (RFC 8985) */
 	uint64_t rack_xmit_us;		/* newest delivered transmission */
 	uint32_t rack_end;
@@ -251,6 +252,7 @@ struct ofld_tcp_conn {
 	uint32_t rcv_buf;		/* receive buffer: largest window */
 	uint64_t rcv_delivered;		/* bytes put in RECV events */
 	uint64_t rcv_taken;		/* of which the application took */
+	uint64_t rcv_taken_acked;	/* rcv_taken when we last sent */
 	uint32_t rcv_fin_seq;		/* a FIN out of order: its seq */
 	bool rcv_fin_held;
 	struct otcp_sack_blk sack_out[OTCP_SACK_BLOCKS];

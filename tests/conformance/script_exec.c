@@ -73,6 +73,14 @@ exec_engine_kv(struct scr_run *r, const struct scr_line *l)
 			r->conf.max_conns = v;
 		else if (strcmp(kv->key, "event_ring_size") == 0)
 			r->conf.event_ring_size = v;
+		else if (strcmp(kv->key, "max_rto_ms") == 0)
+			r->conf.max_rto_ms = v;
+		else if (strcmp(kv->key, "user_timeout_ms") == 0)
+			r->conf.user_timeout_ms = v;
+		else if (strcmp(kv->key, "time_wait_ms") == 0)
+			r->conf.time_wait_ms = v;
+		else if (strcmp(kv->key, "delack_max_us") == 0)
+			r->conf.delack_max_us = v;
 		else if (strcmp(kv->key, "mss") == 0)
 			r->def_mss = v;
 		else if (strcmp(kv->key, "rcv_wnd") == 0)
@@ -236,10 +244,13 @@ offload_word(struct scr_run *r, const struct scr_kv *kv,
 		return 0;
 	if (strcmp(kv->key, "cc") == 0)
 		return kv_cc(r, kv, &st->cc);
-	if (strcmp(kv->key, "ts") == 0) {
+	if (strcmp(kv->key, "ts") == 0 || strcmp(kv->key, "sack") == 0) {
 		if (strcmp(kv->val, "on") != 0 && strcmp(kv->val, "off") != 0)
-			return scr_fail(r, "ts=on or ts=off");
-		st->ts_ok = strcmp(kv->val, "on") == 0;
+			return scr_fail(r, "%s=on or %s=off", kv->key, kv->key);
+		if (kv->key[0] == 't')
+			st->ts_ok = strcmp(kv->val, "on") == 0;
+		else
+			st->sack_ok = strcmp(kv->val, "on") == 0;
 		return 0;
 	}
 	if (strcmp(kv->key, "wscale") == 0) {
@@ -480,7 +491,15 @@ exec_stat(struct scr_run *r, const struct scr_line *l)
 		STAT(reqs_done), STAT(nomem), STAT(events_deferred),
 		STAT(syn_in), STAT(syn_flood_dropped), STAT(handshakes),
 		STAT(persist_probes), STAT(opt_bad), STAT(opt_clamped),
-		STAT(challenge_limited),
+		STAT(challenge_limited), STAT(ack_old), STAT(paws_dropped),
+		STAT(sack_blocks_in), STAT(sack_blocks_out), STAT(dsack_in),
+		STAT(dsack_out), STAT(sack_recoveries), STAT(reno_recoveries),
+		STAT(rack_marked), STAT(tlp_sent), STAT(tlp_recovered),
+		STAT(spurious_undone), STAT(rto_user_timeout), STAT(time_wait),
+		STAT(time_wait_reused), STAT(syn_sent_rst),
+		STAT(keepalive_probes), STAT(keepalive_dead),
+		STAT(rcv_wnd_full), STAT(rcv_nomem), STAT(ssr_idle),
+		STAT(hystart_exits), STAT(smap_nomem),
 	};
 	struct ofld_tcp_stats st;
 	uint64_t v;

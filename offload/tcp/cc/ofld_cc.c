@@ -27,5 +27,8 @@ otcp_cc_find(uint8_t id)
 void
 otcp_cc_slow_start(struct ofld_tcp_conn *c, uint32_t acked)
 {
-	c->cwnd += RTE_MIN(acked, 2u * c->mss);
+	/* L = 2 SMSS, but 1 in the slow start after an RTO (2.3) */
+	c->cwnd += RTE_MIN(acked, (c->ss_after_rto ? 1u : 2u) * c->mss);
+	if (c->cwnd >= c->ssthresh)
+		c->ss_after_rto = false;
 }
