@@ -40,7 +40,7 @@ pthread_mutex_t ofld_tel_lock = PTHREAD_MUTEX_INITIALIZER;
  */
 enum ctl_op {
 	CTL_OFFLOAD, CTL_CONNECT, CTL_LISTEN, CTL_CLOSE, CTL_ABORT,
-	CTL_TERMINATE, CTL_RELEASE,
+	CTL_TERMINATE, CTL_RELEASE, CTL_SETOPT,
 };
 
 struct ofld_tcp_ctl {
@@ -51,6 +51,8 @@ struct ofld_tcp_ctl {
 	const struct ofld_tcp_state *st_in;
 	struct ofld_tcp_state *st_out;
 	const struct ofld_tcp_open *open;
+	enum ofld_tcp_opt opt;
+	uint32_t value;
 	struct ofld_tcp_conn *conn_out;
 	int ret;
 	int err;
@@ -91,6 +93,9 @@ ctl_run(struct ofld_tcp_engine *e, struct ofld_tcp_ctl *m)
 	case CTL_RELEASE:
 		m->ret = ofld_tcp_release(m->conn);
 		break;
+	case CTL_SETOPT:
+		m->ret = ofld_tcp_setopt(m->conn, m->opt, m->value);
+		break;
 	}
 	m->err = rte_errno;
 }
@@ -126,6 +131,8 @@ ctl_call(struct pmd_internals *pi, uint16_t q, struct ofld_tcp_ctl *req)
 	m->st_in = req->st_in;
 	m->st_out = req->st_out;
 	m->open = req->open;
+	m->opt = req->opt;
+	m->value = req->value;
 	/* C0: publish the request (pairs with E0) */
 	__atomic_store_n(&m->pending, 1, __ATOMIC_RELEASE);
 	end = rte_get_timer_cycles() + 5 * rte_get_timer_hz();
@@ -419,6 +426,17 @@ rte_pmd_ofld_tcp_release(uint16_t port, uint16_t queue,
 			 struct ofld_tcp_conn *c)
 {
 	struct ofld_tcp_ctl req = { .op = CTL_RELEASE, .conn = c };
+
+	return ctl_int_op(port, queue, &req);
+}
+
+int
+rte_pmd_ofld_tcp_setopt(uint16_t port, uint16_t queue,
+			struct ofld_tcp_conn *c, enum ofld_tcp_opt opt,
+			uint32_t value)
+{
+	struct ofld_tcp_ctl req = { .op = CTL_SETOPT, .conn = c, .opt = opt,
+				    .value = value };
 
 	return ctl_int_op(port, queue, &req);
 }

@@ -36,8 +36,18 @@ static const struct {
 	TCPS(not_ours), TCPS(reqs_posted), TCPS(reqs_done), TCPS(nomem),
 	TCPS(events_deferred), TCPS(syn_in), TCPS(syn_flood_dropped),
 	TCPS(handshakes), TCPS(persist_probes), TCPS(opt_bad),
-	TCPS(opt_clamped), TCPS(challenge_limited),
+	TCPS(opt_clamped), TCPS(challenge_limited), TCPS(ack_old),
+	TCPS(paws_dropped), TCPS(sack_blocks_in), TCPS(sack_blocks_out),
+	TCPS(dsack_in), TCPS(dsack_out), TCPS(sack_recoveries),
+	TCPS(reno_recoveries), TCPS(rack_marked), TCPS(tlp_sent),
+	TCPS(tlp_recovered), TCPS(spurious_undone), TCPS(rto_user_timeout),
+	TCPS(time_wait), TCPS(time_wait_reused), TCPS(syn_sent_rst),
+	TCPS(keepalive_probes), TCPS(keepalive_dead), TCPS(rcv_wnd_full),
+	TCPS(rcv_nomem), TCPS(ssr_idle), TCPS(hystart_exits), TCPS(smap_nomem),
 };
+/* every counter of struct ofld_tcp_stats has its xstat */
+static_assert(RTE_DIM(tcp_xstats) * sizeof(uint64_t) ==
+	      sizeof(struct ofld_tcp_stats), "tcp xstats list incomplete");
 
 unsigned int
 ofld_tcp_xstats_count(const struct pmd_internals *pi)
@@ -172,6 +182,30 @@ tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 /* One connection's delegated state: PORT,QUEUE,INDEX. */
+/* R2-R10: what recovery, SACK and the receive side are doing. */
+static void
+tel_conn_loss(struct rte_tel_data *d, const struct ofld_tcp_conn *c)
+{
+	struct ofld_tcp_conn_info i;
+
+	if (ofld_tcp_conn_info(c, &i) != 0)
+		return;
+	rte_tel_data_add_dict_string(d, "recovery", i.recovery);
+	rte_tel_data_add_dict_u64(d, "sack", i.sack_ok);
+	rte_tel_data_add_dict_u64(d, "reordering_seen", i.reordering);
+	rte_tel_data_add_dict_u64(d, "backoff", i.backoff);
+	rte_tel_data_add_dict_u64(d, "rto_us", i.rto_us);
+	rte_tel_data_add_dict_u64(d, "min_rtt_us", i.min_rtt_us);
+	rte_tel_data_add_dict_u64(d, "pipe", i.pipe);
+	rte_tel_data_add_dict_u64(d, "sacked_bytes", i.sacked_bytes);
+	rte_tel_data_add_dict_u64(d, "lost_bytes", i.lost_bytes);
+	rte_tel_data_add_dict_u64(d, "reo_wnd_mult", i.reo_wnd_mult);
+	rte_tel_data_add_dict_u64(d, "rcv_wnd_offered", i.rcv_wnd);
+	rte_tel_data_add_dict_u64(d, "ooo_bytes", i.ooo_bytes);
+	rte_tel_data_add_dict_u64(d, "user_timeout_ms", i.user_timeout_ms);
+	rte_tel_data_add_dict_u64(d, "keepalive_idle_ms", i.keepalive_idle_ms);
+}
+
 static int
 tel_conn(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -225,6 +259,7 @@ tel_conn(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_u64(d, "timestamps", st.ts_ok);
 	rte_tel_data_add_dict_u64(d, "backlog_bytes", ofld_tcp_backlog(c));
 	rte_tel_data_add_dict_u64(d, "cookie", st.cookie);
+	tel_conn_loss(d, c);
 out:
 	pthread_mutex_unlock(&ofld_tel_lock);
 	return ret;

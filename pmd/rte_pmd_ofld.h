@@ -133,6 +133,14 @@ int rte_pmd_ofld_tcp_terminate(uint16_t port, uint16_t queue,
 /** Free an ended connection, see ofld_tcp_release(). */
 int rte_pmd_ofld_tcp_release(uint16_t port, uint16_t queue,
 			     struct ofld_tcp_conn *c);
+/**
+ * Set a per connection option (user timeout, keepalive), see
+ * ofld_tcp_setopt(). @return 0, -EINVAL (bad port, queue, handle, option
+ * or value).
+ */
+int rte_pmd_ofld_tcp_setopt(uint16_t port, uint16_t queue,
+			    struct ofld_tcp_conn *c, enum ofld_tcp_opt opt,
+			    uint32_t value);
 
 /**
  * The rte_service that runs a port's engines (device argument

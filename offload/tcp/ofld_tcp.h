@@ -371,6 +371,26 @@ struct ofld_tcp_conn *ofld_tcp_conn_at(struct ofld_tcp_engine *e,
 /** "syn-sent", "syn-received", "established", "fin-sent", "closed", ... */
 const char *ofld_tcp_state_name(const struct ofld_tcp_conn *c);
 
+/** Loss recovery and receive state of a connection (telemetry). */
+struct ofld_tcp_conn_info {
+	const char *state;	/**< RFC 9293 name */
+	const char *recovery;	/**< "open", "recovery" (fast), "loss" (RTO) */
+	bool sack_ok;
+	bool reordering;	/**< RACK has seen reordering */
+	uint8_t backoff;	/**< RTO backoff (shifts) */
+	uint32_t rto_us, min_rtt_us;
+	uint32_t pipe;		/**< RFC 6675 bytes in flight */
+	uint32_t sacked_bytes, lost_bytes;
+	uint32_t reo_wnd_mult;
+	uint32_t rcv_wnd;	/**< the window announced last */
+	uint32_t ooo_bytes;	/**< held out of order */
+	uint32_t user_timeout_ms, keepalive_idle_ms;
+};
+
+/** Fill @p i (engine thread, or a racy snapshot). @return 0 or -EINVAL. */
+int ofld_tcp_conn_info(const struct ofld_tcp_conn *c,
+		       struct ofld_tcp_conn_info *i);
+
 /** Call fn for every connection in use (engine thread, or read-only). */
 void ofld_tcp_foreach(struct ofld_tcp_engine *e,
 		      void (*fn)(struct ofld_tcp_conn *c, void *arg), void *arg);

@@ -536,3 +536,31 @@ ofld_tcp_set_cookie(struct ofld_tcp_conn *h, uint64_t cookie)
 	if (c != NULL)
 		__atomic_store_n(&c->cookie, cookie, __ATOMIC_RELAXED);
 }
+
+int
+ofld_tcp_conn_info(const struct ofld_tcp_conn *h, struct ofld_tcp_conn_info *i)
+{
+	static const char *const rec[] = { "open", "recovery", "loss" };
+	const struct ofld_tcp_conn *c = otcp_conn(h);
+
+	if (c == NULL || i == NULL)
+		return -EINVAL;
+	memset(i, 0, sizeof(*i));
+	i->state = c->state < OTCPS_NB ? otcp_state_names[c->state] : "?";
+	i->recovery = rec[c->recovery % RTE_DIM(rec)];
+	i->sack_ok = c->sack_ok;
+	i->reordering = c->rack_reord;
+	i->backoff = c->backoff;
+	i->rto_us = c->rto_us;
+	i->min_rtt_us = c->min_rtt_us;
+	i->pipe = otcp_pipe(c);
+	i->sacked_bytes = c->sacked_bytes;
+	i->lost_bytes = c->lost_bytes;
+	i->reo_wnd_mult = c->reo_wnd_mult;
+	i->rcv_wnd = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt : 0;
+	i->ooo_bytes = c->ooo_bytes;
+	i->user_timeout_ms = c->user_timeout_ms != 0 ? c->user_timeout_ms :
+		c->e->conf.user_timeout_ms;
+	i->keepalive_idle_ms = c->keep_idle_ms;
+	return 0;
+}
