@@ -38,14 +38,18 @@
  *             after posting, bit 7 small receive window (4 KiB)
  *   u8  nreq (% 8), then nreq x u16 request length (1 + v % 30000)
  *   u8  wscales (low nibble snd % 15, high nibble rcv % 15)
- *   u32 iss, u32 irs, u16 mss, u32 snd_wnd
+ *   u32 iss, u32 irs, u16 mss (bit 15: SACK permitted when handed
+ *   over), u32 snd_wnd
  *   ops until the input ends (at most 64), op byte % 8:
  *     0-4 structured frame: u8 tcp flags, u8 how (bit 0 bad checksum,
  *         bit 1 ack from snd_max, bit 2 timestamp option first, bit 3
  *         two mbufs, bit 4 trailing bytes after the IP packet, bit 5 seq
- *         from irs instead of rcv_nxt), u16 seq offset, u16 ack offset
+ *         from irs instead of rcv_nxt, bit 6 a SACK option of two
+ *         blocks from snd_una (R2), bit 7 the timestamp steps back by
+ *         the split byte: PAWS, R6), u16 seq offset, u16 ack offset
  *         (signed), u16 window, u8 option length (% 41) + bytes, u16
- *         payload length (% 3000), u8 split point / padding
+ *         payload length (% 3000), u8 split point / padding, and with
+ *         bit 6: 4 x u16 (block starts and lengths from snd_una)
  *     5   poll and drain events
  *     6   wait 1.1 ms, poll (at most twice per input)
  *     7   raw frame: u16 length (% 2048) + bytes
@@ -124,6 +128,40 @@ tx_pat(uint32_t off)
 
 /* ---- the engine's side of the wire ------------------------------------ */
 
+/* The options of a segment the engine sends are well formed; a SACK
+ * block (R2) is a non-empty range, above the ACK unless it is the first
+ * (a D-SACK may lie below it, RFC 2883).
+ */
+static void
+check_options(const uint8_t *th, uint32_t thl)
+{
+	uint32_t i = 20, k, ack = tpkt_get32(th + 8), a, b;
+
+	while (i < thl) {
+		if (th[i] == 0)
+			break;
+		if (th[i] == 1) {
+			i++;
+			continue;
+		}
+		FZ_CHECK(i + 1 < thl && th[i + 1] >= 2 && i + th[i + 1] <= thl,
+			 "engine sent a malformed option (kind %u)", th[i]);
+		if (th[i] == 5) {
+			FZ_CHECK((th[i + 1] - 2) % 8 == 0, "SACK option length");
+			for (k = 0; k < (th[i + 1] - 2u) / 8; k++) {
+				a = tpkt_get32(th + i + 2 + 8 * k);
+				b = tpkt_get32(th + i + 6 + 8 * k);
+				FZ_CHECK((int32_t)(b - a) > 0,
+					 "empty SACK block %u:%u", a, b);
+				FZ_CHECK(k == 0 || (int32_t)(a - ack) > 0,
+					 "SACK block %u:%u below the ACK %u",
+					 a, b, ack);
+			}
+		}
+		i += th[i + 1];
+	}
+}
+
 /* A frame the engine sends: checksums, size, and its data bytes. */
 static void
 check_sent(struct rte_mbuf *m)
@@ -155,6 +193,8 @@ check_sent(struct rte_mbuf *m)
 	FZ_CHECK(tpkt_ocsum(b + l4, m->pkt_len - l4, pseudo) == 0xffff,
 		 "engine frame: bad TCP checksum");
 	thl = (b[l4 + 12] >> 4) * 4u;
+	FZ_CHECK(thl >= 20 && l4 + thl <= m->pkt_len, "TCP header length");
+	check_options(b + l4, thl);
 	plen = m->pkt_len - l4 - thl;
 	if (plen == 0 || !cx.data_known || tpkt_get16(b + l4) != cx.lport ||
 	    (b[l4 + 13] & (RTE_TCP_SYN_FLAG | RTE_TCP_RST_FLAG)))
@@ -365,6 +405,7 @@ conn_setup(struct fz_in *in, uint8_t cfg)
 	uint16_t len[MAX_REQS];
 	uint32_t off = 0;
 	uint8_t ws;
+	uint16_t mss_in;
 	unsigned int i;
 
 	memset(&cx, 0, sizeof(cx));
@@ -376,7 +417,9 @@ conn_setup(struct fz_in *in, uint8_t cfg)
 	memset(&st, 0, sizeof(st));
 	st.snd_una = st.snd_nxt = st.snd_max = fz_u32(in);
 	st.rcv_nxt = fz_u32(in);
-	st.mss = 76 + fz_u16(in) % (1461 - 76 - (v6 ? 20 : 0));
+	mss_in = fz_u16(in);
+	st.mss = 76 + (mss_in & 0x7fff) % (1461 - 76 - (v6 ? 20 : 0));
+	st.sack_ok = (mss_in & 0x8000) != 0;
 	st.snd_wnd = fz_u32(in);
 	st.snd_wscale = (ws & 0xf) % 15;
 	st.rcv_wscale = (ws >> 4) % 15;
@@ -448,6 +491,27 @@ conn_setup(struct fz_in *in, uint8_t cfg)
 
 /* ---- frames from the peer -------------------------------------------- */
 
+/* A SACK option of two blocks at offsets from snd_una (R2), if room. */
+static uint32_t
+put_sack(uint8_t *o, struct fz_in *in, uint32_t una, size_t room)
+{
+	uint32_t k, start, len;
+
+	if (room < 20) {
+		for (k = 0; k < 4; k++)
+			fz_u16(in);	/* the same input layout either way */
+		return 0;
+	}
+	memcpy(o, "\x01\x01\x05\x12", 4);
+	for (k = 0; k < 2; k++) {
+		start = una + fz_u16(in);
+		len = fz_u16(in);
+		tpkt_put32(o + 4 + 8 * k, start);
+		tpkt_put32(o + 8 + 8 * k, start + len);
+	}
+	return 20;
+}
+
 static struct rte_mbuf *
 frame_structured(struct fz_in *in)
 {
@@ -488,10 +552,14 @@ frame_structured(struct fz_in *in)
 	i = 0;
 	if ((how & 0x04) && optlen <= 28) {
 		memcpy(th + 20, "\x01\x01\x08\x0a", 4);
-		tpkt_put32(th + 24, ++cx.tsval);
+		/* bit 7: older than the last one (PAWS) */
+		cx.tsval = (how & 0x80) ? cx.tsval - sp : cx.tsval + 1;
+		tpkt_put32(th + 24, cx.tsval);
 		tpkt_put32(th + 28, 0);
 		i = 12;
 	}
+	if (how & 0x40)
+		i += put_sack(th + 20 + i, in, st.snd_una, 40 - i - olen);
 	memcpy(th + 20 + i, opt, olen);
 	i += (uint32_t)olen;
 	while (i % 4)
@@ -688,6 +756,7 @@ struct seed_frame {
 	uint8_t optlen;
 	uint16_t plen;
 	uint8_t sp;
+	uint16_t sack[4];	/* how bit 6: block starts, lengths */
 };
 
 /* In a seed's frame list: a poll (op 5) instead of a frame, so that the
@@ -712,7 +781,13 @@ put_frame(struct fz_out *o, const struct seed_frame *f)
 	fz_put(o, f->opt, f->optlen);
 	fz_put16(o, f->plen);
 	fz_put8(o, f->sp);
+	if (f->how & 0x40)
+		for (unsigned int k = 0; k < 4; k++)
+			fz_put16(o, f->sack[k]);
 }
+
+/* Seeds after this is set hand over connections with SACK permitted. */
+static bool seed_sack;
 
 static void
 put_setup(struct fz_out *o, uint8_t cfg, unsigned int nreq, uint16_t rlen)
@@ -727,7 +802,7 @@ put_setup(struct fz_out *o, uint8_t cfg, unsigned int nreq, uint16_t rlen)
 	fz_put8(o, 0x77);		/* window scale 7 both ways */
 	fz_put32(o, 0xfffff000);	/* iss: wraps soon */
 	fz_put32(o, 1000);		/* irs */
-	fz_put16(o, 1460 - 76);
+	fz_put16(o, (uint16_t)((1460 - 76) | (seed_sack ? 0x8000 : 0)));
 	fz_put32(o, 1u << 20);		/* the peer's window, bytes */
 }
 
@@ -814,6 +889,39 @@ fuzz_make_seeds(const char *dir)
 		if (fz_seed_write(dir, seeds[i].name, &o) != 0)
 			return -1;
 	}
+	/* SACK (R2, R3): blocks above a hole, a D-SACK below snd_una, a
+	 * reneging one; PAWS (R6): a timestamp that steps back
+	 */
+	seed_sack = true;
+	{
+		const struct seed_frame sack1 = { A, 0x40, 0, 0, 4096, "", 0,
+			0, 0, { 1384, 2768, 5536, 1384 } };
+		const struct seed_frame sack2 = { A, 0x40, 0, 0, 4096, "", 0,
+			0, 0, { 1384, 5536, 8304, 1384 } };
+		const struct seed_frame dsack = { A, 0x42, 0, 0, 4096, "", 0,
+			0, 0, { 65000, 500, 1384, 1384 } };
+		const struct seed_frame paws = { A | P, 0x84, 0, 0, 4096, "", 0,
+			200, 5 };
+		const struct seed_frame *sf[][6] = {
+			{ &sack1, &sack1, &sack2, &seed_poll, &ack_all },
+			{ &sack1, &dsack, &ack_all },
+			{ &ts, &paws, &data },
+		};
+		const char *names[] = { "sack-holes", "dsack", "paws" };
+		const uint8_t cfgs[] = { MODE_OFFLOAD, MODE_OFFLOAD | CFG_CUBIC,
+					 MODE_OFFLOAD | CFG_TS };
+
+		for (i = 0; i < RTE_DIM(sf); i++) {
+			put_setup(&o, cfgs[i], 6, 9000);
+			for (j = 0; j < RTE_DIM(sf[i]) && sf[i][j]; j++)
+				put_frame(&o, sf[i][j]);
+			fz_put8(&o, 6);	/* a wait: RACK's timer, the RTO */
+			fz_put8(&o, 5);
+			if (fz_seed_write(dir, names[i], &o) != 0)
+				return -1;
+		}
+	}
+	seed_sack = false;
 	/* a raw frame: an IPv4 TCP segment of nobody's */
 	put_setup(&o, MODE_OFFLOAD, 0, 0);
 	fz_put8(&o, 7);
