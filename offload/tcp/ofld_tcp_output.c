@@ -506,7 +506,11 @@ otcp_output(struct ofld_tcp_conn *c)
 	}
 	output_fin(c);
 	persist_check(c);
-	if (c->snd_una != c->snd_max)
+	/* new data sent moves a tail loss probe on (RFC 8985 7.2); an
+	 * outstanding flight always has a timer
+	 */
+	if (c->snd_una != c->snd_max &&
+	    (sent != 0 || !otcp_timer_on(c, OTCPT_REXMT)))
 		otcp_loss_timer_update(c, false);
 }
 
