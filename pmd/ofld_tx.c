@@ -406,8 +406,21 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 	struct ofld_txq *txq = arg;
 	struct pmd_internals *pi = txq->pi;
 	uint64_t bits = 0, bytes = 0, slot = 0;
+	struct rte_mbuf *m;
 	uint16_t i;
 
+	if (n == 0) {
+		/* the end of the engine's poll: a frame held back for
+		 * reordering goes now, rather than wait for a next frame
+		 * that may never come (it holds a request's payload)
+		 */
+		if (unlikely(txq->fault.held != NULL)) {
+			m = txq->fault.held;
+			txq->fault.held = NULL;
+			emit(txq, &m, 1, pi->cable == OFLD_CABLE_PAIR, 0);
+		}
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		bits += ofld_frame_bits(f[i]);
 		bytes += f[i]->pkt_len;

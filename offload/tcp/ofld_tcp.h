@@ -120,7 +120,11 @@ struct ofld_tcp_engine_conf {
 	struct rte_mempool *rx_pool;
 	/** Events ring size (power of two); completions never drop. */
 	uint32_t event_ring_size;
-	/** Puts frames on the wire; takes ownership of all n. */
+	/**
+	 * Puts frames on the wire; takes ownership of all n. Called with
+	 * n == 0 at the end of every poll: a burst boundary (a wire that
+	 * holds a frame back, to reorder it, lets it go then).
+	 */
 	void (*xmit)(void *arg, struct rte_mbuf **frames, uint16_t n);
 	void *xmit_arg;
 	/**

@@ -169,6 +169,7 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 	}
 	otcp_timer_scan(e);
 	otcp_output_flush(e);
+	e->conf.xmit(e->conf.xmit_arg, e->out, 0);	/* burst boundary */
 	otcp_compl_flush(e);
 }
 
