@@ -205,7 +205,13 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
         time.sleep(0.2)
         open(capture + ".go", "w").close()
     out, err = p.communicate(timeout=600)
-    kout, _ = srv.communicate(timeout=60)
+    try:
+        kout, _ = srv.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        # kpeer gave up (a stalled transfer): the kernel's reader would
+        # wait for ever
+        srv.kill()
+        kout, _ = srv.communicate()
     if tsh:
         time.sleep(0.5)
         tsh.terminate()
