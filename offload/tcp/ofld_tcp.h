@@ -242,7 +242,9 @@ struct ofld_tcp_open {
 	uint8_t cc;		/**< OFLD_TCP_CC_* */
 	uint16_t backlog;	/**< listen only: half-open connections */
 	/** Per connection options at open (0: the engine's defaults, or
-	 * off for keepalive); see ofld_tcp_setopt().
+	 * off for keepalive); see ofld_tcp_setopt(). The user timeout also
+	 * bounds a connect (SYN retransmissions; without it, 6 of them:
+	 * about 127 s, as Linux), down to a millisecond.
 	 */
 	uint32_t user_timeout_ms;
 	uint32_t keepalive_idle_ms;	/**< 0: no keepalive */

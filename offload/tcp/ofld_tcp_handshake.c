@@ -56,6 +56,22 @@ syn_options(const struct ofld_tcp_conn *c, uint8_t *opt)
 	return ol;
 }
 
+/* The SYN timer: the RTO, but never past the connect timeout (the user
+ * timeout of the open, as Linux's TCP_USER_TIMEOUT on a connect).
+ */
+static void
+syn_timer(struct ofld_tcp_conn *c)
+{
+	otcp_loss_arm_rto(c);
+	if (c->user_timeout_ms != 0 && c->rexmt_start_us != 0) {
+		uint64_t end = c->rexmt_start_us +
+			(uint64_t)c->user_timeout_ms * 1000;
+
+		if (end < c->timer_at[OTCPT_REXMT])
+			otcp_timer_arm(c, OTCPT_REXMT, end);
+	}
+}
+
 /* A SYN or SYN-ACK with our options, built on its own: the data template
  * has no room for them.
  */
@@ -104,7 +120,7 @@ send_syn(struct ofld_tcp_conn *c, uint8_t flags)
 	e->st.segs_out++;
 	otcp_output_put(e, h);
 	if (!otcp_timer_on(c, OTCPT_REXMT))
-		otcp_loss_arm_rto(c);
+		syn_timer(c);
 }
 
 /* State of a connection being set up, before options are known. */
@@ -245,6 +261,7 @@ ofld_tcp_connect(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o)
 	c->rcv_wscale = o->no_window_scale ? 0 : wscale_for(st.rcv_wnd);
 	c->ws_on = !o->no_window_scale;
 	c->ts_offset = tso;
+	c->rexmt_start_us = e->now_us;	/* the connect timeout counts */
 	send_syn(c, TH_SYN);
 	otcp_output_flush(e);
 	return otcp_handle(c);
@@ -370,6 +387,7 @@ otcp_handshake_syn_in(struct ofld_tcp_engine *e, struct rte_mbuf *m,
 	c->rcv_wscale = st.rcv_wscale;
 	c->ts_offset = (uint32_t)rte_rand();
 	c->state = OTCPS_SYN_RECEIVED;
+	c->rexmt_start_us = e->now_us;
 	syn_window_edge(c);
 	send_syn(c, TH_SYN | TH_ACK);
 }
@@ -384,6 +402,7 @@ handshake_done(struct ofld_tcp_conn *c, enum ev_kind kind)
 	/* closed while the handshake ran: the FIN follows the data */
 	c->state = c->need_fin ? OTCPS_FIN_WAIT_1 : OTCPS_ESTABLISHED;
 	c->need_fin = false;
+	c->rexmt_start_us = 0;
 	otcp_timer_stop(c, OTCPT_REXMT);
 	c->rexmt_kind = OTCPR_RTO;
 	c->backoff = 0;
@@ -481,14 +500,19 @@ otcp_handshake_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 void
 otcp_handshake_timeout(struct ofld_tcp_conn *c)
 {
+	bool expired = c->user_timeout_ms != 0 &&
+		c->e->now_us - c->rexmt_start_us >=
+		(uint64_t)c->user_timeout_ms * 1000;
+
 	otcp_timer_stop(c, OTCPT_REXMT);
-	if (c->backoff >= SYN_RETRIES) {
+	if (expired || (c->user_timeout_ms == 0 && c->backoff >= SYN_RETRIES)) {
 		if (c->state == OTCPS_SYN_RECEIVED)
 			halfopen_drop(c);	/* never announced: just gone */
 		else
 			otcp_conn_end(c, OFLD_TCP_TIMED_OUT);
 		return;
 	}
-	c->backoff++;
+	if (c->backoff < MAX_BACKOFF)
+		c->backoff++;
 	send_syn(c, c->state == OTCPS_SYN_SENT ? TH_SYN : TH_SYN | TH_ACK);
 }

@@ -160,8 +160,17 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 		e->st.nomem++;
 		return -ENOMEM;
 	}
-	if (unlikely(c->nb_sack_out != 0) && !(flags & TH_RST))
-		sl = otcp_sack_options(c, sack, c->ts_ok ? 40 - TS_OPT_LEN : 40);
+	if (unlikely(c->nb_sack_out != 0) && !(flags & TH_RST)) {
+		/* blocks fit in the option space and, beside payload, in
+		 * the MSS (the frame stays within the MTU): a full data
+		 * segment carries none, the ACKs do
+		 */
+		uint32_t room = c->ts_ok ? 40 - TS_OPT_LEN : 40;
+
+		if (len != 0)
+			room = u32_min(room, c->mss > len ? c->mss - len : 0);
+		sl = otcp_sack_options(c, sack, room);
+	}
 	hl = c->hdr_len + sl;
 	p = (uint8_t *)rte_pktmbuf_append(h, (uint16_t)hl);
 	memcpy(p, c->tmpl, c->hdr_len);
@@ -506,7 +515,11 @@ otcp_output(struct ofld_tcp_conn *c)
 	}
 	output_fin(c);
 	persist_check(c);
-	if (c->snd_una != c->snd_max)
+	/* new data sent moves a tail loss probe on (RFC 8985 7.2); an
+	 * outstanding flight always has a timer
+	 */
+	if (c->snd_una != c->snd_max &&
+	    (sent != 0 || !otcp_timer_on(c, OTCPT_REXMT)))
 		otcp_loss_timer_update(c, false);
 }
 

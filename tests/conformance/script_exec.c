@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <rte_errno.h>
+#include <rte_tcp.h>
 
 #include "ofld_test.h"
 #include "tcp_script.h"
@@ -118,14 +119,43 @@ exec_directive(struct scr_run *r, const struct scr_line *l)
 		r->step = l->value;
 		return 0;
 	default:
-		if (r->conn != NULL || r->listening)
-			return scr_fail(r, "peer_isn after the connection");
+		/* before the connection, or once it is released (a new
+		 * connection of the peer's, say after TIME-WAIT)
+		 */
+		if (r->conn != NULL)
+			return scr_fail(r, "peer_isn while a connection is held");
 		r->peer_isn = (uint32_t)l->value;
 		return 0;
 	}
 }
 
 /* ---- set-up: connect, listen ---- */
+
+/* A key=number word of `connect` and `listen`. */
+static int
+open_num(struct scr_run *r, struct ofld_tcp_open *o, const char *k,
+	 uint32_t v, bool listen)
+{
+	if (strcmp(k, "mss") == 0)
+		o->mss = (uint16_t)v;
+	else if (strcmp(k, "rcv_wnd") == 0)
+		o->rcv_wnd = v;
+	else if (strcmp(k, "user_timeout_ms") == 0)
+		o->user_timeout_ms = v;
+	else if (strcmp(k, "keepalive_idle_ms") == 0)
+		o->keepalive_idle_ms = v;
+	else if (strcmp(k, "keepalive_intvl_ms") == 0)
+		o->keepalive_intvl_ms = v;
+	else if (strcmp(k, "keepalive_cnt") == 0 && v <= UINT8_MAX)
+		o->keepalive_cnt = (uint8_t)v;
+	else if (listen && strcmp(k, "port") == 0)
+		o->local_port = (uint16_t)v;
+	else if (listen && strcmp(k, "backlog") == 0)
+		o->backlog = (uint16_t)v;
+	else
+		return scr_fail(r, "unknown word '%s' (or value %u)", k, v);
+	return 0;
+}
 
 /* The words of `connect` and `listen`. */
 static int
@@ -154,18 +184,8 @@ open_words(struct scr_run *r, const struct scr_line *l,
 				return -1;
 			continue;
 		}
-		if (kv_num(r, kv, &v) != 0)
+		if (kv_num(r, kv, &v) != 0 || open_num(r, o, k, v, listen) != 0)
 			return -1;
-		if (strcmp(k, "mss") == 0)
-			o->mss = (uint16_t)v;
-		else if (strcmp(k, "rcv_wnd") == 0)
-			o->rcv_wnd = v;
-		else if (listen && strcmp(k, "port") == 0)
-			o->local_port = (uint16_t)v;
-		else if (listen && strcmp(k, "backlog") == 0)
-			o->backlog = (uint16_t)v;
-		else
-			return scr_fail(r, "unknown word '%s'", k);
 	}
 	r->v6 = o->ipv6;
 	scr_wire_addrs(r, o->local_ip, o->remote_ip);
@@ -200,9 +220,13 @@ exec_connect(struct scr_run *r, const struct scr_line *l)
 	if (open_words(r, l, &o, false) != 0)
 		return -1;
 	r->conn = ofld_tcp_connect(r->e, &o);
+	if (check_ret(r, l, "connect", r->conn == NULL ? -rte_errno : 0) != 0)
+		return -1;
 	if (r->conn == NULL)
-		return scr_fail(r, "connect: %s", rte_strerror(rte_errno));
+		return 0;	/* refused, as the line says */
 	r->iss_known = false;
+	r->iss_relearn = false;
+	scr_new_streams(r, 0, 0);
 	return scr_poll(r);
 }
 
@@ -311,11 +335,12 @@ exec_offload(struct scr_run *r, const struct scr_line *l)
 	st.snd_una = st.snd_nxt = st.snd_max = r->iss + una;
 	st.rcv_nxt = r->peer_isn + nxt;
 	r->iss_known = true;
-	r->snd_off = una - 1;
-	r->rcv_base = nxt - 1;
+	r->iss_relearn = false;
 	r->conn = ofld_tcp_offload(r->e, &st);
-	if (r->conn == NULL)
-		return scr_fail(r, "offload: %s", rte_strerror(rte_errno));
+	if (check_ret(r, l, "offload", r->conn == NULL ? -rte_errno : 0) != 0)
+		return -1;
+	if (r->conn != NULL)
+		scr_new_streams(r, una - 1, nxt - 1);
 	return 0;
 }
 
@@ -328,6 +353,11 @@ exec_in(struct scr_run *r, const struct scr_line *l)
 
 	if (m == NULL)
 		return -1;
+	/* the peer opens anew (nothing held): our next SYN-ACK says our ISS */
+	if (r->conn == NULL && (l->seg.flags & (RTE_TCP_SYN_FLAG |
+						RTE_TCP_ACK_FLAG)) ==
+	    RTE_TCP_SYN_FLAG)
+		r->iss_relearn = true;
 	if (ofld_tcp_input(r->e, &m, 1, &rest) != 0)
 		rte_pktmbuf_free(rest);	/* not the engine's (W1) */
 	if (scr_drain_events(r) != 0)
@@ -407,6 +437,49 @@ exec_call(struct scr_run *r, const struct scr_line *l)
 	if (check_ret(r, l, what, ret) != 0 || scr_drain_events(r) != 0)
 		return -1;
 	return scr_poll(r);
+}
+
+/* `setopt NAME VALUE`: ofld_tcp_setopt() (R5, R10). */
+static int
+exec_setopt(struct scr_run *r, const struct scr_line *l)
+{
+	static const struct { const char *n; enum ofld_tcp_opt o; } opts[] = {
+		{ "user_timeout", OFLD_TCP_OPT_USER_TIMEOUT },
+		{ "keepalive_idle", OFLD_TCP_OPT_KEEPALIVE_IDLE },
+		{ "keepalive_intvl", OFLD_TCP_OPT_KEEPALIVE_INTVL },
+		{ "keepalive_cnt", OFLD_TCP_OPT_KEEPALIVE_CNT },
+	};
+	struct ofld_tcp_conn *c = handle(r, l);
+	unsigned int i;
+
+	if (c == NULL)
+		return -1;
+	for (i = 0; i < RTE_DIM(opts); i++)
+		if (strcmp(l->name, opts[i].n) == 0)
+			break;
+	if (i == RTE_DIM(opts))
+		return scr_fail(r, "setopt: no option '%s'", l->name);
+	if (check_ret(r, l, "setopt", ofld_tcp_setopt(c, opts[i].o,
+						      (uint32_t)l->value)) != 0)
+		return -1;
+	return scr_poll(r);
+}
+
+/* `hold`: the application stops reading events (R8: what it has not
+ * taken fills the receive buffer); `take N` reads N of them, `take` all
+ * and reads again from then on.
+ */
+static int
+exec_hold_take(struct scr_run *r, const struct scr_line *l)
+{
+	if (l->kind == LK_HOLD) {
+		r->holding = true;
+		return 0;
+	}
+	if (l->value == 0)
+		r->holding = false;
+	return scr_take_events(r, l->value != 0 ? (uint32_t)l->value :
+			       UINT32_MAX);
 }
 
 /* ---- expectations ---- */
@@ -592,6 +665,8 @@ scr_exec_line(struct scr_run *r, const struct scr_line *l)
 	case LK_STATE: return exec_state(r, l);
 	case LK_STAT: return exec_stat(r, l);
 	case LK_QUERY: return exec_query(r, l);
+	case LK_SETOPT: return exec_setopt(r, l);
+	case LK_HOLD: case LK_TAKE: return exec_hold_take(r, l);
 	default: return scr_fail(r, "'>' lines are the time line's");
 	}
 }

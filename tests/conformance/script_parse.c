@@ -35,6 +35,7 @@ static const char *const st_names[] = {
 	[OFLD_TCP_ABORTED_LOCALLY] = "ABORTED_LOCALLY",
 	[OFLD_TCP_UPLOADED] = "UPLOADED",
 	[OFLD_TCP_TIMED_OUT] = "TIMED_OUT",
+	[OFLD_TCP_PEER_DEAD] = "PEER_DEAD",
 };
 
 const char *
@@ -408,6 +409,23 @@ parse_cmp(struct pcur *c, struct scr_line *l)
 	return next_tok(c) ? perr(c, "unexpected '%s'", c->tok) : 0;
 }
 
+/* "setopt NAME VALUE [-> RET]" */
+static int
+parse_setopt(struct pcur *c, struct scr_line *l)
+{
+	if (!next_tok(c) || copy_word(c, l->name, sizeof(l->name), c->tok)
+	    != 0)
+		return perr(c, "setopt: want an option name");
+	if (!next_tok(c) || parse_u64(c->tok, &l->value, NULL) != 0 ||
+	    l->value > UINT32_MAX)
+		return perr(c, "setopt: want a value");
+	if (!next_tok(c))
+		return 0;
+	if (strcmp(c->tok, "->") != 0)
+		return perr(c, "unexpected '%s'", c->tok);
+	return parse_ret(c, l);
+}
+
 /* "event KIND [status=NAME] [bytes=N]" */
 static int
 parse_event(struct pcur *c, struct scr_line *l)
@@ -449,6 +467,7 @@ static const struct {
 	{ "terminate", LK_TERMINATE }, { "release", LK_RELEASE },
 	{ "event", LK_EVENT }, { "recv", LK_RECV }, { "state", LK_STATE },
 	{ "stat", LK_STAT }, { "query", LK_QUERY },
+	{ "setopt", LK_SETOPT }, { "hold", LK_HOLD }, { "take", LK_TAKE },
 };
 
 /* What follows the keyword, by kind. */
@@ -489,6 +508,14 @@ parse_body(struct pcur *c, struct scr_line *l)
 	case LK_STAT:
 	case LK_QUERY:
 		return parse_cmp(c, l);
+	case LK_SETOPT:
+		return parse_setopt(c, l);
+	case LK_HOLD:
+	case LK_TAKE:
+		if (l->kind == LK_TAKE && next_tok(c) &&
+		    (parse_u64(c->tok, &l->value, NULL) != 0 || l->value == 0))
+			return perr(c, "take: want a count of events");
+		return next_tok(c) ? perr(c, "unexpected '%s'", c->tok) : 0;
 	default:
 		return parse_words(c, l);
 	}

@@ -139,15 +139,43 @@ l2l3_build(struct scr_run *r, uint8_t *p, uint32_t l4len)
 	return RTE_ETHER_HDR_LEN + 20;
 }
 
+/* The flat frame p of tot bytes into a chain of the pool's mbufs (a
+ * jumbo segment takes several, as a NIC's scattered receive would); NULL
+ * + r->err when the pool runs dry.
+ */
+static struct rte_mbuf *
+frame_chain(struct scr_run *r, const uint8_t *p, uint32_t tot)
+{
+	struct rte_mbuf *head = NULL, *m;
+	uint32_t off = 0, n;
+	char *d;
+
+	while (off < tot) {
+		m = rte_pktmbuf_alloc(r->pool);
+		n = m != NULL ? RTE_MIN(tot - off,
+					(uint32_t)rte_pktmbuf_tailroom(m)) : 0;
+		d = n != 0 ? rte_pktmbuf_append(m, (uint16_t)n) : NULL;
+		if (d == NULL || (head != NULL && rte_pktmbuf_chain(head, m))) {
+			rte_pktmbuf_free(m);
+			rte_pktmbuf_free(head);
+			scr_fail(r, "no mbuf for a %u-byte inbound frame", tot);
+			return NULL;
+		}
+		memcpy(d, p + off, n);
+		if (head == NULL)
+			head = m;
+		off += n;
+	}
+	return head;
+}
+
 struct rte_mbuf *
 scr_wire_build(struct scr_run *r, const struct scr_seg *g)
 {
-	uint8_t opt[64];
+	uint8_t opt[64], *p = r->in_flat;
 	int ol = opts_build(r, g, opt);
 	uint32_t l4, thl = 20 + (uint32_t)ol, tot, i, off;
 	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m;
-	uint8_t *p;
 
 	if (ol < 0)
 		return NULL;
@@ -156,13 +184,8 @@ scr_wire_build(struct scr_run *r, const struct scr_seg *g)
 		return NULL;
 	}
 	tot = RTE_ETHER_HDR_LEN + (r->v6 ? 40 : 20) + thl + g->len;
-	m = rte_pktmbuf_alloc(r->pool);
-	p = m != NULL ? (uint8_t *)rte_pktmbuf_append(m, (uint16_t)RTE_MIN(
-		tot, 65535u)) : NULL;
-	if (p == NULL || tot > 65535) {
-		rte_pktmbuf_free(m);
-		scr_fail(r, "a %u-byte inbound frame does not fit one mbuf",
-			 tot);
+	if (tot > 65535 || tot > sizeof(r->in_flat)) {
+		scr_fail(r, "a %u-byte inbound frame: too long for IP", tot);
 		return NULL;
 	}
 	memset(p, 0, tot);
@@ -187,7 +210,7 @@ scr_wire_build(struct scr_run *r, const struct scr_seg *g)
 	else
 		th->cksum = rte_ipv4_udptcp_cksum((void *)(p + RTE_ETHER_HDR_LEN),
 						  th);
-	return m;
+	return frame_chain(r, p, tot);
 }
 
 /* ---- outbound ---- */
@@ -353,9 +376,11 @@ scr_wire_match(struct scr_run *r, const struct scr_seg *g)
 	uint32_t rel;
 	int i;
 
-	if (!r->iss_known && (f->flags & RTE_TCP_SYN_FLAG)) {
+	if ((!r->iss_known || r->iss_relearn) &&
+	    (f->flags & RTE_TCP_SYN_FLAG)) {
 		r->iss = f->seq - g->seq;	/* our ISS, from our SYN */
 		r->iss_known = true;
+		r->iss_relearn = false;
 	}
 	if (!r->iss_known)
 		return scr_fail(r, "our ISS is not known (no SYN seen yet)");

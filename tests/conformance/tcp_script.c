@@ -116,6 +116,13 @@ recv_data(struct scr_run *r, const struct ofld_tcp_event *ev)
 	return 0;
 }
 
+void
+scr_new_streams(struct scr_run *r, uint64_t snd0, uint64_t rcv0)
+{
+	r->snd_off = snd0;
+	r->rcv_base = rcv0 - r->rcv_got;	/* modulo 2^64 */
+}
+
 static int
 take_event(struct scr_run *r, struct ofld_tcp_event *ev)
 {
@@ -129,8 +136,10 @@ take_event(struct scr_run *r, struct ofld_tcp_event *ev)
 		ret = recv_data(r, ev);
 	else if (ev->kind == OFLD_TCP_EV_SEND_DONE)
 		ret = send_done(r, ev);
-	else if (ev->kind == OFLD_TCP_EV_ACCEPTED && r->conn == NULL)
+	else if (ev->kind == OFLD_TCP_EV_ACCEPTED && r->conn == NULL) {
 		r->conn = ev->conn;	/* the connection under test */
+		scr_new_streams(r, 0, 0);
+	}
 	rte_pktmbuf_free(ev->m);
 	ev->m = NULL;
 	if (ev->kind == OFLD_TCP_EV_RECV || ret != 0)
@@ -142,17 +151,28 @@ take_event(struct scr_run *r, struct ofld_tcp_event *ev)
 }
 
 int
-scr_drain_events(struct scr_run *r)
+scr_take_events(struct scr_run *r, uint32_t n)
 {
 	struct ofld_tcp_event ev[64];
 	uint16_t k, i;
 	int ret = 0;
 
-	while (r->e != NULL && (k = ofld_tcp_events(r->e, ev, 64)) != 0)
+	while (r->e != NULL && n != 0 &&
+	       (k = ofld_tcp_events(r->e, ev, (uint16_t)RTE_MIN(n, 64u))) != 0) {
+		n -= k;
 		for (i = 0; i < k; i++)
 			if (take_event(r, &ev[i]) != 0 && ret == 0)
 				ret = -1;	/* the rest still freed */
+	}
 	return ret;
+}
+
+int
+scr_drain_events(struct scr_run *r)
+{
+	if (r->holding && !r->cleaning)
+		return 0;	/* the application does not read (`hold`) */
+	return scr_take_events(r, UINT32_MAX);
 }
 
 int

@@ -80,6 +80,7 @@ enum scr_kind {
 	LK_IN, LK_OUT,
 	LK_SEND, LK_CLOSE, LK_ABORT, LK_TERMINATE, LK_RELEASE,
 	LK_EVENT, LK_RECV, LK_STATE, LK_STAT, LK_QUERY,
+	LK_SETOPT, LK_HOLD, LK_TAKE,
 };
 
 enum scr_cmp { CMP_EQ, CMP_NE, CMP_GE, CMP_LE, CMP_GT, CMP_LT };
@@ -106,9 +107,11 @@ struct scr_line {
 	uint8_t nkv;
 	int ev_kind, ev_status;			/* LK_EVENT; status -1: any */
 	bool has_bytes;
-	uint64_t value;		/* bytes=, recv N, stat/query value, ... */
+	uint64_t value;		/* bytes=, recv N, stat/query value, setopt
+				 * value, take N (0: all) ...
+				 */
 	enum scr_cmp cmp;
-	char name[32];		/* state name, stat or query field */
+	char name[32];		/* state name, stat/query field, option */
 };
 
 struct scr_script {
@@ -142,6 +145,10 @@ struct scr_run {
 	uint16_t our_port, peer_port;
 	uint32_t iss, peer_isn;
 	bool iss_known;
+	bool iss_relearn;	/* a new SYN of the peer: our next SYN-ACK
+				 * brings a new ISS (the old one stays for
+				 * the old connection's segments meanwhile)
+				 */
 
 	/* time, microseconds of virtual time */
 	uint64_t now, step, tol, prev_t;
@@ -155,6 +162,7 @@ struct scr_run {
 	struct ofld_tcp_event ev[SCR_EVQ];
 	uint32_t ev_head, ev_tail;
 	bool ev_overflow;
+	bool holding;			/* `hold`: events left in the engine */
 	uint64_t rcv_base, rcv_got, rcv_claimed;
 	bool rcv_bad;
 	char rcv_err[200];
@@ -173,6 +181,9 @@ struct scr_run {
 
 	char err[SCR_ERR_LEN];
 	struct scr_frame fr;		/* decode buffer */
+	uint8_t in_flat[SCR_FRAME_MAX];	/* an inbound frame, before it is
+					 * cut into mbufs
+					 */
 };
 
 /* ---- script_parse.c ---- */
@@ -206,8 +217,16 @@ int scr_exec_engine(struct scr_run *r);
 /* ---- tcp_script.c (the time line) ---- */
 /** Poll the engine once at r->now and take its events; 0 or -1. */
 int scr_poll(struct scr_run *r);
-/** Take the engine's events; 0, or -1 (+ r->err). */
+/** Take the engine's events (none while `hold` holds them); 0, or -1
+ * (+ r->err).
+ */
 int scr_drain_events(struct scr_run *r);
+/** A new connection: our stream starts at offset snd0 (the next `send`),
+ * the peer's at rcv0 (the next byte delivered).
+ */
+void scr_new_streams(struct scr_run *r, uint64_t snd0, uint64_t rcv0);
+/** Take up to n of the engine's events now, held or not; 0 or -1. */
+int scr_take_events(struct scr_run *r, uint32_t n);
 /** Match a `>` line against the next outbound frame (advances time). */
 int scr_expect_out(struct scr_run *r, const struct scr_line *l,
 		   uint64_t t_us);
