@@ -360,7 +360,9 @@ def main():
             k = moved(before, kernel_counters(), KERNEL_RCV_COUNTERS)
             check(f"IPv4 with {name} on our cable: sha256 equal",
                   rc == 0 and n == TOTAL and sha == want,
-                  f"kernel read {n}, retransmitted {r.get('retrans')}")
+                  f"kernel read {n}, retransmitted {r.get('retrans')}, "
+                  f"requests {r.get('requests')} completed "
+                  f"{r.get('completed')}, rc {rc}")
             if faults.startswith("loss"):
                 rec = int(r.get("sack_recoveries", 0))
                 check("ofld -> kernel, 1% loss: ofld recovers by SACK "
