@@ -3,8 +3,8 @@
 """Goodput under random loss: ofld against Linux TCP, in one run (issue 13).
 
   tests/perf/loss_table.py BUILD_DIR [--seconds S] [--rates 0.1,1,2,5]
-                           [--cc cubic|reno] [--ack-loss] [--paced]
-                           [--json FILE]
+                           [--cc cubic|newreno] [--linux-ref CC]
+                           [--ack-loss] [--paced] [--json FILE]
 
 As root. Owns the two network namespaces it makes (ofldlossA, the
 sender, 198.18.2.1; ofldlossB, the receiver, 198.18.2.2; a veth pair,
@@ -22,6 +22,7 @@ The loss table, one connection, unpaced, for each loss rate in turn:
     does). Congestion control set per socket (iperf3 -C) and checked: the
     kernel's default may be something else (bbr on some machines), and a
     namespace may not make a CC its default unless the host allows it.
+    --linux-ref CC adds a column of Linux with another CC (e.g. bbr).
   - ofld: ofld-perf over the pair cable, --speed 0 --conns 1 --loss RATE/100
     --seed 7 --cc CC: the cable loses RATE% of the frames each port sends
     (data one way, ACKs the other).
@@ -35,7 +36,8 @@ The loss table, one connection, unpaced, for each loss rate in turn:
 --paced: ofld-perf at 10 Gbit/s, 4 connections, 1% loss, NewReno and CUBIC,
 with no delay (goodput against the link's ceiling) and with --delay 1000
 and 10000 us one way (goodput against the Mathis bound at the base RTT,
-2 x delay; see bound()).
+2 x delay; see bound()); every row also against the bound at the RTT the
+senders measured.
 
 Figures, not a test: nothing here passes or fails on a number.
 """
@@ -211,6 +213,8 @@ def tcp_counters(ns):
 # ---- one run of each stack ------------------------------------------------
 
 def linux_run(rate, seconds, cc, ack_loss):
+    """iperf3 with Linux's congestion control cc (its own name: cubic,
+    reno, bbr)."""
     nft_set_loss(rate, ack_loss)
     srv = subprocess.Popen(in_ns(NS_RCV, "iperf3", "-s", "-1", "-B", IP_RCV),
                            stdout=subprocess.DEVNULL,
@@ -220,7 +224,7 @@ def linux_run(rate, seconds, cc, ack_loss):
         before = tcp_counters(NS_SND)
         r, cores = run_measured(
             in_ns(NS_SND, "iperf3", "-c", IP_RCV, "--cport", str(CPORT),
-                  "-t", str(seconds), "-C", LINUX_CC[cc], "-J"),
+                  "-t", str(seconds), "-C", cc, "-J"),
             seconds, timeout=seconds + 60)
         srv.wait(timeout=30)
     finally:
@@ -229,8 +233,8 @@ def linux_run(rate, seconds, cc, ack_loss):
     d = json.loads(r.stdout)
     if "error" in d:
         raise RuntimeError("iperf3: " + d["error"])
-    if d["end"].get("sender_tcp_congestion") != LINUX_CC[cc]:
-        raise RuntimeError(f"iperf3 -C {LINUX_CC[cc]}: the sender used "
+    if d["end"].get("sender_tcp_congestion") != cc:
+        raise RuntimeError(f"iperf3 -C {cc}: the sender used "
                            f"{d['end'].get('sender_tcp_congestion')}")
     after = tcp_counters(NS_SND)
     seen, dropped = nft_counts(NS_RCV)
@@ -277,9 +281,12 @@ def ofld_loss_run(build, rate, seconds, cc):
 def loss_table(a):
     rows = []
     for rate in a.rates:
-        lx = linux_run(rate, a.seconds, a.cc, a.ack_loss)
+        lx = linux_run(rate, a.seconds, LINUX_CC[a.cc], a.ack_loss)
         of = ofld_loss_run(a.build, rate, a.seconds, a.cc)
         rows.append({"rate_pct": rate, "linux": lx, "ofld": of})
+        if a.linux_ref:
+            rows[-1]["linux_ref"] = linux_run(rate, a.seconds, a.linux_ref,
+                                              a.ack_loss)
         print(f"  {rate:g}%: Linux {lx['gbps']:.3f} Gbit/s, ofld "
               f"{of['gbps']:.3f} Gbit/s", file=sys.stderr, flush=True)
     return rows
@@ -296,18 +303,20 @@ def loss_table_md(rows, a):
            "| loss | Linux Gbit/s | ofld Gbit/s | ofld / Linux | "
            "Linux cores | ofld cores | Linux dropped | Linux retrans | "
            "Linux SACK rec. | Linux RTOs | ofld retrans | "
-           "ofld SACK rec. | ofld RTOs | ofld TLPs |",
-           "|---:" * 14 + "|"]
+           "ofld SACK rec. | ofld RTOs | ofld TLPs |" +
+           (f" Linux {a.linux_ref} Gbit/s |" if a.linux_ref else ""),
+           "|---:" * (15 if a.linux_ref else 14) + "|"]
     for r in rows:
         lx, of = r["linux"], r["ofld"]
         ratio = of["gbps"] / lx["gbps"] if lx["gbps"] > 0 else float("nan")
         seen = max(lx["data_segments"], 1)
+        ref = f" {r['linux_ref']['gbps']:.2f} |" if "linux_ref" in r else ""
         out.append(
             f"| {r['rate_pct']:g}% | {lx['gbps']:.2f} | {of['gbps']:.2f} | "
             f"{ratio:.2f}x | {lx['cores']:.2f} | {of['cores']:.2f} | "
             f"{100 * lx['dropped'] / seen:.2f}% | {lx['retrans']} | "
             f"{lx['sack_recoveries']} | {lx['rtos']} | {of['retrans']} | "
-            f"{of['sack_recoveries']} | {of['rtos']} | {of['tlps']} |")
+            f"{of['sack_recoveries']} | {of['rtos']} | {of['tlps']} |" + ref)
     return out
 
 
@@ -352,10 +361,13 @@ def paced(a, loss=0.01, conns=4):
                           "--cc", cc] + paced_args(conns, delay))
             b = bound(cc, 2 * delay / 1e6, loss) * conns / 1e9 \
                 if delay else None
+            bs = bound(cc, d["srtt_us"] / 1e6, loss) * conns / 1e9 \
+                if d["srtt_us"] > 0 else None    # 0: no connection left
             rows.append({"delay_us": delay, "cc": cc, "loss": loss,
                          "conns": conns, "gbps": d["goodput_gbps"],
                          "ceiling_gbps": d["max_goodput_gbps"],
-                         "bound_gbps": b, "srtt_us": d["srtt_us"],
+                         "bound_gbps": b, "bound_srtt_gbps": bs,
+                         "srtt_us": d["srtt_us"],
                          "xstats": d["sender_xstats"]})
             print(f"  paced, delay {delay} us, {cc}: "
                   f"{d['goodput_gbps']:.3f} Gbit/s", file=sys.stderr,
@@ -363,25 +375,29 @@ def paced(a, loss=0.01, conns=4):
     return rows
 
 
+def bound_cells(gbps, b):
+    return f"{b:.3f} | {100 * gbps / b:.0f}% | " if b else "- | - | "
+
+
 def paced_md(rows, seconds):
     out = [f"10 Gbit/s link, 4 connections, 1% loss, {seconds:g} s per "
            "run. Bound: the Mathis bound for the CC (CUBIC: RFC 9438's "
-           "response function, at least Reno's) at the base RTT "
-           "(2 x delay), times 4 connections, at most the ceiling.", "",
+           "response function, at least Reno's) times 4 connections, at "
+           "most the ceiling; at the base RTT (2 x delay) and at the "
+           "senders' smoothed RTT at the end of the run.", "",
            "| delay (one way) | CC | goodput Gbit/s | ceiling | of the "
-           "ceiling | bound Gbit/s | of the bound | srtt ms | retrans | "
-           "SACK rec. | RTOs |", "|---:" * 11 + "|"]
+           "ceiling | bound, base RTT | of it | srtt ms | bound, srtt | "
+           "of it | retrans | SACK rec. | RTOs |", "|---:" * 13 + "|"]
     for r in rows:
-        x = r["xstats"]
-        b = min(r["bound_gbps"], r["ceiling_gbps"]) \
-            if r["bound_gbps"] else None
+        x, ceil = r["xstats"], r["ceiling_gbps"]
+        b = min(r["bound_gbps"], ceil) if r["bound_gbps"] else None
+        bs = min(r["bound_srtt_gbps"], ceil) \
+            if r["bound_srtt_gbps"] else None
         out.append(
             f"| {r['delay_us']} us | {r['cc']} | {r['gbps']:.3f} | "
-            f"{r['ceiling_gbps']:.3f} | "
-            f"{100 * r['gbps'] / r['ceiling_gbps']:.1f}% | "
-            + (f"{b:.3f} | {100 * r['gbps'] / b:.0f}% | " if b else
-               "- | - | ") +
-            f"{r['srtt_us'] / 1e3:.2f} | {x['retrans_segs']} | "
+            f"{ceil:.3f} | {100 * r['gbps'] / ceil:.1f}% | " +
+            bound_cells(r["gbps"], b) + f"{r['srtt_us'] / 1e3:.3f} | " +
+            bound_cells(r["gbps"], bs) + f"{x['retrans_segs']} | "
             f"{x['sack_recoveries']} | {x['rto_fired']} |")
     return out
 
@@ -396,6 +412,9 @@ def options():
                    help="loss rates in percent, comma-separated")
     p.add_argument("--cc", choices=("cubic", "newreno"), default="cubic",
                    help="congestion control of both stacks in the table")
+    p.add_argument("--linux-ref", metavar="CC",
+                   help="also Linux with this congestion control (e.g. "
+                   "bbr), as a reference column")
     p.add_argument("--ack-loss", action="store_true",
                    help="Linux: drop ACKs too, at the same rate")
     p.add_argument("--paced", action="store_true",
