@@ -189,9 +189,10 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
                          env=kpeer_env(faults, capture + ".go" if capture
                                        else None))
     if capture:
-        # the tap appears once kpeer is up
-        for _ in range(100):
-            if sh(*in_ns("ip", "link", "show", "ofldtap0")).returncode == 0:
+        # the tap appears with kpeer's EAL and is up once kpeer has set
+        # it up (tshark on a tap that is down gives up)
+        for _ in range(600):
+            if ",UP" in sh(*in_ns("ip", "link", "show", "ofldtap0")).stdout:
                 break
             time.sleep(0.05)
         tsh = subprocess.Popen(in_ns("tshark", "-q", "-i", "ofldtap0", "-w",
