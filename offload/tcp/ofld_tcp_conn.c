@@ -192,6 +192,7 @@ otcp_conn_apply_state(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
 	c->ts_recent_at_us = e->now_us;
 	c->reo_wnd_mult = 1;
 	c->undo_retrans = -1;
+	c->rack_fack = c->rack_end = c->snd_una;	/* nothing delivered */
 	c->snd_wscale = st->snd_wscale;
 	c->rcv_wscale = st->rcv_wscale;
 	c->ts_ok = st->ts_ok;
@@ -237,8 +238,10 @@ ofld_tcp_offload(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 	c->state = OTCPS_ESTABLISHED;
 	c->sack_ok = st->sack_ok;
 	c->user_timeout_ms = 0;
-	if (c->snd_max != c->snd_una)
+	if (c->snd_max != c->snd_una) {
 		otcp_smap_prior(c, c->snd_una, c->snd_max);
+		c->flight_since_us = e->now_us;
+	}
 	return otcp_handle(c);
 }
 

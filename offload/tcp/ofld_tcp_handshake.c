@@ -57,13 +57,14 @@ syn_options(const struct ofld_tcp_conn *c, uint8_t *opt)
 }
 
 /* The SYN timer: the RTO, but never past the connect timeout (the user
- * timeout of the open, as Linux's TCP_USER_TIMEOUT on a connect).
+ * timeout of the open, as Linux's TCP_USER_TIMEOUT on a connect; else 3
+ * minutes, RFC 9293 MUST-23).
  */
 static void
 syn_timer(struct ofld_tcp_conn *c)
 {
 	otcp_loss_arm_rto(c);
-	if (c->user_timeout_ms != 0 && c->rexmt_start_us != 0) {
+	if (c->user_timeout_ms != 0) {
 		uint64_t end = c->rexmt_start_us +
 			(uint64_t)c->user_timeout_ms * 1000;
 
@@ -424,6 +425,24 @@ halfopen_drop(struct ofld_tcp_conn *c)
 	otcp_conn_free(c);
 }
 
+/* The SYN was sent again: the echoed timestamp gives a valid RTT (RFC
+ * 7323 4, R6); without one the RTO starts at 3 s (RFC 6298 5.7).
+ */
+static void
+syn_rtt_after_retransmit(struct ofld_tcp_conn *c, const struct seg_info *si)
+{
+	uint32_t ms;
+
+	if (c->ts_ok && si->has_ts && si->tsecr != 0) {
+		ms = otcp_ts_now(c) - si->tsecr;
+		if (ms < c->e->conf.max_rto_ms) {
+			otcp_loss_rtt_sample(c, u32_max(ms * 1000, 1));
+			return;
+		}
+	}
+	c->rto_us = u32_max(c->rto_us, 3u * 1000 * 1000);
+}
+
 /* SYN-SENT: the SYN-ACK completes the open; an RST refuses it. */
 static void
 syn_sent_in(struct ofld_tcp_conn *c, const struct seg_info *si)
@@ -461,10 +480,11 @@ syn_sent_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 	c->ts_offset = tso;
 	syn_window_edge(c);
 	/* the SYN's round trip, if it was not sent again */
-	if (c->rtt_start_us == 0 && c->backoff == 0 &&
-	    otcp_timer_on(c, OTCPT_REXMT))
+	if (c->backoff == 0)
 		otcp_loss_rtt_sample(c, (uint32_t)(c->e->now_us -
-			(c->timer_at[OTCPT_REXMT] - c->rto_us)));
+						   c->rexmt_start_us));
+	else
+		syn_rtt_after_retransmit(c, si);
 	c->rexmt_kind = OTCPR_RTO;
 	handshake_done(c, EVK_CONNECTED);
 	otcp_output_ack(c);
@@ -500,12 +520,11 @@ otcp_handshake_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 void
 otcp_handshake_timeout(struct ofld_tcp_conn *c)
 {
-	bool expired = c->user_timeout_ms != 0 &&
-		c->e->now_us - c->rexmt_start_us >=
-		(uint64_t)c->user_timeout_ms * 1000;
+	uint64_t limit = c->user_timeout_ms != 0 ?
+		(uint64_t)c->user_timeout_ms * 1000 : SYN_GIVE_UP_US;
 
 	otcp_timer_stop(c, OTCPT_REXMT);
-	if (expired || (c->user_timeout_ms == 0 && c->backoff >= SYN_RETRIES)) {
+	if (c->e->now_us - c->rexmt_start_us >= limit) {
 		if (c->state == OTCPS_SYN_RECEIVED)
 			halfopen_drop(c);	/* never announced: just gone */
 		else

@@ -322,7 +322,7 @@ ack_new(struct ofld_tcp_conn *c, const struct seg_info *si, uint32_t ack)
 	uint32_t acked = ack - c->snd_una;
 
 	ack_rtt(c, si);
-	c->rexmt_start_us = 0;	/* progress: the user timeout starts over */
+	c->flight_since_us = c->e->now_us; /* progress: the user timeout */
 	otcp_smap_acked(c, ack, si);
 	otcp_sendq_ack(c, acked);
 	c->snd_una = ack;
@@ -338,6 +338,7 @@ ack_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 {
 	struct ofld_tcp_engine *e = c->e;
 	uint32_t ack = si->ack, acked = 0, delivered = 0;
+	const uint32_t sacked0 = c->sacked_bytes;
 	bool new_sack, dup;
 
 	if (SEQ_GT(ack, c->snd_max) ||
@@ -366,7 +367,12 @@ ack_in(struct ofld_tcp_conn *c, const struct seg_info *si)
 		 new_sack);
 	if (dup)
 		e->st.dupacks_in++;
-	otcp_loss_on_ack(c, si, acked, delivered + acked, dup);
+	/* RFC 6937's DeliveredData: the change of snd_una plus the signed
+	 * change of what is SACKed (bytes SACKed before and now acked count
+	 * once)
+	 */
+	delivered = (uint32_t)((int64_t)acked + c->sacked_bytes - sacked0);
+	otcp_loss_on_ack(c, si, acked, delivered, dup);
 	if (acked != 0 || new_sack)
 		otcp_loss_timer_update(c, acked != 0);
 	return true;
@@ -408,8 +414,7 @@ fin_acked_in(struct ofld_tcp_conn *c)
 	if (c->state == OTCPS_FIN_WAIT_1) {
 		c->state = OTCPS_FIN_WAIT_2;
 	} else if (c->state == OTCPS_CLOSING) {
-		c->state = OTCPS_TIME_WAIT;
-		otcp_timer_time_wait(c);
+		otcp_timer_enter_time_wait(c);
 	}
 	otcp_conn_closed(c);
 }
@@ -424,8 +429,7 @@ peer_fin(struct ofld_tcp_conn *c)
 	} else if (c->state == OTCPS_FIN_WAIT_1) {
 		c->state = OTCPS_CLOSING;
 	} else if (c->state == OTCPS_FIN_WAIT_2) {
-		c->state = OTCPS_TIME_WAIT;
-		otcp_timer_time_wait(c);
+		otcp_timer_enter_time_wait(c);
 	}
 	c->rcv_nxt++;
 	if (!c->released)
@@ -510,6 +514,9 @@ seg_checks(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	}
 	if (!seg_acceptable(c, si)) {
 		e->st.bad_seq++;
+		if (si->len != 0 && SEQ_LEQ(si->seq + si->len, c->rcv_nxt))
+			/* all old: a duplicate (RFC 2883 4) */
+			otcp_sack_note_dup(c, si->seq, si->seq + si->len);
 		otcp_output_ack(c);
 		if (c->state == OTCPS_TIME_WAIT && (si->flags & TH_FIN))
 			otcp_timer_time_wait(c);	/* its FIN again */

@@ -52,10 +52,24 @@ rto_now(const struct ofld_tcp_conn *c)
 	return otcp_backed_off(c->e, c->rto_us, c->backoff);
 }
 
+/* The RTO's expiry, never past the user timeout (as Linux's
+ * tcp_clamp_rto_to_user_timeout): then the connection ends on time.
+ */
+static uint64_t
+rto_at(const struct ofld_tcp_conn *c)
+{
+	uint64_t at = c->e->now_us + rto_now(c);
+	uint64_t end = c->flight_since_us + otcp_loss_user_timeout_us(c);
+
+	if (c->snd_una != c->snd_max && end < at)
+		at = end > c->e->now_us ? end : c->e->now_us;
+	return at;
+}
+
 void
 otcp_loss_arm_rto(struct ofld_tcp_conn *c)
 {
-	otcp_rexmt_arm(c, OTCPR_RTO, c->e->now_us + rto_now(c));
+	otcp_rexmt_arm(c, OTCPR_RTO, rto_at(c));
 }
 
 uint32_t
@@ -76,7 +90,7 @@ otcp_loss_user_timeout_us(const struct ofld_tcp_conn *c)
 void
 otcp_loss_timer_update(struct ofld_tcp_conn *c, bool restart_rto)
 {
-	uint64_t rto_at, tlp_at;
+	uint64_t at, tlp_at;
 
 	if (c->snd_una == c->snd_max) {
 		if (c->rexmt_kind != OTCPR_PERSIST)
@@ -90,12 +104,12 @@ otcp_loss_timer_update(struct ofld_tcp_conn *c, bool restart_rto)
 	if (!restart_rto && otcp_timer_on(c, OTCPT_REXMT) &&
 	    c->rexmt_kind == OTCPR_RTO)
 		return;
-	rto_at = c->e->now_us + rto_now(c);
-	if (otcp_rack_tlp_due(c, &tlp_at) && tlp_at < rto_at)
+	at = rto_at(c);
+	if (otcp_rack_tlp_due(c, &tlp_at) && tlp_at < at)
 		otcp_rexmt_arm(c, OTCPR_TLP, tlp_at);
 	else if (restart_rto || !otcp_timer_on(c, OTCPT_REXMT) ||
 		 c->rexmt_kind != OTCPR_RTO)
-		otcp_rexmt_arm(c, OTCPR_RTO, rto_at);
+		otcp_rexmt_arm(c, OTCPR_RTO, at);
 }
 
 /* A loss episode begins: what an undo would restore (R4). */
@@ -116,6 +130,10 @@ static void
 enter_fast_recovery(struct ofld_tcp_conn *c)
 {
 	uint32_t flight = c->snd_max - c->snd_una;
+
+	/* RFC 5681 3.2: what limited transmit sent is not in FlightSize */
+	flight = flight > c->lt_bytes ? flight - c->lt_bytes : 0;
+	c->lt_bytes = 0;
 
 	episode_begin(c);
 	c->ssthresh = c->cc_ops->ssthresh(c, flight);
@@ -288,6 +306,8 @@ otcp_loss_on_ack(struct ofld_tcp_conn *c, const struct seg_info *si,
 {
 	if (acked != 0) {
 		c->dupacks = 0;
+		if (c->recovery == OTCP_REC_NONE && c->sacked_bytes == 0)
+			c->lt_bytes = 0;
 		/* Eifel: the ACK echoes a time before the retransmission */
 		if (c->undo_tsval != 0 && c->undo_retrans > 0 && c->ts_ok &&
 		    si->has_ts && SEQ_LT(si->tsecr, c->undo_tsval))
@@ -341,6 +361,9 @@ otcp_loss_sent(struct ofld_tcp_conn *c, uint32_t len, bool rexmit)
 {
 	if (c->recovery == OTCP_REC_FAST)
 		c->prr_out += len;
+	else if (!rexmit && c->recovery == OTCP_REC_NONE &&
+		 (c->dupacks != 0 || c->sacked_bytes != 0))
+		c->lt_bytes += len;	/* limited transmit (RFC 3042) */
 	if (!rexmit)
 		return;
 	c->rtt_start_us = 0;	/* Karn */
@@ -385,9 +408,8 @@ otcp_loss_rto_fired(struct ofld_tcp_conn *c)
 		rto_zero_window(c);
 		return;
 	}
-	if (c->rexmt_start_us == 0)
-		c->rexmt_start_us = now;
-	else if (now - c->rexmt_start_us >= otcp_loss_user_timeout_us(c)) {
+	if (now - c->flight_since_us >= otcp_loss_user_timeout_us(c)) {
+		/* data unacknowledged for the user timeout (RFC 5482) */
 		c->e->st.rto_user_timeout++;
 		otcp_conn_end(c, OFLD_TCP_TIMED_OUT);
 		return;

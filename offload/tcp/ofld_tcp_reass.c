@@ -125,7 +125,7 @@ ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
 {
 	const uint32_t end = seq + len, seq0 = seq;
 	struct rte_mbuf *prev = NULL, *cur = c->ooo_head;
-	uint32_t piece, rs, re;
+	uint32_t piece, rs, re, ds = 0, de = 0;
 	bool dup = false;
 
 	while (SEQ_LT(seq, end)) {
@@ -135,8 +135,12 @@ ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
 			cur = req_next(cur);
 		}
 		if (cur != NULL && SEQ_LEQ(held_seq(cur), seq)) {
-			dup = true;	/* seq is held already */
 			piece = RTE_MIN(end, held_end(cur)) - seq;
+			if (!dup) {	/* the first piece held already */
+				dup = true;
+				ds = seq;
+				de = seq + piece;
+			}
 		} else {
 			piece = (cur != NULL && SEQ_LT(held_seq(cur), end) ?
 				 held_seq(cur) : end) - seq;
@@ -147,12 +151,13 @@ ooo_insert(struct ofld_tcp_conn *c, struct rte_mbuf *frame, uint32_t off,
 		}
 		seq += piece;
 	}
-	if (dup) {
-		otcp_sack_note_rcvd(c, seq0, end, true);
-		return;
-	}
+	/* the run holding it first; a D-SACK of what came twice before it
+	 * (RFC 2883 4: the duplicate, then the block that holds it)
+	 */
 	held_run(c, seq0, end, &rs, &re);
-	otcp_sack_note_rcvd(c, rs, re, false);
+	otcp_sack_note_rcvd(c, rs, re);
+	if (dup)
+		otcp_sack_note_dup(c, ds, de);
 }
 
 void
@@ -183,10 +188,10 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 
 	if (SEQ_LT(seq, c->rcv_nxt)) {
 		skip = c->rcv_nxt - seq;
-		if (skip >= len) {
-			otcp_sack_note_rcvd(c, seq, seq + len, true);
+		/* what came before rcv_nxt came twice (RFC 2883) */
+		otcp_sack_note_dup(c, seq, seq + RTE_MIN(skip, len));
+		if (skip >= len)
 			return true;	/* all old: ACK (D-SACK) again */
-		}
 		off += skip;
 		len -= skip;
 		seq = c->rcv_nxt;
@@ -202,8 +207,13 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		ooo_insert(c, frame, off, seq, len, psh);
 		return true;	/* a dup ACK with SACK tells the sender at once */
 	}
-	if (c->ooo_head != NULL && SEQ_LT(held_seq(c->ooo_head), seq + len))
-		len = held_seq(c->ooo_head) - seq;	/* the rest is held */
+	if (c->ooo_head != NULL && SEQ_LT(held_seq(c->ooo_head), seq + len)) {
+		/* the rest is held: what overlaps it came twice */
+		otcp_sack_note_dup(c, held_seq(c->ooo_head),
+				   SEQ_LT(seq + len, held_end(c->ooo_head)) ?
+				   seq + len : held_end(c->ooo_head));
+		len = held_seq(c->ooo_head) - seq;
+	}
 	if (psh && seq + len == si->seq + si->len)
 		c->e->st.psh_in++;	/* counted once per delivered end */
 	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);

@@ -174,8 +174,11 @@ sm_resent(struct ofld_tcp_conn *c, uint32_t seq, uint32_t len)
 int
 otcp_smap_sent(struct ofld_tcp_conn *c, uint32_t seq, uint32_t len, bool fin)
 {
-	if (SEQ_GEQ(seq, c->snd_max))
+	if (SEQ_GEQ(seq, c->snd_max)) {
+		if (c->snd_una == c->snd_max)
+			c->flight_since_us = c->e->now_us;	/* R5's clock */
 		return sm_append(c, seq, fin ? 1 : len, fin);
+	}
 	return sm_resent(c, seq, fin ? 1 : len);
 }
 
@@ -380,31 +383,18 @@ sack_out_prune(struct ofld_tcp_conn *c)
 }
 
 /*
- * Reassembly received [start, end): out of order (the run of held data
- * it now belongs to), or a duplicate (D-SACK). The run goes first among
- * the blocks (RFC 2018 4), blocks it overlaps go.
+ * Reassembly holds new data in the run [start, end) of held data: that run
+ * goes first among the blocks (after a D-SACK), blocks it overlaps go
+ * (RFC 2018 4).
  */
 void
-otcp_sack_note_rcvd(struct ofld_tcp_conn *c, uint32_t start, uint32_t end,
-		    bool dup)
+otcp_sack_note_rcvd(struct ofld_tcp_conn *c, uint32_t start, uint32_t end)
 {
 	struct otcp_sack_blk keep[OTCP_SACK_BLOCKS];
 	uint32_t i, k = 0, first = c->dsack_out ? 1 : 0;
 
 	if (!c->sack_ok)
 		return;
-	if (dup) {
-		/* a D-SACK of this duplicate replaces any older one */
-		for (i = first; i < c->nb_sack_out; i++)
-			keep[k++] = c->sack_out[i];
-		c->sack_out[0] = (struct otcp_sack_blk){ start, end };
-		c->dsack_out = true;
-		for (i = 0; i < k && i + 1 < OTCP_SACK_BLOCKS; i++)
-			c->sack_out[i + 1] = keep[i];
-		c->nb_sack_out = (uint8_t)(i + 1);
-		sack_out_prune(c);
-		return;
-	}
 	for (i = first; i < c->nb_sack_out; i++) {
 		const struct otcp_sack_blk *b = &c->sack_out[i];
 
@@ -416,6 +406,30 @@ otcp_sack_note_rcvd(struct ofld_tcp_conn *c, uint32_t start, uint32_t end,
 	for (first = 0; first < k && i < OTCP_SACK_BLOCKS; first++)
 		c->sack_out[i++] = keep[first];
 	c->nb_sack_out = (uint8_t)i;
+	sack_out_prune(c);
+}
+
+/*
+ * [start, end) came twice: a D-SACK of it goes first in the next segment,
+ * replacing any older one (RFC 2883 4). When the duplicate lies in held
+ * data, the run holding it is the second block (it is first among the
+ * others already, as otcp_sack_note_rcvd() puts it).
+ */
+void
+otcp_sack_note_dup(struct ofld_tcp_conn *c, uint32_t start, uint32_t end)
+{
+	struct otcp_sack_blk keep[OTCP_SACK_BLOCKS];
+	uint32_t i, k = 0;
+
+	if (!c->sack_ok)
+		return;
+	for (i = c->dsack_out ? 1 : 0; i < c->nb_sack_out; i++)
+		keep[k++] = c->sack_out[i];
+	c->sack_out[0] = (struct otcp_sack_blk){ start, end };
+	c->dsack_out = true;
+	for (i = 0; i < k && i + 1 < OTCP_SACK_BLOCKS; i++)
+		c->sack_out[i + 1] = keep[i];
+	c->nb_sack_out = (uint8_t)(i + 1);
 	sack_out_prune(c);
 }
 

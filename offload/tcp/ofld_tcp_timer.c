@@ -97,6 +97,15 @@ keepalive_fired(struct ofld_tcp_conn *c)
 	otcp_timer_arm(c, OTCPT_KEEP, now + (uint64_t)c->keep_intvl_ms * 1000);
 }
 
+/* The connection enters TIME-WAIT (R9). */
+void
+otcp_timer_enter_time_wait(struct ofld_tcp_conn *c)
+{
+	c->state = OTCPS_TIME_WAIT;
+	c->e->st.time_wait++;
+	otcp_timer_time_wait(c);
+}
+
 /* TIME-WAIT (R9): 2 MSL from now, again when the peer's FIN comes
  * again.
  */

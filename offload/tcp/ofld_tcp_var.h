@@ -61,7 +61,11 @@
 #define PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000)
 #define TIMER_SCAN_US	1000	/* timers are looked at this often */
 #define MAX_LISTEN	16
-#define SYN_RETRIES	6
+/* A SYN is sent again for at least 3 minutes (RFC 9293 3.8.3 MUST-23):
+ * the connection gives up at the first expiry after this, unless its user
+ * timeout says otherwise.
+ */
+#define SYN_GIVE_UP_US	(180ull * 1000 * 1000)
 /* Segments one connection may send per turn, so that a busy link is
  * shared round robin through the ready list.
  */
@@ -221,7 +225,9 @@ struct ofld_tcp_conn {
 	uint32_t rtt_seq;		/* sample in progress: ack >= this */
 	uint64_t rtt_start_us;		/* 0: no sample in progress */
 	uint32_t rto_una;		/* snd_una at the last RTO */
-	uint64_t rexmt_start_us;	/* first RTO of this snd_una; 0: none */
+	uint64_t rexmt_start_us;	/* SYN: when the first one went */
+	uint64_t flight_since_us;	/* oldest unacked data out since */
+	uint32_t lt_bytes;		/* sent by limited transmit (RFC 3042) */
 	uint32_t prr_delivered, prr_out, recover_fs;	/* RFC 6937 */
 	uint32_t prior_cwnd, prior_ssthresh;	/* undo (R4) */
 	uint32_t undo_una;		/* snd_una when the episode began */
@@ -659,7 +665,9 @@ struct otcp_sm *otcp_smap_next_lost(struct ofld_tcp_conn *c);
 bool otcp_sack_in(struct ofld_tcp_conn *c, const struct seg_info *si,
 		  uint32_t *delivered);
 void otcp_sack_note_rcvd(struct ofld_tcp_conn *c, uint32_t start,
-			 uint32_t end, bool dup);
+			 uint32_t end);
+void otcp_sack_note_dup(struct ofld_tcp_conn *c, uint32_t start,
+			uint32_t end);
 uint32_t otcp_sack_options(struct ofld_tcp_conn *c, uint8_t *opt,
 			   uint32_t room);
 
@@ -689,6 +697,7 @@ void otcp_loss_reo_timer(struct ofld_tcp_conn *c);
 void otcp_timer_scan(struct ofld_tcp_engine *e);
 void otcp_timer_keepalive_arm(struct ofld_tcp_conn *c);
 void otcp_timer_time_wait(struct ofld_tcp_conn *c);
+void otcp_timer_enter_time_wait(struct ofld_tcp_conn *c);
 
 /* ---- ofld_tcp_handshake.c: SYN, SYN-ACK, listeners, options ---- */
 int otcp_listener_find(const struct ofld_tcp_engine *e,
