@@ -14,7 +14,8 @@ die() {
 
 PKGS="dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcunit1-dev
 meson ninja-build pkg-config gcc dpkg-dev xz-utils tshark python3
-python3-scapy iproute2 iperf3 gnuplot-nox clang libclang-rt-14-dev"
+python3-scapy iproute2 iperf3 nftables ethtool gnuplot-nox clang
+libclang-rt-14-dev"
 
 # deb-src twin of every 'Types: deb' stanza the machine already uses, so the
 # source package comes from the same archive and suites as libdpdk-dev.

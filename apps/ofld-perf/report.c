@@ -127,6 +127,54 @@ report_json_cable(const struct result *r)
 	       r->srtt_avg_us);
 }
 
+/* The engine counters of a loss run, per side (tcp_q0_NAME xstats). */
+static const char *const sender_xstats[] = {
+	"segs_out", "retrans_segs", "fast_retrans", "rto_fired",
+	"sack_recoveries", "reno_recoveries", "rack_marked", "tlp_sent",
+	"tlp_recovered", "spurious_undone", "dsack_in", "sack_blocks_in",
+	"smap_nomem",
+};
+static const char *const receiver_xstats[] = {
+	"segs_in", "ooo_held", "ooo_dropped", "dsack_out", "sack_blocks_out",
+	"rcv_wnd_full", "rcv_nomem",
+};
+
+/* "KEY": {"NAME": value, ...} of a port's engine, or "KEY": null. */
+static void
+report_json_xstats(const char *key, bool have, uint16_t port,
+		   const char *const *names, unsigned int n)
+{
+	char xname[RTE_ETH_XSTATS_NAME_SIZE];
+	unsigned int i;
+
+	printf("\"%s\": ", key);
+	if (!have) {
+		printf("null, ");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(xname, sizeof(xname), "tcp_q0_%s", names[i]);
+		printf("%s\"%s\": %" PRIu64, i == 0 ? "{" : ", ", names[i],
+		       xstat(port, xname));
+	}
+	printf("}, ");
+}
+
+/* The sending and the receiving engine's counters (the sender's since
+ * the measurement started); with the kernel, only ofld's side.
+ */
+static void
+report_json_engines(void)
+{
+	bool snd = !app.o.kernel || !app.o.recv;
+	bool rcv = !app.o.kernel || app.o.recv;
+
+	report_json_xstats("sender_xstats", snd, app.tx_port, sender_xstats,
+			   RTE_DIM(sender_xstats));
+	report_json_xstats("receiver_xstats", rcv, app.rx_port,
+			   receiver_xstats, RTE_DIM(receiver_xstats));
+}
+
 /* The summary as one line of JSON. */
 static void
 report_json(const struct result *r)
@@ -155,6 +203,7 @@ report_json(const struct result *r)
 		       app.kt.iface, app.o.recv ? "ofld-perf" :
 		       "kernel-peer", r->closed_ok, r->failed);
 	report_json_cable(r);
+	report_json_engines();
 	printf("\"connections\": %u, \"request_size\": %u, "
 	       "\"ipv6\": %s, \"mtu\": %u, \"speed_mbps\": %u, "
 	       "\"cc\": \"%s\", \"engine\": \"%s\", \"seconds\": %.3f, "
@@ -171,6 +220,19 @@ report_json(const struct result *r)
 	       app.o.service ? "service" : "inline", r->secs, r->got,
 	       bad, reqs, r->goodput, maxg, r->wire, r->mpps,
 	       r->retrans, lat, r->cpb, r->jain, ofld_tcp_conn_size());
+}
+
+/* How the sender recovered, from its engine's counters. */
+static void
+report_recovery(void)
+{
+	printf("  %-28s %10" PRIu64 " SACK + %" PRIu64 " dup-ACK recoveries, "
+	       "%" PRIu64 " RTOs, %" PRIu64 " TLPs, %" PRIu64 " undone\n",
+	       "loss recovery", xstat(app.tx_port, "tcp_q0_sack_recoveries"),
+	       xstat(app.tx_port, "tcp_q0_reno_recoveries"),
+	       xstat(app.tx_port, "tcp_q0_rto_fired"),
+	       xstat(app.tx_port, "tcp_q0_tlp_sent"),
+	       xstat(app.tx_port, "tcp_q0_spurious_undone"));
 }
 
 /* The summary as text. */
@@ -209,6 +271,8 @@ report_text(const struct result *r)
 	if (!app.o.recv) {
 		printf("  %-28s %10" PRIu64 " segments\n", "retransmitted",
 		       r->retrans);
+		if (r->retrans != 0)
+			report_recovery();
 		printf("  %-28s %10.1f / %.1f / %.1f us\n",
 		       "completion p50/p99/p99.9", hist_pct(0.5),
 		       hist_pct(0.99), hist_pct(0.999));

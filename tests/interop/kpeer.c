@@ -14,10 +14,12 @@
  *                                       from the kernel, check BYTES
  *
  * The stream is the pattern region (4 MiB, repeated) the test computes
- * too. Prints one line "RESULT key=value ..." and exits 0 when every
- * request completed once, in order (send) or every byte matched (recv).
- * Extra EAL arguments (e.g. faults in the net_ofld devargs) come from
- * OFLD_KPEER_OFLD_ARGS.
+ * too. Prints one line "RESULT key=value ..." (what moved, then the
+ * engine's loss counters: retrans_segs, rto_fired, sack_recoveries, ...)
+ * and exits 0 when every request completed once, in order (send) or
+ * every byte matched (recv). Extra net_ofld device arguments come from
+ * OFLD_KPEER_OFLD_ARGS, e.g. loss=0.01,seed=7: the cable's faults hit
+ * what net_ofld sends (our data, or our ACKs when receiving).
  */
 
 #include <inttypes.h>
@@ -77,6 +79,35 @@ request(uint64_t off, uint32_t len)
 		len -= take;
 	}
 	return head;
+}
+
+/* An xstat of port by name; 0 when it has none. */
+static uint64_t
+xstat(uint16_t port, const char *name)
+{
+	uint64_t id, v = 0;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) == 0)
+		rte_eth_xstats_get_by_id(port, &id, &v, 1);
+	return v;
+}
+
+/* The engine's loss counters, " name=value" each, for the RESULT line. */
+static void
+print_engine(uint16_t port)
+{
+	static const char *const names[] = {
+		"retrans_segs", "fast_retrans", "rto_fired", "sack_recoveries",
+		"reno_recoveries", "tlp_sent", "spurious_undone", "dsack_in",
+		"ooo_held", "sack_blocks_out", "dsack_out",
+	};
+	char xname[RTE_ETH_XSTATS_NAME_SIZE];
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(names); i++) {
+		snprintf(xname, sizeof(xname), "tcp_q0_%s", names[i]);
+		printf(" %s=%" PRIu64, names[i], xstat(port, xname));
+	}
 }
 
 int
@@ -285,14 +316,12 @@ main(int argc, char **argv)
 	printf("RESULT mode=%s posted=%" PRIu64 " acked=%" PRIu64
 	       " requests=%" PRIu64 " completed=%" PRIu64 " out_of_order=%"
 	       PRIu64 " status=%d received=%" PRIu64 " bad=%" PRIu64
-	       " retrans=%" PRIu64 "\n", argv[1],
+	       " retrans=%" PRIu64, argv[1],
 	       posted > total ? total : posted, acked, nb_posted, nb_done,
 	       out_of_order, status, got, bad,
-	       ({ uint64_t id, v = 0;
-		  if (rte_eth_xstats_get_id_by_name(port,
-			"tcp_q0_retrans_segs", &id) == 0)
-			rte_eth_xstats_get_by_id(port, &id, &v, 1);
-		  v; }));
+	       xstat(port, "tcp_q0_retrans_segs"));
+	print_engine(port);
+	printf("\n");
 	fflush(stdout);
 	if (sending)
 		ret = (out_of_order == 0 && nb_done == nb_posted &&
