@@ -256,9 +256,11 @@ recovery_end(struct ofld_tcp_conn *c)
 	otcp_rack_recovery_done(c);
 }
 
-/* An ACK covering a tail loss probe (RFC 8985 7.4): if the probe resent
- * data and no D-SACK said it was not needed, the tail was lost and the
- * probe repaired it: the congestion control reacts as to a loss.
+/* An ACK beyond a tail loss probe (RFC 8985 7.4): if the probe resent
+ * data and no D-SACK said it was not needed by then, the tail was lost
+ * and the probe repaired it: the congestion control reacts as to a loss.
+ * (An ACK of just the probe's end may come before its D-SACK: the
+ * original arrived late; so only an ACK past it decides, as Linux.)
  */
 static void
 tlp_acked(struct ofld_tcp_conn *c)
@@ -312,7 +314,9 @@ otcp_loss_on_ack(struct ofld_tcp_conn *c, const struct seg_info *si,
 		if (c->undo_tsval != 0 && c->undo_retrans > 0 && c->ts_ok &&
 		    si->has_ts && SEQ_LT(si->tsecr, c->undo_tsval))
 			undo(c);
-		if (c->tlp_high != 0 && SEQ_GEQ(c->snd_una, c->tlp_high))
+		if (c->tlp_high != 0 &&
+		    (c->tlp_retrans ? SEQ_GT(c->snd_una, c->tlp_high) :
+		     SEQ_GEQ(c->snd_una, c->tlp_high)))
 			tlp_acked(c);
 	}
 	delivered += detect(c, acked, dup);

@@ -12,13 +12,15 @@
 
 #include "ofld_tcp_var.h"
 
-/* RACK_sent_after (6.2): transmitted later, or at the same time and
- * ending later.
+/* RACK_sent_after (6.2): transmitted later, or in the same transmission
+ * and ending later. By transmission order, not time: the clock is read
+ * once per batch, and a retransmission and new data of one batch have
+ * the same time in either order.
  */
 static inline bool
-sent_after(uint64_t t1, uint32_t end1, uint64_t t2, uint32_t end2)
+sent_after(uint32_t o1, uint32_t end1, uint32_t o2, uint32_t end2)
 {
-	return t1 > t2 || (t1 == t2 && SEQ_GT(end1, end2));
+	return (int32_t)(o1 - o2) > 0 || (o1 == o2 && SEQ_GT(end1, end2));
 }
 
 /* A range delivered (cumulatively acked or SACKed) for the first time
@@ -51,8 +53,10 @@ otcp_rack_update(struct ofld_tcp_conn *c, const struct otcp_sm *m,
 		c->rack_reord = true;	/* delivered below one delivered */
 	if (SEQ_GT(m->end, c->rack_fack))
 		c->rack_fack = m->end;
-	if (sent_after(m->xmit_us, m->end, c->rack_xmit_us, c->rack_end)) {
+	if (c->rack_xmit_us == 0 ||
+	    sent_after(m->order, m->end, c->rack_order, c->rack_end)) {
 		c->rack_xmit_us = m->xmit_us;
+		c->rack_order = m->order;
 		c->rack_end = m->end;
 	}
 }
@@ -88,8 +92,7 @@ otcp_rack_detect(struct ofld_tcp_conn *c)
 	for (m = c->sm_head; m != NULL; m = m->next) {
 		if (m->flags & (OTCP_SM_SACKED | OTCP_SM_LOST))
 			continue;
-		if (!sent_after(c->rack_xmit_us, c->rack_end, m->xmit_us,
-				m->end))
+		if (!sent_after(c->rack_order, c->rack_end, m->order, m->end))
 			continue;
 		due = m->xmit_us + c->rack_rtt_us + rw;
 		if (now >= due) {
@@ -127,7 +130,9 @@ otcp_rack_recovery_done(struct ofld_tcp_conn *c)
 
 /*
  * Whether a tail loss probe should be scheduled (7.2), and when: two
- * RTTs, plus a delayed ACK's worst case when one segment is out.
+ * RTTs, plus a delayed ACK's worst case when one segment is out; never
+ * sooner than the minimum RTO (as Linux's 10 ms floor): a receiver busy
+ * for a moment is not a lost tail.
  */
 bool
 otcp_rack_tlp_due(struct ofld_tcp_conn *c, uint64_t *at_us)
@@ -140,6 +145,7 @@ otcp_rack_tlp_due(struct ofld_tcp_conn *c, uint64_t *at_us)
 	pto = 2ull * c->srtt_us;
 	if (c->snd_max - c->snd_una <= c->mss)
 		pto += c->e->conf.delack_max_us;
+	pto = RTE_MAX(pto, (uint64_t)c->e->conf.min_rto_us);
 	*at_us = c->e->now_us + RTE_MAX(pto, (uint64_t)TIMER_SCAN_US);
 	return true;
 }

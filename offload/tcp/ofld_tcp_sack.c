@@ -118,9 +118,11 @@ sm_append(struct ofld_tcp_conn *c, uint32_t seq, uint32_t len, bool fin)
 {
 	struct otcp_sm *t = c->sm_tail, *m;
 
-	/* sent in the same round as the last range: one entry */
+	/* sent right after the last range, nothing else between: one
+	 * entry
+	 */
 	if (t != NULL && !fin && t->end == seq && t->flags == 0 &&
-	    t->xmit_us == c->e->now_us) {
+	    t->xmit_us == c->e->now_us && t->order == c->xmit_order) {
 		t->end += len;
 		return 0;
 	}
@@ -134,6 +136,7 @@ sm_append(struct ofld_tcp_conn *c, uint32_t seq, uint32_t len, bool fin)
 	m->end = seq + len;
 	m->xmit_us = c->e->now_us;
 	m->xmit_ts = c->ts_ok ? otcp_ts_now(c) : 0;
+	m->order = ++c->xmit_order;
 	m->flags = fin ? OTCP_SM_FIN : 0;
 	m->rexmits = 0;
 	if (t != NULL)
@@ -165,6 +168,7 @@ sm_resent(struct ofld_tcp_conn *c, uint32_t seq, uint32_t len)
 		m->rexmits++;
 	m->xmit_us = c->e->now_us;
 	m->xmit_ts = c->ts_ok ? otcp_ts_now(c) : 0;
+	m->order = ++c->xmit_order;
 	return 0;
 }
 

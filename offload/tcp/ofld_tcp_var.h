@@ -130,6 +130,10 @@ struct otcp_sm {
 	uint32_t start, end;	/* [start, end) in sequence space */
 	uint64_t xmit_us;	/* last (re)transmission */
 	uint32_t xmit_ts;	/* our TSval then (Eifel, RFC 3522) */
+	uint32_t order;		/* transmission order (RACK): the clock is
+				 * read once per batch, so a time alone
+				 * cannot tell two sends of one batch apart
+				 */
 	uint8_t flags;		/* OTCP_SM_* */
 	uint8_t rexmits;
 };
@@ -239,7 +243,9 @@ struct ofld_tcp_conn {
 	bool ss_after_rto;		/* slow start after an RTO (ABC L = 1) */
 	/* RACK (RFC 8985) */
 	uint64_t rack_xmit_us;		/* newest delivered transmission */
+	uint32_t rack_order;		/* its transmission order */
 	uint32_t rack_end;
+	uint32_t xmit_order;		/* order of the last transmission */
 	uint32_t rack_rtt_us;
 	uint32_t min_rtt_us;
 	uint64_t min_rtt_at_us;
