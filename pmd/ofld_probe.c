@@ -8,6 +8,7 @@
  * the driver's registration and its parameter string.
  */
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,49 @@
 #include <rte_ethdev.h>
 
 #include "ofld_private.h"
+
+static struct rte_vdev_driver ofld_vdev_driver;
+
+/* The file of this process that holds addr: the program or a .so. */
+static const char *
+object_file(const void *addr)
+{
+	Dl_info info;
+
+	if (dladdr(addr, &info) == 0 || info.dli_fname == NULL ||
+	    info.dli_fname[0] == '\0')
+		return "the program";
+	return info.dli_fname;
+}
+
+/*
+ * Two copies of this driver in one process (linked, as the .so or the
+ * static archive, and loaded again with -d or from DPDK's drivers
+ * directory; or two different .so files) each register "net_ofld". The
+ * vdev bus probes with the first one registered, which sees the others
+ * after it on the bus's list; the application may be calling the API of
+ * the other copy, whose state (mbuf field, cables) is not this one's.
+ * Refuse the port, naming both files.
+ */
+static int
+ofld_check_one_copy(const char *name)
+{
+	const struct rte_vdev_driver *d;
+
+	for (d = TAILQ_NEXT(&ofld_vdev_driver, next); d != NULL;
+	     d = TAILQ_NEXT(d, next)) {
+		if (d->driver.name == NULL ||
+		    strcmp(d->driver.name, OFLD_DRIVER_NAME) != 0)
+			continue;
+		OFLD_LOG(ERR, "%s: two copies of the net_ofld driver in this "
+			 "process: %s and %s. Link it once (its .so or its "
+			 "static archive) and do not also load it with -d or "
+			 "from DPDK's drivers directory: no port made", name,
+			 object_file(&ofld_vdev_driver), object_file(d));
+		return -EEXIST;
+	}
+	return 0;
+}
 
 static void
 ofld_set_bursts(struct rte_eth_dev *dev, enum ofld_cable_kind cable)
@@ -151,6 +195,9 @@ ofld_probe(struct rte_vdev_device *vdev)
 	struct ofld_devargs da;
 	int ret;
 
+	ret = ofld_check_one_copy(name);
+	if (ret != 0)
+		return ret;
 	if (rte_eal_process_type() == RTE_PROC_SECONDARY)
 		return probe_secondary(vdev, name);
 	ret = ofld_devargs_parse(name, args, &da);
