@@ -12,10 +12,12 @@ die() {
 
 [ "$(id -u)" -eq 0 ] || die "run as root (it calls apt-get)"
 
+# make and libsystemd-dev: examples/ofld-hello's Makefile, whose static
+# link takes libdpdk.pc's -lsystemd (from libpcap's dbus-1).
 PKGS="dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcunit1-dev
-meson ninja-build pkg-config gcc dpkg-dev xz-utils tshark python3
+meson ninja-build pkg-config gcc make dpkg-dev xz-utils tshark python3
 python3-scapy iproute2 iperf3 nftables ethtool gnuplot-nox clang
-libclang-rt-14-dev"
+libclang-rt-14-dev libsystemd-dev"
 
 # deb-src twin of every 'Types: deb' stanza the machine already uses, so the
 # source package comes from the same archive and suites as libdpdk-dev.
