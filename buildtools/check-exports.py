@@ -10,7 +10,8 @@
 #     missing (a user's program would not link), nothing more (internals).
 #
 #   check-exports.py LIBRTE_NET_OFLD.SO HEADER...
-# CC chooses the compiler (default: cc).
+# CC chooses the compiler (default: cc; gcc instead of clang). Exit 77
+# (skipped) without gcc.
 import os
 import re
 import shlex
@@ -30,6 +31,17 @@ def run(cmd, **kw):
     return r.stdout
 
 
+def compiler():
+    """CC, or gcc when CC is clang (which has no -aux-info)."""
+    cc = shlex.split(os.environ.get('CC', 'cc'))
+    if 'clang' in run(cc + ['--version']):
+        if shutil.which('gcc') is None:
+            print('check-exports: skipped: needs gcc (-aux-info)')
+            sys.exit(77)
+        cc = ['gcc']
+    return cc
+
+
 def declared(headers, tmp):
     """Functions and variables the headers declare, compiled alone."""
     for h in headers:
@@ -38,7 +50,7 @@ def declared(headers, tmp):
     aux = os.path.join(tmp, 'aux.txt')
     with open(src, 'w') as f:
         f.write('#include <rte_pmd_ofld.h>\n')
-    cc = shlex.split(os.environ.get('CC', 'cc'))
+    cc = compiler()
     cflags = shlex.split(run(['pkg-config', '--cflags', 'libdpdk']))
     run(cc + cflags + ['-std=gnu11', '-Wall', '-Wextra', '-Werror',
                        '-I', tmp, '-aux-info', aux, '-fsyntax-only', src])
