@@ -325,8 +325,19 @@ struct req_trk {
 
 enum { TRK_BUSY, TRK_DONE, TRK_ORPHAN };
 
+/* Drops that can stall a connection, said loudly (ofld_tcp_log.c). */
+enum otcp_drop {
+	OTCP_DROP_CSUM,
+	OTCP_DROP_RCV_NOMEM,
+	OTCP_DROP_TX_NOMEM,
+	OTCP_DROP_SMAP,
+	OTCP_DROP_NB
+};
+
 struct ofld_tcp_engine {
 	struct ofld_tcp_engine_conf conf;
+	char name[32];			/* as created (logs) */
+	uint64_t drop_logged_us[OTCP_DROP_NB];
 	struct rte_mempool *trk_pool;
 	struct rte_hash *hash;
 	struct rte_ring *events;
@@ -698,6 +709,10 @@ uint32_t otcp_loss_send_allowance(const struct ofld_tcp_conn *c);
 void otcp_loss_sent(struct ofld_tcp_conn *c, uint32_t len, bool rexmit);
 uint32_t otcp_loss_user_timeout_us(const struct ofld_tcp_conn *c);
 void otcp_loss_reo_timer(struct ofld_tcp_conn *c);
+
+/* ---- ofld_tcp_log.c: loud drops ---- */
+void otcp_log_drop(struct ofld_tcp_engine *e, const struct conn_key *k,
+		   enum otcp_drop kind);
 
 /* ---- ofld_tcp_timer.c: which timer fired, and what follows ---- */
 void otcp_timer_scan(struct ofld_tcp_engine *e);

@@ -642,6 +642,44 @@ craft(const struct ofld_tcp_state *sb, uint32_t seq, uint32_t ack,
 	return m;
 }
 
+/* A drop that can stall a connection is loud (issue 18): a bad checksum
+ * logs one line naming the connection and the cure; a flood of them logs
+ * no more (one line per kind per 10 s), the counter counts them all.
+ */
+static void
+test_loud_drop(void)
+{
+	struct ofld_tcp_engine *a;
+	struct ofld_tcp_state sa, sb;
+	struct ofld_tcp_stats st;
+	struct rte_mbuf *m, *rest[1];
+	const char *log, *first;
+	unsigned int i;
+
+	wire_reset(&w_ab, 0, 1);
+	a = engine("ld", &w_ab, 1);
+	mirror(&sa, &sb, false, 100, 200);
+	CU_ASSERT_FATAL(ofld_tcp_offload(a, &sa) != NULL);
+	ofld_test_log_clear();
+	for (i = 0; i < 100; i++) {
+		m = craft(&sb, 200, 100, RTE_TCP_ACK_FLAG);
+		rte_pktmbuf_mtod_offset(m, uint8_t *, 50)[0] ^= 0xff;
+		CU_ASSERT_EQUAL(ofld_tcp_input(a, &m, 1, rest), 0);
+	}
+	ofld_tcp_stats_get(a, &st);
+	CU_ASSERT_EQUAL(st.csum_bad, 100);
+	log = ofld_test_log();
+	first = strstr(log, "bad TCP checksum");
+	CU_ASSERT_PTR_NOT_NULL(first);
+	CU_ASSERT_PTR_NOT_NULL(strstr(log, "ld: connection"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(log, "ethtool -K"));
+	if (first != NULL)	/* once */
+		CU_ASSERT_PTR_NULL(strstr(first + 1, "bad TCP checksum"));
+	ofld_tcp_engine_free(a);
+	wire_reset(&w_ab, 0, 0);
+	CU_ASSERT(pool_full());
+}
+
 /* RFC 5961: RST/SYN/ACK-of-unsent are challenged, not obeyed. */
 static void
 test_rfc5961_challenges(void)
@@ -1098,6 +1136,7 @@ main(int argc, char **argv)
 		{ "T12 terminate, continue elsewhere",
 		  test_t12_terminate_and_continue },
 		{ "RFC 5961 challenges, bad input", test_rfc5961_challenges },
+		{ "loud drops: a bad checksum said once", test_loud_drop },
 		{ "API misuse", test_api_misuse },
 		{ "active/passive open, options negotiated",
 		  test_handshake_options },
