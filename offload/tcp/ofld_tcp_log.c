@@ -19,7 +19,7 @@
 
 #include "ofld_tcp_var.h"
 
-RTE_LOG_REGISTER_SUFFIX(otcp_logtype, tcp, NOTICE);
+RTE_LOG_REGISTER(otcp_logtype, pmd.net.ofld.tcp, NOTICE);
 
 #define OTCP_LOG_EVERY_US	(10ull * 1000 * 1000)
 
