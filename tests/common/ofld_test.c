@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The ofld authors
  */
+/*
+ * The CUnit suites' common ground (ofld_test.h): EAL start-up with the
+ * tests' lcore policy, the log capture, the test mempool, ports, frames,
+ * streams.
+ */
 #include "ofld_test.h"
 
 #include <stdio.h>
@@ -16,6 +21,8 @@
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_log.h>
+
+#include "ofld_lcores.h"
 
 static struct rte_mempool *pool;
 static char *log_buf;
@@ -61,7 +68,7 @@ int
 ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 {
 	static cookie_io_functions_t fns = { .write = log_write };
-	char prefix[64];
+	char prefix[64], lcores[512];
 	char *argv[32];
 	int argc = 0, i, ret;
 	FILE *f;
@@ -81,6 +88,12 @@ ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 	argv[argc++] = (char *)(uintptr_t)"--no-pci";
 	argv[argc++] = (char *)(uintptr_t)"--no-shconf";
 	argv[argc++] = prefix;
+	/* lcore 0 floats over every CPU we may use (pthreads a test starts
+	 * inherit that): not pinned to core 0 with every other suite
+	 */
+	if (ofld_test_lcores(lcores, sizeof(lcores), 1) == NULL)
+		return -1;
+	argv[argc++] = lcores;
 	argv[argc++] = (char *)(uintptr_t)"--log-level=pmd.net.ofld:info";
 	for (i = 0; i < extra_argc && argc < (int)RTE_DIM(argv) - 1; i++)
 		argv[argc++] = extra_argv[i];
