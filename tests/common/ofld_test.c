@@ -4,10 +4,11 @@
 /*
  * The CUnit suites' common ground (ofld_test.h): EAL start-up with the
  * tests' lcore policy, the log capture, the test mempool, ports, frames,
- * streams.
+ * streams, and the deadlines every wait uses.
  */
 #include "ofld_test.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,16 +256,26 @@ ofld_test_rx_all(uint16_t port, uint16_t queue, struct rte_mbuf **bufs,
 		 uint16_t n)
 {
 	const uint64_t idle = rte_get_timer_hz() / 5;
-	uint64_t idle_until = rte_get_timer_cycles() + idle;
+	uint64_t idle_until = rte_get_timer_cycles() + idle, now;
 	uint16_t got = 0, k;
 
-	while (got < n && rte_get_timer_cycles() < idle_until) {
+	/* The idle time counts only if a poll made after it found nothing:
+	 * a test preempted for longer than that still sees what arrived.
+	 */
+	while (got < n) {
+		now = rte_get_timer_cycles();
 		k = rte_eth_rx_burst(port, queue, bufs + got,
 				     RTE_MIN(n - got, 64));
+		got += k;
 		if (k != 0)
 			idle_until = rte_get_timer_cycles() + idle;
-		got += k;
+		else if (now >= idle_until)
+			break;
 	}
+	if (got < n)
+		fprintf(stderr, "ofld_test_rx_all: port %u queue %u: %u of the "
+			"%u frames asked for, then nothing for 200 ms\n", port,
+			queue, got, n);
 	return got;
 }
 
@@ -272,12 +283,34 @@ uint16_t
 ofld_test_tx_all(uint16_t port, uint16_t queue, struct rte_mbuf **pkts,
 		 uint16_t n)
 {
-	uint64_t deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	uint64_t deadline = ofld_test_deadline(10000);
 	uint16_t done = 0;
 
-	while (done < n && rte_get_timer_cycles() < deadline)
+	while (done < n && !ofld_test_expired(deadline, "port %u queue %u "
+			"to take %u frames (it took %u)", port, queue, n, done))
 		done += rte_eth_tx_burst(port, queue, pkts + done, n - done);
 	return done;
+}
+
+uint64_t
+ofld_test_deadline(unsigned int ms)
+{
+	return rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+}
+
+bool
+ofld_test_expired(uint64_t deadline, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rte_get_timer_cycles() < deadline)
+		return false;
+	fprintf(stderr, "gave up waiting (deadline passed) for ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return true;
 }
 
 struct rte_mbuf *
