@@ -14,10 +14,14 @@
  *                                       from the kernel, check BYTES
  *
  * The stream is the pattern region (4 MiB, repeated) the test computes
- * too. Prints one line "RESULT key=value ..." and exits 0 when every
- * request completed once, in order (send) or every byte matched (recv).
- * Extra EAL arguments (e.g. faults in the net_ofld devargs) come from
- * OFLD_KPEER_OFLD_ARGS.
+ * too. Prints "READY" once the port is started and the kernel's end of
+ * the tap is up and configured (a capture may start then), "LISTENING"
+ * (recv) once it listens, and at the end one line "RESULT key=value ...";
+ * exits 0 when every request completed once, in order (send) or every
+ * byte matched (recv). Extra EAL arguments (e.g. faults in the net_ofld
+ * devargs) come from OFLD_KPEER_OFLD_ARGS. With OFLD_KPEER_GO=FILE it
+ * waits after READY until FILE exists (60 s at most, then fails saying
+ * so). Every wait has a deadline and says on expiry what it waited for.
  */
 
 #include <inttypes.h>
@@ -33,6 +37,7 @@
 #include <rte_mbuf.h>
 
 #include "app_ktap.h"
+#include "ofld_lcores.h"
 #include "rte_pmd_ofld.h"
 
 #define REGION	(4u << 20)
@@ -82,7 +87,7 @@ request(uint64_t off, uint32_t len)
 int
 main(int argc, char **argv)
 {
-	char vdev0[64], vdev1[256];
+	char vdev0[64], vdev1[256], lcores[512];
 	char *eal[16];
 	const char *extra = getenv("OFLD_KPEER_OFLD_ARGS");
 	struct app_ktap kt;
@@ -95,6 +100,7 @@ main(int argc, char **argv)
 	uint64_t nb_posted = 0, nb_done = 0, out_of_order = 0, deadline;
 	uint32_t lens[8192], rng = 12345, len;
 	bool sending, v6, abort_ok, closed = false, peer_fin = false;
+	bool finished = false;
 	int status = -1, n = 0, ret;
 	uint16_t port, k, i;
 
@@ -116,8 +122,10 @@ main(int argc, char **argv)
 	eal[n++] = (char *)(uintptr_t)"1024";
 	eal[n++] = (char *)(uintptr_t)"--no-pci";
 	eal[n++] = (char *)(uintptr_t)"--no-shconf";
-	eal[n++] = (char *)(uintptr_t)"-l";
-	eal[n++] = (char *)(uintptr_t)"0";
+	/* one lcore, floating over our CPUs (tests/common/ofld_lcores.h) */
+	if (ofld_test_lcores(lcores, sizeof(lcores), 1) == NULL)
+		return 1;
+	eal[n++] = lcores;
 	eal[n++] = vdev0;
 	eal[n++] = vdev1;
 	eal[n++] = (char *)(uintptr_t)"--log-level=pmd.net.tap:error";
@@ -143,6 +151,9 @@ main(int argc, char **argv)
 	if (app_ktap_find("kpeer", &kt) != 0 || kt.ofld_port != port ||
 	    app_ktap_setup("kpeer", &kt) != 0)
 		return 1;
+	/* the tap is up, addressed, and our neighbour entries are in */
+	printf("READY\n");
+	fflush(stdout);
 
 	if (getenv("OFLD_KPEER_GO") != NULL) {
 		/* e.g. for a capture to start: wait (60 s at most) until
@@ -153,6 +164,14 @@ main(int argc, char **argv)
 
 		for (ms = 0; ms < 60000 && access(go, F_OK) != 0; ms += 10)
 			rte_delay_ms(10);
+		if (access(go, F_OK) != 0) {
+			fprintf(stderr, "kpeer: gave up after 60 s waiting for "
+				"the go file %s (OFLD_KPEER_GO)\n", go);
+			rte_eth_dev_stop(port);
+			rte_eth_dev_close(port);
+			rte_eal_cleanup();
+			return 1;
+		}
 	}
 	memset(&o, 0, sizeof(o));
 	o.ipv6 = v6;
@@ -274,12 +293,21 @@ main(int argc, char **argv)
 				posted++;	/* close once */
 			}
 		}
-		if (sending && (closed || (status >= 0 && nb_done == nb_posted
-					   && nb_posted != 0)))
-			break;
-		if (!sending && peer_fin && got >= total)
+		finished = sending ? closed || (status >= 0 &&
+			nb_done == nb_posted && nb_posted != 0) :
+			peer_fin && got >= total;
+		if (finished)
 			break;
 	}
+	if (!finished)
+		fprintf(stderr, "kpeer: gave up after 300 s waiting for %s "
+			"(connection %s, %" PRIu64 " of %" PRIu64 " bytes %s, "
+			"%" PRIu64 " of %" PRIu64 " requests completed)\n",
+			sending ? "every request to complete and the close" :
+			"every byte and the kernel's FIN",
+			c == NULL ? "never established" : "established",
+			sending ? done : got, total, sending ? "acknowledged" :
+			"received", nb_done, nb_posted);
 	if (!sending && c != NULL)
 		rte_pmd_ofld_tcp_close(port, 0, c);
 	printf("RESULT mode=%s posted=%" PRIu64 " acked=%" PRIu64

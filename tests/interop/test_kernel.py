@@ -16,6 +16,12 @@ the tap interface (198.18.1.0/24, 2001:2::/64). Checked:
     requests with ABORTED_BY_PEER (T9).
 Needs root and network namespaces: without them the test says so and is
 skipped (exit 77).
+
+Every wait has a condition and a deadline (tests/common/ofld_proc.py):
+the capture starts once kpeer says READY (port started, tap up and
+configured), kpeer connects once tshark says it captures, and tshark is
+not stopped but stops by itself when kpeer closes the port and the tap
+goes away, with every frame it saw written.
 """
 import hashlib
 import os
@@ -23,8 +29,11 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from array import array
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from ofld_proc import Proc, WaitError  # noqa: E402
 
 REGION = 4 << 20
 TOTAL = int(os.environ.get("OFLD_KERNEL_TEST_MIB", "256")) << 20
@@ -64,7 +73,8 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", 5201))
 s.listen(1)
 print("LISTENING", flush=True)
-c, _ = s.accept()
+c, peer = s.accept()
+print("ACCEPTED", peer, flush=True)
 h = hashlib.sha256(); n = 0
 while True:
     b = c.recv(1 << 20)
@@ -104,8 +114,15 @@ print("KERNEL sent", sent, flush=True)
 """
 
 
-def sh(*cmd, **kw):
-    return subprocess.run(list(cmd), capture_output=True, text=True, **kw)
+def sh(*cmd, timeout=300):
+    """Run a command to its end (timeout seconds at most, then say so)."""
+    try:
+        return subprocess.run(list(cmd), capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        msg = f"gave up after {timeout} s waiting for: {' '.join(cmd)}"
+        print(f"     {msg}", flush=True)
+        return subprocess.CompletedProcess(list(cmd), -1, "", msg)
 
 
 def in_ns(*cmd):
@@ -129,49 +146,83 @@ def result(out):
 
 
 def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
-    srv = subprocess.Popen(in_ns("/usr/bin/python3", "-c", SERVER,
-                                 "v6" if v6 else "v4", str(reset_after)),
-                           stdout=subprocess.PIPE, text=True)
-    srv.stdout.readline()  # LISTENING
-    tsh = None
-    args = [kpeer, "send", str(TOTAL if not capture else 16 << 20)]
-    args += ["v6"] if v6 else []
-    args += ["abort-ok"] if reset_after else []
-    p = subprocess.Popen(in_ns(*args), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True,
-                         env=kpeer_env(faults, capture + ".go" if capture
-                                       else None))
-    if capture:
-        # the tap appears once kpeer is up
-        for _ in range(100):
-            if sh(*in_ns("ip", "link", "show", "ofldtap0")).returncode == 0:
-                break
-            time.sleep(0.05)
-        tsh = subprocess.Popen(in_ns("tshark", "-q", "-i", "ofldtap0", "-w",
-                                     capture, "-f", "tcp port 5201"),
-                               stdout=subprocess.DEVNULL,
-                               stderr=open(capture + ".log", "w"))
-        # kpeer connects once tshark says it captures (a loaded machine
-        # can take seconds to start it)
-        for _ in range(600):
-            with open(capture + ".log", encoding="utf-8",
-                      errors="replace") as f:
-                if "Capturing on" in f.read():
-                    break
-            time.sleep(0.05)
-        time.sleep(0.2)
-        open(capture + ".go", "w").close()
-    out, err = p.communicate(timeout=600)
-    kout, _ = srv.communicate(timeout=60)
-    if tsh:
-        time.sleep(0.5)
-        tsh.terminate()
-        tsh.wait(timeout=30)
-    if p.returncode != 0:
-        sys.stderr.write(err[-3000:])
+    """kpeer sends to the kernel's listener; returns (kpeer's exit code or
+    -1 when a wait failed, its RESULT, bytes the kernel read, their sha256,
+    what went wrong or tshark said)."""
+    procs, note = [], ""
+    rc, r, kout = -1, {}, ""
+    try:
+        srv = Proc(in_ns("/usr/bin/python3", "-c", SERVER,
+                         "v6" if v6 else "v4", str(reset_after)),
+                   "the kernel's listener")
+        procs.append(srv)
+        srv.expect("LISTENING", 60, "the kernel to listen on port 5201")
+        args = [kpeer, "send", str(TOTAL if not capture else 16 << 20)]
+        args += ["v6"] if v6 else []
+        args += ["abort-ok"] if reset_after else []
+        p = Proc(in_ns(*args), "kpeer",
+                 env=kpeer_env(faults, capture + ".go" if capture else None))
+        procs.append(p)
+        tsh = None
+        if capture:
+            # the tap is up and configured once kpeer says READY
+            p.expect("READY", 120, "kpeer's port started and tap up")
+            tsh = Proc(in_ns("tshark", "-q", "-i", "ofldtap0", "-w",
+                             capture, "-f", "tcp port 5201"), "tshark")
+            procs.append(tsh)
+            # kpeer connects once tshark captures (a loaded machine can
+            # take seconds to start it)
+            # "Capturing on" comes before tshark starts dumpcap; "Capture
+            # started" once dumpcap has the interface open and the file
+            tsh.expect("Capture started", 120, "tshark to capture on the "
+                       "tap", stream="err")
+            open(capture + ".go", "w").close()
+        rc = p.finish(600, "kpeer to complete every request and close")
+        r = result(p.out())
+        if rc != 0:
+            sys.stderr.write(p.err()[-3000:])
+        srv.finish(120, "the kernel's listener to report what it read")
+        kout = srv.out()
+        if tsh:
+            # kpeer closed its port: the tap is gone, and tshark stops by
+            # itself once it has written every frame it saw
+            tsh.finish(60, "tshark to stop after the tap went away")
+            note = tsh.err().strip()[-300:]
+    except WaitError as e:
+        print(f"     {e}", flush=True)
+        note = str(e)
+        rc = -1
+    finally:
+        for x in procs:
+            x.stop()
     kline = [x for x in kout.splitlines() if x.startswith("KERNEL")]
     k = kline[-1].split() if kline else ["KERNEL", "0", ""]
-    return p.returncode, result(out), int(k[1]), k[2]
+    return rc, r, int(k[1]), k[2], note
+
+
+def run_recv(kpeer, v6):
+    """The kernel sends to kpeer's listener; returns (kpeer's exit code or
+    -1, its RESULT, what the kernel's client said or what went wrong)."""
+    procs = []
+    try:
+        p = Proc(in_ns(kpeer, "recv", str(TOTAL)) + (["v6"] if v6 else []),
+                 "kpeer")
+        procs.append(p)
+        p.expect("LISTENING", 120, "kpeer to listen on port 5201")
+        cl = Proc(in_ns("/usr/bin/python3", "-c", CLIENT,
+                        "v6" if v6 else "v4", str(TOTAL)),
+                  "the kernel's client")
+        procs.append(cl)
+        crc = cl.finish(600, "the kernel's client to send everything")
+        rc = p.finish(120, "kpeer to receive every byte and the FIN")
+        return rc, result(p.out()), f"client exit {crc}: " + \
+            (cl.out() + cl.err()).strip()[-500:]
+    except WaitError as e:
+        print(f"     {e}", flush=True)
+        return -1, {}, str(e)
+    finally:
+        for x in procs:
+            x.stop()
 
 
 def main():
@@ -190,50 +241,44 @@ def main():
     try:
         for v6 in (False, True):
             fam = "IPv6" if v6 else "IPv4"
-            rc, r, n, sha = run_send(kpeer, reg, v6=v6)
+            rc, r, n, sha, note = run_send(kpeer, reg, v6=v6)
             check(f"{fam}: ofld -> kernel {TOTAL >> 20} MiB, sha256 equal",
                   rc == 0 and n == TOTAL and sha == want,
-                  f"kernel read {n}, rc {rc}, {r}")
+                  f"kernel read {n}, rc {rc}, {r} {note}")
             check(f"{fam}: every request completed once, in order",
                   r.get("out_of_order") == "0" and
                   r.get("requests") == r.get("completed"))
         for faults, name in (("loss=0.01,seed=7", "1% loss"),
                              ("reorder=0.02,seed=8", "reordering")):
-            rc, r, n, sha = run_send(kpeer, reg, faults=faults)
+            rc, r, n, sha, note = run_send(kpeer, reg, faults=faults)
             check(f"IPv4 with {name} on our cable: sha256 equal",
                   rc == 0 and n == TOTAL and sha == want,
-                  f"kernel read {n}, retransmitted {r.get('retrans')}")
+                  f"kernel read {n}, retransmitted {r.get('retrans')} "
+                  f"{note}")
 
         # kernel -> ofld
         for v6 in (False, True):
             fam = "IPv6" if v6 else "IPv4"
-            p = subprocess.Popen(in_ns(kpeer, "recv", str(TOTAL)) +
-                                 (["v6"] if v6 else []),
-                                 stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
-            p.stdout.readline()  # LISTENING
-            cl = subprocess.run(in_ns("/usr/bin/python3", "-c", CLIENT,
-                                      "v6" if v6 else "v4", str(TOTAL)),
-                                capture_output=True, text=True, timeout=600)
-            out, err = p.communicate(timeout=600)
-            r = result(out)
+            rc, r, note = run_recv(kpeer, v6)
             check(f"{fam}: kernel -> ofld {TOTAL >> 20} MiB, every byte",
-                  p.returncode == 0 and r.get("received") == str(TOTAL) and
-                  r.get("bad") == "0", f"{r} {cl.stdout.strip()}")
+                  rc == 0 and r.get("received") == str(TOTAL) and
+                  r.get("bad") == "0", f"{r} {note}")
 
         # the kernel resets mid-transfer (T9)
-        rc, r, n, sha = run_send(kpeer, reg, reset_after=8 << 20)
+        rc, r, n, sha, note = run_send(kpeer, reg, reset_after=8 << 20)
         check("kernel RST mid-transfer: pending requests ABORTED_BY_PEER, "
               "in order", rc == 0 and r.get("status") == "1" and
               r.get("out_of_order") == "0" and
-              r.get("requests") == r.get("completed"), str(r))
+              r.get("requests") == r.get("completed"), f"{r} {note}")
 
         # a capture of the tap, read by tshark's TCP analysis
         if tshark:
             cap = os.path.join(tmp, "tap.pcapng")
             # paced to 1 Gbit/s so that the capture keeps every frame
-            rc, r, n, sha = run_send(kpeer, reg, faults="speed=1000",
-                                     capture=cap)
+            rc, r, n, sha, log = run_send(kpeer, reg, faults="speed=1000",
+                                          capture=cap)
+            check("capture: taken while kpeer sent, kpeer succeeded",
+                  rc == 0 and os.path.exists(cap), f"rc {rc}: {log}")
             bad = sh(tshark, "-r", cap, "-o", "tcp.check_checksum:TRUE",
                      "-o", "ip.check_checksum:TRUE", "-Y",
                      "tcp.checksum.status == 0 || ip.checksum.status == 0 "
@@ -246,7 +291,6 @@ def main():
                      "-Y", "frame.number in {" + " ".join(
                          bad.stdout.split()[:5]) + "}").stdout \
                 if nbad else ""
-            log = open(cap + ".log").read()
             check("capture: no bad checksum, no ACK of unseen data",
                   bad.returncode == 0 and nbad == 0 and len(total) > 1000,
                   f"{nbad} of {len(total)} frames flagged {why[-600:]} "
