@@ -18,12 +18,17 @@ import os
 import sys
 
 
-def eal_lcores(n=1):
-    """The EAL option that places n lcores, each floating over every CPU
-    of this process's affinity mask."""
+def lcores_spec(n=1):
+    """EAL's --lcores value for n lcores, each floating over every CPU of
+    this process's affinity mask: "0@(0,1)", "(0-1)@(0,1)"."""
     cpus = ",".join(str(c) for c in sorted(os.sched_getaffinity(0)))
     lcores = "0" if n == 1 else f"(0-{n - 1})"
-    return f"--lcores={lcores}@({cpus})"
+    return f"{lcores}@({cpus})"
+
+
+def eal_lcores(n=1):
+    """The EAL option that places n lcores: "--lcores=" + lcores_spec(n)."""
+    return "--lcores=" + lcores_spec(n)
 
 
 def main():
