@@ -71,7 +71,9 @@ if [ -z "${OFLD_DPDK_SRC_CACHE:-}" ]; then
 fi
 export OFLD_DPDK_SRC_CACHE
 
+loadnote=""
 if $load; then
+	loadnote=", with a busy loop on one core"
 	cpu=$(python3 -c 'import os; print(min(os.sched_getaffinity(0)))')
 	taskset -c "$cpu" sh -c 'while :; do :; done' &
 	busy=$!
@@ -79,7 +81,7 @@ if $load; then
 fi
 
 echo "repeat-suite: $runs run(s) of 'buildtools/quickstart.sh test' on" \
-	"commit $short$($load && echo ", with a busy loop on one core" || true)"
+	"commit $short$loadnote"
 
 # "N passed, N failed, N skipped" and the three slowest suites of a run
 slowest() {
@@ -136,6 +138,5 @@ while [ "$i" -le "$runs" ]; do
 done
 
 echo "tally: $green of $runs runs green on commit $short" \
-	"($(git -C "$top" log -1 --format=%cs "$commit"))$($load &&
-	echo ", busy loop on one core" || true)"
+	"($(git -C "$top" log -1 --format=%cs "$commit"))$loadnote"
 [ "$green" -eq "$runs" ]
