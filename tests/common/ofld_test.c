@@ -26,6 +26,7 @@
 #include "ofld_lcores.h"
 
 static struct rte_mempool *pool;
+static unsigned int nb_lcores = 1;
 static char *log_buf;
 static size_t log_len, log_cap;
 
@@ -65,6 +66,12 @@ ofld_test_log_clear(void)
 		log_buf[0] = '\0';
 }
 
+void
+ofld_test_want_lcores(unsigned int n)
+{
+	nb_lcores = n;
+}
+
 int
 ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 {
@@ -89,10 +96,11 @@ ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 	argv[argc++] = (char *)(uintptr_t)"--no-pci";
 	argv[argc++] = (char *)(uintptr_t)"--no-shconf";
 	argv[argc++] = prefix;
-	/* lcore 0 floats over every CPU we may use (pthreads a test starts
-	 * inherit that): not pinned to core 0 with every other suite
+	/* lcore 0 (and any other the suite asked for) floats over every CPU
+	 * we may use (pthreads a test starts inherit that): not pinned to
+	 * core 0 with every other suite
 	 */
-	if (ofld_test_lcores(lcores, sizeof(lcores), 1) == NULL)
+	if (ofld_test_lcores(lcores, sizeof(lcores), nb_lcores) == NULL)
 		return -1;
 	argv[argc++] = lcores;
 	argv[argc++] = (char *)(uintptr_t)"--log-level=pmd.net.ofld:info";
@@ -272,10 +280,6 @@ ofld_test_rx_all(uint16_t port, uint16_t queue, struct rte_mbuf **bufs,
 		else if (now >= idle_until)
 			break;
 	}
-	if (got < n)
-		fprintf(stderr, "ofld_test_rx_all: port %u queue %u: %u of the "
-			"%u frames asked for, then nothing for 200 ms\n", port,
-			queue, got, n);
 	return got;
 }
 

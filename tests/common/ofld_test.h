@@ -20,6 +20,15 @@
 #define OFLD_TEST_POOL_SIZE	8191
 #define OFLD_TEST_ETHERTYPE	0x88b5	/* IEEE local experimental */
 
+/**
+ * How many lcores the next ofld_test_eal_init() gives EAL (default 1):
+ * a suite that runs a service or a worker lcore asks for 2 before its
+ * main; it then busy-polls two cores and runs alone (meson's
+ * is_parallel: false). Every lcore floats over the process's CPUs
+ * (ofld_lcores.h).
+ */
+void ofld_test_want_lcores(unsigned int n);
+
 /** Start EAL for a test program; extra EAL arguments may be added. */
 int ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv);
 void ofld_test_eal_cleanup(void);
@@ -54,7 +63,9 @@ int ofld_test_frame_check(const struct rte_mbuf *m, uint32_t *seq,
 
 /**
  * Poll port/queue until n frames arrived, or until a poll finds nothing
- * after 200 ms without a frame (then says on stderr how many came).
+ * after 200 ms without a frame: a drain (most callers ask for more than
+ * will come, or for nothing), so it says nothing itself; a caller that
+ * expects exactly n checks the count it returns.
  */
 uint16_t ofld_test_rx_all(uint16_t port, uint16_t queue,
 			  struct rte_mbuf **bufs, uint16_t n);
