@@ -700,6 +700,18 @@ test_engine_on_service_lcore(void)
 	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release(a, 0, f.ca), 0);
 	CU_ASSERT_EQUAL(rte_service_runstate_set(sid, 0), 0);
 	CU_ASSERT_EQUAL(rte_service_lcore_stop(lcore), 0);
+	/* the lcore may still be in its last iteration when stop returns
+	 * (rte_service.h): wait until it left (sleeping: it may need our
+	 * core to get there) before it stops being a service lcore. Else
+	 * the port's close, which waits while rte_service_may_be_active(),
+	 * no longer sees it and frees the engines under it.
+	 */
+	end = ofld_test_deadline(10000);
+	while (rte_service_lcore_may_be_active(lcore) == 1 &&
+	       !ofld_test_expired(end, "service lcore %u to leave its loop "
+				  "after rte_service_lcore_stop()", lcore))
+		rte_delay_us_sleep(100);
+	CU_ASSERT_EQUAL(rte_service_lcore_may_be_active(lcore), 0);
 	CU_ASSERT_EQUAL(rte_service_lcore_del(lcore), 0);
 	free(f.lens);
 	rte_vdev_uninit("net_ofld_a");
