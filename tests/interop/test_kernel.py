@@ -20,8 +20,8 @@ skipped (exit 77).
 Every wait has a condition and a deadline (tests/common/ofld_proc.py):
 the capture starts once kpeer says READY (port started, tap up and
 configured), kpeer connects once tshark says it captures, and tshark is
-not stopped but stops by itself when kpeer closes the port and the tap
-goes away, with every frame it saw written.
+stopped once the capture file holds both FINs of the connection. Each
+check line says how long the test had run by then.
 """
 import hashlib
 import os
@@ -29,22 +29,25 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from array import array
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
-from ofld_proc import Proc, WaitError  # noqa: E402
+from ofld_proc import Proc, WaitError, wait_until  # noqa: E402
 
 REGION = 4 << 20
 TOTAL = int(os.environ.get("OFLD_KERNEL_TEST_MIB", "256")) << 20
 NS = f"ofldk{os.getpid()}"
 checks = []
+T0 = time.monotonic()
 
 
 def check(name, cond, detail=""):
     checks.append(bool(cond))
     print(("ok   " if cond else "FAIL ") + name +
-          (f" ({detail})" if detail else ""), flush=True)
+          (f" ({detail})" if detail else "") +
+          f" [{time.monotonic() - T0:.1f} s]", flush=True)
 
 
 def region():
@@ -145,7 +148,16 @@ def result(out):
     return {}
 
 
-def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
+def capture_ended(tshark, capture):
+    """Both FINs of the connection are in the capture file (dumpcap
+    writes it out as it goes)."""
+    r = sh(tshark, "-r", capture, "-Y", "tcp.flags.fin == 1", "-T",
+           "fields", "-e", "tcp.srcport", timeout=60)
+    return {"5201", "40000"} <= set(r.stdout.split())
+
+
+def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
+             tshark=None):
     """kpeer sends to the kernel's listener; returns (kpeer's exit code or
     -1 when a wait failed, its RESULT, bytes the kernel read, their sha256,
     what went wrong or tshark said)."""
@@ -184,10 +196,15 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
         srv.finish(120, "the kernel's listener to report what it read")
         kout = srv.out()
         if tsh:
-            # kpeer closed its port: the tap is gone, and tshark stops by
-            # itself once it has written every frame it saw
-            tsh.finish(60, "tshark to stop after the tap went away")
-            note = tsh.err().strip()[-300:]
+            # Once the file holds the connection's end, tshark can stop
+            # (the frames after the FINs are ACKs). It may stop by itself
+            # when the tap goes away, but not always: when dumpcap handles
+            # the tap going down before it is deleted, nothing wakes it.
+            wait_until(lambda: tsh.proc.poll() is not None or
+                       capture_ended(tshark, capture), 60,
+                       "both FINs in the capture file", interval=0.2)
+            tsh.stop()
+            note = " ".join(tsh.err().split())[-200:]
     except WaitError as e:
         print(f"     {e}", flush=True)
         note = str(e)
@@ -276,7 +293,7 @@ def main():
             cap = os.path.join(tmp, "tap.pcapng")
             # paced to 1 Gbit/s so that the capture keeps every frame
             rc, r, n, sha, log = run_send(kpeer, reg, faults="speed=1000",
-                                          capture=cap)
+                                          capture=cap, tshark=tshark)
             check("capture: taken while kpeer sent, kpeer succeeded",
                   rc == 0 and os.path.exists(cap), f"rc {rc}: {log}")
             bad = sh(tshark, "-r", cap, "-o", "tcp.check_checksum:TRUE",
@@ -294,7 +311,7 @@ def main():
             check("capture: no bad checksum, no ACK of unseen data",
                   bad.returncode == 0 and nbad == 0 and len(total) > 1000,
                   f"{nbad} of {len(total)} frames flagged {why[-600:]} "
-                  f"{log.strip()[-200:]}")
+                  f"{log}")
             # window: what we have in flight never exceeds what the
             # kernel last advertised (tshark scales it)
             fl = sh(tshark, "-r", cap, "-T", "fields", "-E", "separator=;",
