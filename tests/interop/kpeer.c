@@ -18,8 +18,12 @@
  * the tap is up and configured (a capture may start then), "LISTENING"
  * (recv) once it listens, and at the end one line "RESULT key=value ...";
  * exits 0 when every request completed once, in order (send) or every
- * byte matched (recv). Extra EAL arguments (e.g. faults in the net_ofld
- * devargs) come from OFLD_KPEER_OFLD_ARGS. With OFLD_KPEER_GO=FILE it
+ * byte matched (recv). A sender ends once both halves are closed (its
+ * FIN acknowledged and the kernel's FIN acknowledged), so that the
+ * kernel's socket does not stay behind in LAST_ACK. Extra EAL arguments
+ * (e.g. faults in the net_ofld devargs) come from OFLD_KPEER_OFLD_ARGS;
+ * OFLD_KPEER_LPORT is the sender's port (default 40000; the test gives
+ * each run its own). With OFLD_KPEER_GO=FILE it
  * waits after READY until FILE exists (60 s at most, then fails saying
  * so). Every wait has a deadline and says on expiry what it waited for.
  */
@@ -180,7 +184,8 @@ main(int argc, char **argv)
 	o.remote_mac = kt.kernel_mac;
 	o.cookie = 1;
 	if (sending) {
-		o.local_port = 40000;
+		o.local_port = getenv("OFLD_KPEER_LPORT") != NULL ?
+			(uint16_t)atoi(getenv("OFLD_KPEER_LPORT")) : 40000;
 		o.remote_port = PORT;
 		c = rte_pmd_ofld_tcp_connect(port, 0, &o);
 		if (c == NULL) {
@@ -293,8 +298,13 @@ main(int argc, char **argv)
 				posted++;	/* close once */
 			}
 		}
-		finished = sending ? closed || (status >= 0 &&
-			nb_done == nb_posted && nb_posted != 0) :
+		/* a graceful sender waits for the kernel's FIN too (CLOSED
+		 * comes once ours is acknowledged): leaving before it would
+		 * leave the kernel's socket retransmitting its FIN in LAST_ACK
+		 */
+		finished = sending ? (closed && status < 0 && peer_fin) ||
+			(status >= 0 && nb_done == nb_posted &&
+			 nb_posted != 0) :
 			peer_fin && got >= total;
 		if (finished)
 			break;
@@ -303,8 +313,8 @@ main(int argc, char **argv)
 		fprintf(stderr, "kpeer: gave up after 300 s waiting for %s "
 			"(connection %s, %" PRIu64 " of %" PRIu64 " bytes %s, "
 			"%" PRIu64 " of %" PRIu64 " requests completed)\n",
-			sending ? "every request to complete and the close" :
-			"every byte and the kernel's FIN",
+			sending ? "every request to complete, the close and "
+			"the kernel's FIN" : "every byte and the kernel's FIN",
 			c == NULL ? "never established" : "established",
 			sending ? done : got, total, sending ? "acknowledged" :
 			"received", nb_done, nb_posted);

@@ -132,8 +132,10 @@ def in_ns(*cmd):
     return ["ip", "netns", "exec", NS] + list(cmd)
 
 
-def kpeer_env(faults, go_file=None):
+def kpeer_env(faults, go_file=None, lport=None):
     env = dict(os.environ)
+    if lport:
+        env["OFLD_KPEER_LPORT"] = str(lport)
     if faults:
         env["OFLD_KPEER_OFLD_ARGS"] = faults
     if go_file:
@@ -148,20 +150,30 @@ def result(out):
     return {}
 
 
-def capture_ended(tshark, capture):
+def capture_ended(tshark, capture, lport):
     """Both FINs of the connection are in the capture file (dumpcap
     writes it out as it goes)."""
     r = sh(tshark, "-r", capture, "-Y", "tcp.flags.fin == 1", "-T",
            "fields", "-e", "tcp.srcport", timeout=60)
-    return {"5201", "40000"} <= set(r.stdout.split())
+    return {"5201", str(lport)} <= set(r.stdout.split())
+
+
+# Each sending run connects from a port of its own: a kernel socket that
+# one run leaves behind (its last ACK lost to the faults on our cable)
+# cannot meet the next run's SYN. (ofld does not answer the challenge ACK
+# such a socket sends to a SYN with a RST, RFC 9293 3.10.7.3, so it would
+# retry its SYN until that socket gives up.)
+next_lport = [40000]
 
 
 def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
              tshark=None):
     """kpeer sends to the kernel's listener; returns (kpeer's exit code or
     -1 when a wait failed, its RESULT, bytes the kernel read, their sha256,
-    what went wrong or tshark said)."""
+    what went wrong or tshark said, kpeer's port)."""
     procs, note = [], ""
+    lport = next_lport[0]
+    next_lport[0] += 1
     rc, r, kout = -1, {}, ""
     try:
         srv = Proc(in_ns("/usr/bin/python3", "-c", SERVER,
@@ -173,14 +185,19 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
         args += ["v6"] if v6 else []
         args += ["abort-ok"] if reset_after else []
         p = Proc(in_ns(*args), "kpeer",
-                 env=kpeer_env(faults, capture + ".go" if capture else None))
+                 env=kpeer_env(faults, capture + ".go" if capture else None,
+                               lport))
         procs.append(p)
         tsh = None
         if capture:
             # the tap is up and configured once kpeer says READY
             p.expect("READY", 120, "kpeer's port started and tap up")
-            tsh = Proc(in_ns("tshark", "-q", "-i", "ofldtap0", "-w",
-                             capture, "-f", "tcp port 5201"), "tshark")
+            # a kernel buffer (-B, MiB) that holds the whole capture
+            # (16 MiB sent, some 12,000 frames): nothing is dropped even
+            # if dumpcap gets no CPU while kpeer sends
+            tsh = Proc(in_ns("tshark", "-q", "-i", "ofldtap0", "-B", "64",
+                             "-w", capture, "-f", "tcp port 5201"),
+                       "tshark")
             procs.append(tsh)
             # kpeer connects once tshark captures (a loaded machine can
             # take seconds to start it)
@@ -201,7 +218,7 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
             # when the tap goes away, but not always: when dumpcap handles
             # the tap going down before it is deleted, nothing wakes it.
             wait_until(lambda: tsh.proc.poll() is not None or
-                       capture_ended(tshark, capture), 60,
+                       capture_ended(tshark, capture, lport), 60,
                        "both FINs in the capture file", interval=0.2)
             tsh.stop()
             note = " ".join(tsh.err().split())[-200:]
@@ -214,7 +231,7 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
             x.stop()
     kline = [x for x in kout.splitlines() if x.startswith("KERNEL")]
     k = kline[-1].split() if kline else ["KERNEL", "0", ""]
-    return rc, r, int(k[1]), k[2], note
+    return rc, r, int(k[1]), k[2], note, lport
 
 
 def run_recv(kpeer, v6):
@@ -258,7 +275,7 @@ def main():
     try:
         for v6 in (False, True):
             fam = "IPv6" if v6 else "IPv4"
-            rc, r, n, sha, note = run_send(kpeer, reg, v6=v6)
+            rc, r, n, sha, note, _ = run_send(kpeer, reg, v6=v6)
             check(f"{fam}: ofld -> kernel {TOTAL >> 20} MiB, sha256 equal",
                   rc == 0 and n == TOTAL and sha == want,
                   f"kernel read {n}, rc {rc}, {r} {note}")
@@ -267,7 +284,7 @@ def main():
                   r.get("requests") == r.get("completed"))
         for faults, name in (("loss=0.01,seed=7", "1% loss"),
                              ("reorder=0.02,seed=8", "reordering")):
-            rc, r, n, sha, note = run_send(kpeer, reg, faults=faults)
+            rc, r, n, sha, note, _ = run_send(kpeer, reg, faults=faults)
             check(f"IPv4 with {name} on our cable: sha256 equal",
                   rc == 0 and n == TOTAL and sha == want,
                   f"kernel read {n}, retransmitted {r.get('retrans')} "
@@ -282,7 +299,8 @@ def main():
                   r.get("bad") == "0", f"{r} {note}")
 
         # the kernel resets mid-transfer (T9)
-        rc, r, n, sha, note = run_send(kpeer, reg, reset_after=8 << 20)
+        rc, r, n, sha, note, _ = run_send(kpeer, reg,
+                                          reset_after=8 << 20)
         check("kernel RST mid-transfer: pending requests ABORTED_BY_PEER, "
               "in order", rc == 0 and r.get("status") == "1" and
               r.get("out_of_order") == "0" and
@@ -292,10 +310,13 @@ def main():
         if tshark:
             cap = os.path.join(tmp, "tap.pcapng")
             # paced to 1 Gbit/s so that the capture keeps every frame
-            rc, r, n, sha, log = run_send(kpeer, reg, faults="speed=1000",
-                                          capture=cap, tshark=tshark)
-            check("capture: taken while kpeer sent, kpeer succeeded",
-                  rc == 0 and os.path.exists(cap), f"rc {rc}: {log}")
+            rc, r, n, sha, log, lport = run_send(kpeer, reg,
+                                                 faults="speed=1000",
+                                                 capture=cap, tshark=tshark)
+            check("capture: taken while kpeer sent, kpeer succeeded, no "
+                  "frame dropped by the capture", rc == 0 and
+                  os.path.exists(cap) and "dropped" not in log,
+                  f"rc {rc}: {log}")
             bad = sh(tshark, "-r", cap, "-o", "tcp.check_checksum:TRUE",
                      "-o", "ip.check_checksum:TRUE", "-Y",
                      "tcp.checksum.status == 0 || ip.checksum.status == 0 "
@@ -322,7 +343,7 @@ def main():
                 sp, ws, infl = (row.split(";") + ["", "", ""])[:3]
                 if sp == "5201" and ws:
                     wnd = int(ws)
-                elif sp == "40000" and infl and wnd is not None:
+                elif sp == str(lport) and infl and wnd is not None:
                     seen += 1
                     over += int(infl) > wnd
             check("capture: never more in flight than the kernel's window",
@@ -339,7 +360,7 @@ def main():
                   "in both SYNs", both, str(rows[:2]))
             psh = sh(tshark, "-r", cap, "-Y",
                      "tcp.flags.push == 1 && tcp.len > 0 && "
-                     "tcp.srcport == 40000", "-T", "fields", "-e",
+                     f"tcp.srcport == {lport}", "-T", "fields", "-e",
                      "frame.number").stdout.split()
             check("capture: PSH on request boundaries seen", len(psh) > 0,
                   f"{len(psh)} PSH segments")
