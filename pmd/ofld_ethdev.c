@@ -25,7 +25,10 @@
 #include "ofld_private.h"
 #include "rte_pmd_ofld.h"
 
-RTE_LOG_REGISTER_DEFAULT(ofld_logtype, NOTICE);
+/* not _DEFAULT: that takes its name from a macro DPDK's build defines and
+ * ours does not (the log type was called "RTE_LOG_DEFAULT_LOGTYPE")
+ */
+RTE_LOG_REGISTER(ofld_logtype, pmd.net.ofld, NOTICE);
 
 /* ---- queues -------------------------------------------------------- */
 

@@ -13,6 +13,7 @@
  * lives while either of them exists.
  */
 
+#include <sched.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -218,6 +219,8 @@ struct pmd_internals {
 	bool service_registered;
 	/* the service is inside an iteration (dev_stop waits it out) */
 	uint32_t service_busy;
+	/* the port is closing: an iteration that starts now does nothing */
+	uint32_t service_dying;
 
 	/* lower cable */
 	uint16_t lower_port;
@@ -321,6 +324,21 @@ ofld_gso_active_read(struct pmd_internals *pi, struct ofld_gso_caps *c)
 		sn = rte_seqlock_read_begin(&pi->gso_lock);
 		*c = pi->gso_active;
 	} while (rte_seqlock_read_retry(&pi->gso_lock, sn));
+}
+
+/*
+ * One turn of a control-path wait for another thread (a service lcore
+ * finishing an iteration or serving a call): spin briefly, then give the
+ * core away, since that thread may be preempted on this very core (the
+ * service lcore of a port can float, and two suites share two cores).
+ */
+static inline void
+ofld_wait_turn(unsigned int *turns)
+{
+	if (++*turns < 1024)
+		rte_pause();
+	else
+		sched_yield();
 }
 
 #endif /* OFLD_PRIVATE_H */

@@ -118,6 +118,7 @@ ctl_call(struct pmd_internals *pi, uint16_t q, struct ofld_tcp_ctl *req)
 {
 	struct ofld_tcp_ctl *m = pi->tcp_ctl[q];
 	uint64_t end;
+	unsigned int turns = 0;
 	int ret = 0;
 
 	if (!pi->da.engine_service) {
@@ -146,7 +147,7 @@ ctl_call(struct pmd_internals *pi, uint16_t q, struct ofld_tcp_ctl *req)
 				break;
 			}
 		}
-		rte_pause();
+		ofld_wait_turn(&turns);
 	}
 	if (ret == 0) {
 		req->ret = m->ret;
@@ -261,11 +262,13 @@ ofld_tcp_start(struct pmd_internals *pi)
 void
 ofld_tcp_service_quiesce(struct pmd_internals *pi)
 {
+	unsigned int turns = 0;
+
 	if (!pi->service_registered)
 		return;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&pi->service_busy, __ATOMIC_ACQUIRE))
-		rte_pause();
+		ofld_wait_turn(&turns);
 }
 
 /* Every connection is terminated (pending requests come back UPLOADED
@@ -275,14 +278,24 @@ void
 ofld_tcp_free_all(struct pmd_internals *pi)
 {
 	struct rte_eth_dev_data *data = pi->dev->data;
+	unsigned int turns = 0;
 	uint16_t q;
 
 	if (pi->service_registered) {
 		rte_service_component_runstate_set(pi->service_id, 0);
 		rte_service_runstate_set(pi->service_id, 0);
-		/* wait until no lcore runs it, then it can go */
-		while (rte_service_may_be_active(pi->service_id) == 1)
-			rte_pause();
+		/* wait until no lcore runs it, then it can go. An lcore the
+		 * application removed from the service cores while it was
+		 * still in an iteration is not seen by
+		 * rte_service_may_be_active(): S2 (pairs with S0) makes an
+		 * iteration that starts now do nothing, and one under way is
+		 * waited out by its busy flag.
+		 */
+		__atomic_store_n(&pi->service_dying, 1, __ATOMIC_RELAXED);
+		__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		while (rte_service_may_be_active(pi->service_id) == 1 ||
+		       __atomic_load_n(&pi->service_busy, __ATOMIC_ACQUIRE))
+			ofld_wait_turn(&turns);
 		rte_service_component_unregister(pi->service_id);
 		pi->service_registered = false;
 	}
@@ -512,6 +525,11 @@ ofld_service_run(void *arg)
 	 */
 	__atomic_store_n(&pi->service_busy, 1, __ATOMIC_RELAXED);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (__atomic_load_n(&pi->service_dying, __ATOMIC_RELAXED)) {
+		/* the port is closing (pairs with S2 in ofld_tcp_free_all) */
+		__atomic_store_n(&pi->service_busy, 0, __ATOMIC_RELEASE);
+		return 0;
+	}
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 		if (pi->tcp[q] == NULL)
 			continue;

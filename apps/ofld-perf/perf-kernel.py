@@ -3,13 +3,15 @@
 # Copyright (c) 2026 The ofld authors
 """ofld-perf with the Linux kernel as the peer, in one command (as root).
 
-  perf-kernel.py [--ofld-args KV] [--sha256] OFLD_PERF [ofld-perf options]
+  perf-kernel.py [--ofld-args KV] [--sha256] [--lcores SPEC] OFLD_PERF
+                 [ofld-perf options]
 
 makes a network namespace of its own (ofldperf<pid>), runs in it
 kernel-peer.py (the sink for --direction send, the source for --direction
 recv) and OFLD_PERF --peer kernel with EAL options
   --vdev net_tap0,iface=ofldtap0 --vdev net_ofld0,lower=net_tap0[,KV]
-and always deletes the namespace. ofld-perf's output is passed through; the
+and -l 0 (-l 0,1 with --engine service; --lcores SPEC instead: EAL's
+--lcores=SPEC), and always deletes the namespace. ofld-perf's output is passed through; the
 kernel peer's totals follow (with --json: one JSON object, ofld-perf's with
 a "kernel_peer" member). Exit status: 0 when both ends succeeded and agree
 on the byte count, 1 when not, 77 when it cannot run here (not root, no
@@ -19,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -53,6 +56,9 @@ def main():
                     "or loss=0.01,seed=7")
     ap.add_argument("--sha256", action="store_true",
                     help="the kernel peer reports each connection's sha256")
+    ap.add_argument("--lcores", metavar="SPEC",
+                    help="ofld-perf's lcores as EAL --lcores=SPEC (default "
+                    "-l 0, or -l 0,1 with --engine service)")
     ap.add_argument("ofld_perf", help="the ofld-perf binary")
     ap.add_argument("opts", nargs=argparse.REMAINDER,
                     help="ofld-perf options (after the binary)")
@@ -90,9 +96,11 @@ def main():
         devargs = ",".join(x for x in (
             "lower=net_tap0", "engine=service" if service else "",
             a.ofld_args) if x)
+        lcores = [f"--lcores={a.lcores}"] if a.lcores else \
+            ["-l", "0,1" if service else "0"]
         perf = [a.ofld_perf, "--no-huge", "-m", "2048", "--no-pci",
-                "--no-shconf", f"--file-prefix=ofldperf{os.getpid()}",
-                "-l", "0,1" if service else "0",
+                "--no-shconf", f"--file-prefix=ofldperf{os.getpid()}"] + \
+            lcores + [
                 "--vdev", "net_tap0,iface=ofldtap0",
                 "--vdev", "net_ofld0," + devargs,
                 "--log-level=pmd.net.tap:error", "--log-level=eal:warning",
@@ -102,10 +110,12 @@ def main():
                               text=True)
         procs.append(kp)
         if o.direction == "send":
-            line = kp.stdout.readline()
+            # the sink says LISTENING once its socket listens (60 s)
+            ready, _, _ = select.select([kp.stdout], [], [], 60)
+            line = kp.stdout.readline() if ready else ""
             if line.strip() != "LISTENING":
-                print("perf-kernel.py: the kernel sink did not start",
-                      file=sys.stderr)
+                print("perf-kernel.py: the kernel sink did not start "
+                      "(no LISTENING within 60 s)", file=sys.stderr)
                 return 1
         pp = subprocess.Popen(in_ns + perf, stdout=subprocess.PIPE,
                               text=True)

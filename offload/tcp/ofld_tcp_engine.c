@@ -83,6 +83,7 @@ ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf
 		return NULL;
 	}
 	e->conf = *conf;
+	snprintf(e->name, sizeof(e->name), "%s", name);
 	if (e->conf.delack_us == 0)
 		e->conf.delack_us = 500;
 	if (e->conf.min_rto_us == 0)

@@ -592,6 +592,7 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 		    RTE_MBUF_F_RX_L4_CKSUM_GOOD &&
 		    !ofld_l4_cksum_ok(m, h.l3, !key.ipv6, h.l4)) {
 			e->st.csum_bad++;
+			otcp_log_drop(e, &key, OTCP_DROP_CSUM);
 		} else {
 			seg_fields(e, &h, &si);
 			if (c == NULL)

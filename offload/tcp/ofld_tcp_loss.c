@@ -297,6 +297,18 @@ detect(struct ofld_tcp_conn *c, uint32_t acked, bool dup)
 	return 0;
 }
 
+/* cwnd grows only while it limits sending (RFC 7661 2, as Linux's
+ * tcp_is_cwnd_limited): the flight this ACK found was at least half of
+ * it. An application- or receiver-limited connection would otherwise
+ * grow a window it never used, to burst it all after a loss.
+ */
+static inline bool
+cwnd_limited(const struct ofld_tcp_conn *c, uint32_t acked)
+{
+	return 2ull * ((uint64_t)(c->snd_max - c->snd_una) + acked) >=
+		c->cwnd;
+}
+
 /*
  * An ACK processed: acked new bytes (cumulative), delivered = acked +
  * newly SACKed, dup: a duplicate ACK (RFC 5681, or with new SACK
@@ -332,7 +344,7 @@ otcp_loss_on_ack(struct ofld_tcp_conn *c, const struct seg_info *si,
 	}
 	if (c->recovery == OTCP_REC_FAST)
 		prr_ack(c, delivered);
-	else if (acked != 0)
+	else if (acked != 0 && cwnd_limited(c, acked))
 		c->cc_ops->cong_avoid(c, acked);	/* LOSS: slow start */
 }
 

@@ -158,6 +158,7 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	h = rte_pktmbuf_alloc(e->conf.tx_pool);
 	if (unlikely(h == NULL)) {
 		e->st.nomem++;
+		otcp_log_drop(e, &c->key, OTCP_DROP_TX_NOMEM);
 		return -ENOMEM;
 	}
 	if (unlikely(c->nb_sack_out != 0) && !(flags & TH_RST)) {
@@ -503,6 +504,7 @@ otcp_output(struct ofld_tcp_conn *c)
 		}
 		if (unlikely(c->e->nb_sm_free < 3)) {
 			c->e->st.smap_nomem++;
+			otcp_log_drop(c->e, &c->key, OTCP_DROP_SMAP);
 			otcp_ready_add(c);
 			break;
 		}

@@ -100,6 +100,7 @@ ooo_link(struct ofld_tcp_conn *c, struct rte_mbuf *prev,
 
 	if (d == NULL) {
 		c->e->st.rcv_nomem++;
+		otcp_log_drop(c->e, &c->key, OTCP_DROP_RCV_NOMEM);
 		return false;
 	}
 	ofld_req(d)->acked = seq;
@@ -219,6 +220,7 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
 	if (unlikely(d == NULL)) {
 		c->e->st.rcv_nomem++;
+		otcp_log_drop(c->e, &c->key, OTCP_DROP_RCV_NOMEM);
 		return true;	/* not acked: it comes again; say where we are */
 	}
 	deliver_mbuf(c, d);

@@ -1,8 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The ofld authors
  */
+/*
+ * The CUnit suites' common ground (ofld_test.h): EAL start-up with the
+ * tests' lcore policy, the log capture, the test mempool, ports, frames,
+ * streams, and the deadlines every wait uses.
+ */
 #include "ofld_test.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,7 +23,10 @@
 #include <rte_ethdev.h>
 #include <rte_log.h>
 
+#include "ofld_lcores.h"
+
 static struct rte_mempool *pool;
+static unsigned int nb_lcores = 1;
 static char *log_buf;
 static size_t log_len, log_cap;
 
@@ -57,11 +66,17 @@ ofld_test_log_clear(void)
 		log_buf[0] = '\0';
 }
 
+void
+ofld_test_want_lcores(unsigned int n)
+{
+	nb_lcores = n;
+}
+
 int
 ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 {
 	static cookie_io_functions_t fns = { .write = log_write };
-	char prefix[64];
+	char prefix[64], lcores[512];
 	char *argv[32];
 	int argc = 0, i, ret;
 	FILE *f;
@@ -81,6 +96,13 @@ ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 	argv[argc++] = (char *)(uintptr_t)"--no-pci";
 	argv[argc++] = (char *)(uintptr_t)"--no-shconf";
 	argv[argc++] = prefix;
+	/* lcore 0 (and any other the suite asked for) floats over every CPU
+	 * we may use (pthreads a test starts inherit that): not pinned to
+	 * core 0 with every other suite
+	 */
+	if (ofld_test_lcores(lcores, sizeof(lcores), nb_lcores) == NULL)
+		return -1;
+	argv[argc++] = lcores;
 	argv[argc++] = (char *)(uintptr_t)"--log-level=pmd.net.ofld:info";
 	for (i = 0; i < extra_argc && argc < (int)RTE_DIM(argv) - 1; i++)
 		argv[argc++] = extra_argv[i];
@@ -242,15 +264,21 @@ ofld_test_rx_all(uint16_t port, uint16_t queue, struct rte_mbuf **bufs,
 		 uint16_t n)
 {
 	const uint64_t idle = rte_get_timer_hz() / 5;
-	uint64_t idle_until = rte_get_timer_cycles() + idle;
+	uint64_t idle_until = rte_get_timer_cycles() + idle, now;
 	uint16_t got = 0, k;
 
-	while (got < n && rte_get_timer_cycles() < idle_until) {
+	/* The idle time counts only if a poll made after it found nothing:
+	 * a test preempted for longer than that still sees what arrived.
+	 */
+	while (got < n) {
+		now = rte_get_timer_cycles();
 		k = rte_eth_rx_burst(port, queue, bufs + got,
 				     RTE_MIN(n - got, 64));
+		got += k;
 		if (k != 0)
 			idle_until = rte_get_timer_cycles() + idle;
-		got += k;
+		else if (now >= idle_until)
+			break;
 	}
 	return got;
 }
@@ -259,12 +287,34 @@ uint16_t
 ofld_test_tx_all(uint16_t port, uint16_t queue, struct rte_mbuf **pkts,
 		 uint16_t n)
 {
-	uint64_t deadline = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	uint64_t deadline = ofld_test_deadline(10000);
 	uint16_t done = 0;
 
-	while (done < n && rte_get_timer_cycles() < deadline)
+	while (done < n && !ofld_test_expired(deadline, "port %u queue %u "
+			"to take %u frames (it took %u)", port, queue, n, done))
 		done += rte_eth_tx_burst(port, queue, pkts + done, n - done);
 	return done;
+}
+
+uint64_t
+ofld_test_deadline(unsigned int ms)
+{
+	return rte_get_timer_cycles() + rte_get_timer_hz() * ms / 1000;
+}
+
+bool
+ofld_test_expired(uint64_t deadline, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rte_get_timer_cycles() < deadline)
+		return false;
+	fprintf(stderr, "gave up waiting (deadline passed) for ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	return true;
 }
 
 struct rte_mbuf *

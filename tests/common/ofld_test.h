@@ -20,6 +20,15 @@
 #define OFLD_TEST_POOL_SIZE	8191
 #define OFLD_TEST_ETHERTYPE	0x88b5	/* IEEE local experimental */
 
+/**
+ * How many lcores the next ofld_test_eal_init() gives EAL (default 1):
+ * a suite that runs a service or a worker lcore asks for 2 before its
+ * main; it then busy-polls two cores and runs alone (meson's
+ * is_parallel: false). Every lcore floats over the process's CPUs
+ * (ofld_lcores.h).
+ */
+void ofld_test_want_lcores(unsigned int n);
+
 /** Start EAL for a test program; extra EAL arguments may be added. */
 int ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv);
 void ofld_test_eal_cleanup(void);
@@ -52,12 +61,40 @@ struct rte_mbuf *ofld_test_frame(const struct rte_ether_addr *dst,
 int ofld_test_frame_check(const struct rte_mbuf *m, uint32_t *seq,
 			  uint16_t *tag);
 
-/** Poll port/queue until n frames arrived or 200 ms of idle polling. */
+/**
+ * Poll port/queue until n frames arrived, or until a poll finds nothing
+ * after 200 ms without a frame: a drain (most callers ask for more than
+ * will come, or for nothing), so it says nothing itself; a caller that
+ * expects exactly n checks the count it returns.
+ */
 uint16_t ofld_test_rx_all(uint16_t port, uint16_t queue,
 			  struct rte_mbuf **bufs, uint16_t n);
-/** Send all frames, retrying while the link paces; returns frames taken. */
+/**
+ * Send all frames, retrying while the link paces (10 s at most, then says
+ * so on stderr); returns frames taken.
+ */
 uint16_t ofld_test_tx_all(uint16_t port, uint16_t queue,
 			  struct rte_mbuf **pkts, uint16_t n);
+
+/*
+ * Waits (docs/reliability.md, "Test reliability"): every wait has a
+ * condition and a deadline, and says on expiry what it waited for:
+ *
+ *	uint64_t dl = ofld_test_deadline(10000);
+ *
+ *	while (!done && !ofld_test_expired(dl, "the %u ACKs", n))
+ *		pump();
+ */
+
+/** Timer cycles (rte_get_timer_cycles()) @p ms milliseconds from now. */
+uint64_t ofld_test_deadline(unsigned int ms);
+
+/**
+ * Whether @p deadline has passed; if so, says on stderr what was waited
+ * for (printf-style: "gave up waiting (deadline passed) for ...").
+ */
+bool ofld_test_expired(uint64_t deadline, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 
 /**
  * Byte @p off of the test stream @p key: what transfer tests send and

@@ -12,6 +12,8 @@
 #include <rte_lcore.h>
 #include <rte_log.h>
 
+#include "ofld_lcores.h"
+
 bool fz_verbose;
 
 void
@@ -65,15 +67,18 @@ fz_seed_write(const char *dir, const char *name, const struct fz_out *o)
 int
 fz_eal_init(const char *prog)
 {
-	char prefix[64];
+	char prefix[64], lcores[512];
 	char *argv[] = {
 		(char *)(uintptr_t)prog, (char *)(uintptr_t)"--no-huge",
 		(char *)(uintptr_t)"-m", (char *)(uintptr_t)"512",
 		(char *)(uintptr_t)"--no-pci", (char *)(uintptr_t)"--no-shconf",
-		prefix, (char *)(uintptr_t)"-l", (char *)(uintptr_t)"0",
+		prefix, lcores,
 		(char *)(uintptr_t)"--log-level=*:warning", NULL,
 	};
 
+	/* one lcore, floating over our CPUs (tests/common/ofld_lcores.h) */
+	if (ofld_test_lcores(lcores, sizeof(lcores), 1) == NULL)
+		return -1;
 	fz_verbose = getenv("OFLD_FUZZ_VERBOSE") != NULL;
 	/* one process, one prefix: replays and fuzzers may run side by side */
 	snprintf(prefix, sizeof(prefix), "--file-prefix=ofld-fuzz-%d",

@@ -14,12 +14,21 @@
  *                                       from the kernel, check BYTES
  *
  * The stream is the pattern region (4 MiB, repeated) the test computes
- * too. Prints one line "RESULT key=value ..." (what moved, then the
- * engine's loss counters: retrans_segs, rto_fired, sack_recoveries, ...)
- * and exits 0 when every request completed once, in order (send) or
- * every byte matched (recv). Extra net_ofld device arguments come from
+ * too. Prints "READY" once the port is started and the kernel's end of
+ * the tap is up and configured (a capture may start then), "LISTENING"
+ * (recv) once it listens, and at the end one line "RESULT key=value ..."
+ * (what moved, then the engine's loss counters: retrans_segs, rto_fired,
+ * sack_recoveries, ...); exits 0 when every request completed once, in
+ * order (send) or every byte matched (recv). A sender ends once both
+ * halves are closed (its FIN acknowledged and the kernel's FIN
+ * acknowledged), so that the kernel's socket does not stay behind in
+ * LAST_ACK. Extra net_ofld device arguments come from
  * OFLD_KPEER_OFLD_ARGS, e.g. loss=0.01,seed=7: the cable's faults hit
  * what net_ofld sends (our data, or our ACKs when receiving).
+ * OFLD_KPEER_LPORT is the sender's port (default 40000; the test gives
+ * each run its own). With OFLD_KPEER_GO=FILE it waits after READY until
+ * FILE exists (60 s at most, then fails saying so). Every wait has a
+ * deadline and says on expiry what it waited for.
  */
 
 #include <inttypes.h>
@@ -35,6 +44,7 @@
 #include <rte_mbuf.h>
 
 #include "app_ktap.h"
+#include "ofld_lcores.h"
 #include "rte_pmd_ofld.h"
 
 #define REGION	(4u << 20)
@@ -113,7 +123,7 @@ print_engine(uint16_t port)
 int
 main(int argc, char **argv)
 {
-	char vdev0[64], vdev1[256];
+	char vdev0[64], vdev1[256], lcores[512];
 	char *eal[16];
 	const char *extra = getenv("OFLD_KPEER_OFLD_ARGS");
 	struct app_ktap kt;
@@ -126,6 +136,7 @@ main(int argc, char **argv)
 	uint64_t nb_posted = 0, nb_done = 0, out_of_order = 0, deadline;
 	uint32_t lens[8192], rng = 12345, len;
 	bool sending, v6, abort_ok, closed = false, peer_fin = false;
+	bool finished = false;
 	int status = -1, n = 0, ret;
 	uint16_t port, k, i;
 
@@ -147,8 +158,10 @@ main(int argc, char **argv)
 	eal[n++] = (char *)(uintptr_t)"1024";
 	eal[n++] = (char *)(uintptr_t)"--no-pci";
 	eal[n++] = (char *)(uintptr_t)"--no-shconf";
-	eal[n++] = (char *)(uintptr_t)"-l";
-	eal[n++] = (char *)(uintptr_t)"0";
+	/* one lcore, floating over our CPUs (tests/common/ofld_lcores.h) */
+	if (ofld_test_lcores(lcores, sizeof(lcores), 1) == NULL)
+		return 1;
+	eal[n++] = lcores;
 	eal[n++] = vdev0;
 	eal[n++] = vdev1;
 	eal[n++] = (char *)(uintptr_t)"--log-level=pmd.net.tap:error";
@@ -174,6 +187,9 @@ main(int argc, char **argv)
 	if (app_ktap_find("kpeer", &kt) != 0 || kt.ofld_port != port ||
 	    app_ktap_setup("kpeer", &kt) != 0)
 		return 1;
+	/* the tap is up, addressed, and our neighbour entries are in */
+	printf("READY\n");
+	fflush(stdout);
 
 	if (getenv("OFLD_KPEER_GO") != NULL) {
 		/* e.g. for a capture to start: wait (60 s at most) until
@@ -184,6 +200,14 @@ main(int argc, char **argv)
 
 		for (ms = 0; ms < 60000 && access(go, F_OK) != 0; ms += 10)
 			rte_delay_ms(10);
+		if (access(go, F_OK) != 0) {
+			fprintf(stderr, "kpeer: gave up after 60 s waiting for "
+				"the go file %s (OFLD_KPEER_GO)\n", go);
+			rte_eth_dev_stop(port);
+			rte_eth_dev_close(port);
+			rte_eal_cleanup();
+			return 1;
+		}
 	}
 	memset(&o, 0, sizeof(o));
 	o.ipv6 = v6;
@@ -192,7 +216,8 @@ main(int argc, char **argv)
 	o.remote_mac = kt.kernel_mac;
 	o.cookie = 1;
 	if (sending) {
-		o.local_port = 40000;
+		o.local_port = getenv("OFLD_KPEER_LPORT") != NULL ?
+			(uint16_t)atoi(getenv("OFLD_KPEER_LPORT")) : 40000;
 		o.remote_port = PORT;
 		c = rte_pmd_ofld_tcp_connect(port, 0, &o);
 		if (c == NULL) {
@@ -305,12 +330,26 @@ main(int argc, char **argv)
 				posted++;	/* close once */
 			}
 		}
-		if (sending && (closed || (status >= 0 && nb_done == nb_posted
-					   && nb_posted != 0)))
-			break;
-		if (!sending && peer_fin && got >= total)
+		/* a graceful sender waits for the kernel's FIN too (CLOSED
+		 * comes once ours is acknowledged): leaving before it would
+		 * leave the kernel's socket retransmitting its FIN in LAST_ACK
+		 */
+		finished = sending ? (closed && status < 0 && peer_fin) ||
+			(status >= 0 && nb_done == nb_posted &&
+			 nb_posted != 0) :
+			peer_fin && got >= total;
+		if (finished)
 			break;
 	}
+	if (!finished)
+		fprintf(stderr, "kpeer: gave up after 300 s waiting for %s "
+			"(connection %s, %" PRIu64 " of %" PRIu64 " bytes %s, "
+			"%" PRIu64 " of %" PRIu64 " requests completed)\n",
+			sending ? "every request to complete, the close and "
+			"the kernel's FIN" : "every byte and the kernel's FIN",
+			c == NULL ? "never established" : "established",
+			sending ? done : got, total, sending ? "acknowledged" :
+			"received", nb_done, nb_posted);
 	if (!sending && c != NULL)
 		rte_pmd_ofld_tcp_close(port, 0, c);
 	printf("RESULT mode=%s posted=%" PRIu64 " acked=%" PRIu64

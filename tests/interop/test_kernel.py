@@ -25,6 +25,12 @@ the tap interface (198.18.1.0/24, 2001:2::/64). Checked:
     requests with ABORTED_BY_PEER (T9).
 Needs root and network namespaces: without them the test says so and is
 skipped (exit 77).
+
+Every wait has a condition and a deadline (tests/common/ofld_proc.py):
+the capture starts once kpeer says READY (port started, tap up and
+configured), kpeer connects once tshark says it captures, and tshark is
+stopped once the capture file holds both FINs of the connection. Each
+check line says how long the test had run by then.
 """
 import hashlib
 import json
@@ -35,6 +41,10 @@ import sys
 import tempfile
 import time
 from array import array
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from ofld_proc import Proc, WaitError, wait_until  # noqa: E402
 
 REGION = 4 << 20
 TOTAL = int(os.environ.get("OFLD_KERNEL_TEST_MIB", "256")) << 20
@@ -58,12 +68,14 @@ KERNEL_RCV_COUNTERS = (
     "TcpExtTCPOFOQueue", "TcpExtTCPDSACKOldSent", "TcpExtTCPDSACKOfoSent",
     "TcpExtTCPSACKReneging")
 checks = []
+T0 = time.monotonic()
 
 
 def check(name, cond, detail=""):
     checks.append(bool(cond))
     print(("ok   " if cond else "FAIL ") + name +
-          (f" ({detail})" if detail else ""), flush=True)
+          (f" ({detail})" if detail else "") +
+          f" [{time.monotonic() - T0:.1f} s]", flush=True)
 
 
 def region():
@@ -92,7 +104,8 @@ s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 s.bind(("::" if fam == socket.AF_INET6 else "0.0.0.0", 5201))
 s.listen(1)
 print("LISTENING", flush=True)
-c, _ = s.accept()
+c, peer = s.accept()
+print("ACCEPTED", peer, flush=True)
 h = hashlib.sha256(); n = 0
 while True:
     b = c.recv(1 << 20)
@@ -137,8 +150,15 @@ print("KERNEL sent", sent, flush=True)
 """
 
 
-def sh(*cmd, **kw):
-    return subprocess.run(list(cmd), capture_output=True, text=True, **kw)
+def sh(*cmd, timeout=300, input=None):
+    """Run a command to its end (timeout seconds at most, then say so)."""
+    try:
+        return subprocess.run(list(cmd), capture_output=True, text=True,
+                              timeout=timeout, input=input)
+    except subprocess.TimeoutExpired:
+        msg = f"gave up after {timeout} s waiting for: {' '.join(cmd)}"
+        print(f"     {msg}", flush=True)
+        return subprocess.CompletedProcess(list(cmd), -1, "", msg)
 
 
 def in_ns(*cmd, ns=None):
@@ -161,8 +181,10 @@ def moved(before, after, names):
     return {n: after.get(n, 0) - before.get(n, 0) for n in names}
 
 
-def kpeer_env(faults, go_file=None):
+def kpeer_env(faults, go_file=None, lport=None):
     env = dict(os.environ)
+    if lport:
+        env["OFLD_KPEER_LPORT"] = str(lport)
     if faults:
         env["OFLD_KPEER_OFLD_ARGS"] = faults
     if go_file:
@@ -177,75 +199,116 @@ def result(out):
     return {}
 
 
-def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None):
-    srv = subprocess.Popen(in_ns("/usr/bin/python3", "-c", SERVER,
-                                 "v6" if v6 else "v4", str(reset_after)),
-                           stdout=subprocess.PIPE, text=True)
-    srv.stdout.readline()  # LISTENING
-    tsh = None
-    args = [kpeer, "send", str(TOTAL if not capture else 16 << 20)]
-    args += ["v6"] if v6 else []
-    args += ["abort-ok"] if reset_after else []
-    p = subprocess.Popen(in_ns(*args), stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True,
-                         env=kpeer_env(faults, capture + ".go" if capture
-                                       else None))
-    if capture:
-        # the tap appears with kpeer's EAL and is up once kpeer has set
-        # it up (tshark on a tap that is down gives up)
-        for _ in range(600):
-            if ",UP" in sh(*in_ns("ip", "link", "show", "ofldtap0")).stdout:
-                break
-            time.sleep(0.05)
-        tsh = subprocess.Popen(in_ns("tshark", "-q", "-i", "ofldtap0", "-w",
-                                     capture, "-f", "tcp port 5201"),
-                               stdout=subprocess.DEVNULL,
-                               stderr=open(capture + ".log", "w"))
-        # kpeer connects once tshark says it captures (a loaded machine
-        # can take seconds to start it)
-        for _ in range(600):
-            with open(capture + ".log", encoding="utf-8",
-                      errors="replace") as f:
-                if "Capturing on" in f.read():
-                    break
-            time.sleep(0.05)
-        time.sleep(0.2)
-        open(capture + ".go", "w").close()
-    out, err = p.communicate(timeout=600)
+def capture_ended(tshark, capture, lport):
+    """Both FINs of the connection are in the capture file (dumpcap
+    writes it out as it goes)."""
+    r = sh(tshark, "-r", capture, "-Y", "tcp.flags.fin == 1", "-T",
+           "fields", "-e", "tcp.srcport", timeout=60)
+    return {"5201", str(lport)} <= set(r.stdout.split())
+
+
+# Each sending run connects from a port of its own: a kernel socket that
+# one run leaves behind (its last ACK lost to the faults on our cable)
+# cannot meet the next run's SYN. (ofld now answers the challenge ACK such
+# a socket sends to a SYN with a RST, RFC 9293 3.10.7.3, and retries, but
+# that costs the run its SYN retransmission timeout.)
+next_lport = [40000]
+
+
+def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
+             tshark=None):
+    """kpeer sends to the kernel's listener; returns (kpeer's exit code or
+    -1 when a wait failed, its RESULT, bytes the kernel read, their sha256,
+    what went wrong or tshark said, kpeer's port)."""
+    procs, note = [], ""
+    lport = next_lport[0]
+    next_lport[0] += 1
+    rc, r, kout = -1, {}, ""
     try:
-        kout, _ = srv.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        # kpeer gave up (a stalled transfer): the kernel's reader would
-        # wait for ever
-        srv.kill()
-        kout, _ = srv.communicate()
-    if tsh:
-        time.sleep(0.5)
-        tsh.terminate()
-        tsh.wait(timeout=30)
-    if p.returncode != 0:
-        sys.stderr.write(err[-3000:])
+        srv = Proc(in_ns("/usr/bin/python3", "-c", SERVER,
+                         "v6" if v6 else "v4", str(reset_after)),
+                   "the kernel's listener")
+        procs.append(srv)
+        srv.expect("LISTENING", 60, "the kernel to listen on port 5201")
+        args = [kpeer, "send", str(TOTAL if not capture else 16 << 20)]
+        args += ["v6"] if v6 else []
+        args += ["abort-ok"] if reset_after else []
+        p = Proc(in_ns(*args), "kpeer",
+                 env=kpeer_env(faults, capture + ".go" if capture else None,
+                               lport))
+        procs.append(p)
+        tsh = None
+        if capture:
+            # the tap is up and configured once kpeer says READY
+            p.expect("READY", 120, "kpeer's port started and tap up")
+            # a kernel buffer (-B, MiB) that holds the whole capture
+            # (16 MiB sent, some 12,000 frames): nothing is dropped even
+            # if dumpcap gets no CPU while kpeer sends
+            tsh = Proc(in_ns("tshark", "-q", "-i", "ofldtap0", "-B", "64",
+                             "-w", capture, "-f", "tcp port 5201"),
+                       "tshark")
+            procs.append(tsh)
+            # kpeer connects once tshark captures (a loaded machine can
+            # take seconds to start it)
+            # "Capturing on" comes before tshark starts dumpcap; "Capture
+            # started" once dumpcap has the interface open and the file
+            tsh.expect("Capture started", 120, "tshark to capture on the "
+                       "tap", stream="err")
+            open(capture + ".go", "w").close()
+        rc = p.finish(600, "kpeer to complete every request and close")
+        r = result(p.out())
+        if rc != 0:
+            sys.stderr.write(p.err()[-3000:])
+        srv.finish(120, "the kernel's listener to report what it read")
+        kout = srv.out()
+        if tsh:
+            # Once the file holds the connection's end, tshark can stop
+            # (the frames after the FINs are ACKs). It may stop by itself
+            # when the tap goes away, but not always: when dumpcap handles
+            # the tap going down before it is deleted, nothing wakes it.
+            wait_until(lambda: tsh.proc.poll() is not None or
+                       capture_ended(tshark, capture, lport), 60,
+                       "both FINs in the capture file", interval=0.2)
+            tsh.stop()
+            note = " ".join(tsh.err().split())[-200:]
+    except WaitError as e:
+        print(f"     {e}", flush=True)
+        note = str(e)
+        rc = -1
+    finally:
+        for x in procs:
+            x.stop()
     kline = [x for x in kout.splitlines() if x.startswith("KERNEL")]
     k = kline[-1].split() if kline else ["KERNEL", "0", ""]
-    return p.returncode, result(out), int(k[1]), k[2]
+    return rc, r, int(k[1]), k[2], note, lport
 
 
 def run_recv(kpeer, v6=False, client_ns=None, faults=None, cc=""):
     """The kernel (in client_ns, default NS) sends TOTAL bytes to kpeer's
-    listener; (kpeer's exit status, its RESULT, the client's output)."""
-    p = subprocess.Popen(in_ns(kpeer, "recv", str(TOTAL)) +
-                         (["v6"] if v6 else []),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                         text=True, env=kpeer_env(faults))
-    p.stdout.readline()  # LISTENING
-    cl = subprocess.run(in_ns("/usr/bin/python3", "-c", CLIENT,
-                              "v6" if v6 else "v4", str(TOTAL), cc,
-                              ns=client_ns),
-                        capture_output=True, text=True, timeout=600)
-    out, err = p.communicate(timeout=600)
-    if p.returncode != 0:
-        sys.stderr.write(err[-3000:])
-    return p.returncode, result(out), (cl.stdout + cl.stderr).strip()
+    listener; returns (kpeer's exit code or -1 when a wait failed, its
+    RESULT, what the kernel's client said or what went wrong)."""
+    procs = []
+    try:
+        p = Proc(in_ns(kpeer, "recv", str(TOTAL)) + (["v6"] if v6 else []),
+                 "kpeer", env=kpeer_env(faults))
+        procs.append(p)
+        p.expect("LISTENING", 120, "kpeer to listen on port 5201")
+        cl = Proc(in_ns("/usr/bin/python3", "-c", CLIENT,
+                        "v6" if v6 else "v4", str(TOTAL), cc, ns=client_ns),
+                  "the kernel's client")
+        procs.append(cl)
+        crc = cl.finish(600, "the kernel's client to send everything")
+        rc = p.finish(120, "kpeer to receive every byte and the FIN")
+        if rc != 0:
+            sys.stderr.write(p.err()[-3000:])
+        return rc, result(p.out()), f"client exit {crc}: " + \
+            (cl.out() + cl.err()).strip()[-500:]
+    except WaitError as e:
+        print(f"     {e}", flush=True)
+        return -1, {}, str(e)
+    finally:
+        for x in procs:
+            x.stop()
 
 
 def router_setup():
@@ -349,23 +412,23 @@ def main():
     try:
         for v6 in (False, True):
             fam = "IPv6" if v6 else "IPv4"
-            rc, r, n, sha = run_send(kpeer, reg, v6=v6)
+            rc, r, n, sha, note, _ = run_send(kpeer, reg, v6=v6)
             check(f"{fam}: ofld -> kernel {TOTAL >> 20} MiB, sha256 equal",
                   rc == 0 and n == TOTAL and sha == want,
-                  f"kernel read {n}, rc {rc}, {r}")
+                  f"kernel read {n}, rc {rc}, {r} {note}")
             check(f"{fam}: every request completed once, in order",
                   r.get("out_of_order") == "0" and
                   r.get("requests") == r.get("completed"))
         for faults, name in (("loss=0.01,seed=7", "1% loss"),
                              ("reorder=0.02,seed=8", "reordering")):
             before = kernel_counters()
-            rc, r, n, sha = run_send(kpeer, reg, faults=faults)
+            rc, r, n, sha, note, _ = run_send(kpeer, reg, faults=faults)
             k = moved(before, kernel_counters(), KERNEL_RCV_COUNTERS)
             check(f"IPv4 with {name} on our cable: sha256 equal",
                   rc == 0 and n == TOTAL and sha == want,
                   f"kernel read {n}, retransmitted {r.get('retrans')}, "
                   f"requests {r.get('requests')} completed "
-                  f"{r.get('completed')}, rc {rc}")
+                  f"{r.get('completed')}, rc {rc} {note}")
             if faults.startswith("loss"):
                 rec = int(r.get("sack_recoveries", 0))
                 check("ofld -> kernel, 1% loss: ofld recovers by SACK "
@@ -377,27 +440,33 @@ def main():
         # kernel -> ofld
         for v6 in (False, True):
             fam = "IPv6" if v6 else "IPv4"
-            rc, r, cl = run_recv(kpeer, v6=v6)
+            rc, r, note = run_recv(kpeer, v6=v6)
             check(f"{fam}: kernel -> ofld {TOTAL >> 20} MiB, every byte",
                   rc == 0 and r.get("received") == str(TOTAL) and
-                  r.get("bad") == "0", f"{r} {cl}")
+                  r.get("bad") == "0", f"{r} {note}")
         kernel_to_ofld_lossy(kpeer)
 
         # the kernel resets mid-transfer (T9)
-        rc, r, n, sha = run_send(kpeer, reg, reset_after=8 << 20)
+        rc, r, n, sha, note, _ = run_send(kpeer, reg,
+                                          reset_after=8 << 20)
         check("kernel RST mid-transfer: pending requests ABORTED_BY_PEER, "
               "in order", rc == 0 and r.get("status") == "1" and
               r.get("out_of_order") == "0" and
-              r.get("requests") == r.get("completed"), str(r))
+              r.get("requests") == r.get("completed"), f"{r} {note}")
 
         # a capture of the tap, read by tshark's TCP analysis
         if tshark:
             cap = os.path.join(tmp, "tap.pcapng")
             # paced to 1 Gbit/s so that the capture keeps every frame
-            rc, r, n, sha = run_send(kpeer, reg, faults="speed=1000",
-                                     capture=cap)
+            rc, r, n, sha, log, lport = run_send(kpeer, reg,
+                                                 faults="speed=1000",
+                                                 capture=cap, tshark=tshark)
             # 0xffff for a sum of 0x0000 is the same number (RFC 1624);
             # Linux writes it (CSUM_MANGLED_0) and tshark flags it as bad
+            check("capture: taken while kpeer sent, kpeer succeeded, no "
+                  "frame dropped by the capture", rc == 0 and
+                  os.path.exists(cap) and "dropped" not in log,
+                  f"rc {rc}: {log}")
             bad = sh(tshark, "-r", cap, "-o", "tcp.check_checksum:TRUE",
                      "-o", "ip.check_checksum:TRUE", "-Y",
                      "(tcp.checksum.status == 0 && !tcp.checksum.ffff) || "
@@ -411,11 +480,10 @@ def main():
                      "-Y", "frame.number in {" + " ".join(
                          bad.stdout.split()[:5]) + "}").stdout \
                 if nbad else ""
-            log = open(cap + ".log").read()
             check("capture: no bad checksum, no ACK of unseen data",
                   bad.returncode == 0 and nbad == 0 and len(total) > 1000,
                   f"{nbad} of {len(total)} frames flagged {why[-600:]} "
-                  f"{log.strip()[-200:]}")
+                  f"{log}")
             # window: what we have in flight never exceeds what the
             # kernel last advertised (tshark scales it)
             fl = sh(tshark, "-r", cap, "-T", "fields", "-E", "separator=;",
@@ -426,7 +494,7 @@ def main():
                 sp, ws, infl = (row.split(";") + ["", "", ""])[:3]
                 if sp == "5201" and ws:
                     wnd = int(ws)
-                elif sp == "40000" and infl and wnd is not None:
+                elif sp == str(lport) and infl and wnd is not None:
                     seen += 1
                     over += int(infl) > wnd
             check("capture: never more in flight than the kernel's window",
@@ -443,7 +511,7 @@ def main():
                   "in both SYNs", both, str(rows[:2]))
             psh = sh(tshark, "-r", cap, "-Y",
                      "tcp.flags.push == 1 && tcp.len > 0 && "
-                     "tcp.srcport == 40000", "-T", "fields", "-e",
+                     f"tcp.srcport == {lport}", "-T", "fields", "-e",
                      "frame.number").stdout.split()
             check("capture: PSH on request boundaries seen", len(psh) > 0,
                   f"{len(psh)} PSH segments")

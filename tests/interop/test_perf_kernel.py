@@ -14,14 +14,20 @@ network namespace):
   - no kernel listener: ofld-perf fails and says the connections were never
     established.
 Needs root and network namespaces: without them, skipped (exit 77).
+ofld-perf's lcore floats over the CPUs (tests/common/ofld_lcores.py).
 """
 import hashlib
 import json
 import os
 import shutil
+import signal
 import struct
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from ofld_lcores import eal_lcores, lcores_spec  # noqa: E402
 
 REGION = 4 << 20
 TOTAL = 64 << 20
@@ -60,15 +66,43 @@ def stream_sha(reg, conn, n):
 
 
 def run(wrapper, perf, *opts):
-    p = subprocess.run([sys.executable, wrapper, "--sha256", perf,
-                        "--conns", str(CONNS), "--bytes", str(TOTAL),
-                        "--seconds", "120", "--json"] + list(opts),
-                       capture_output=True, text=True, timeout=600)
+    """The wrapper to its end (300 s; then SIGTERM, on which it stops
+    ofld-perf and the kernel peer and deletes its namespace, and a note
+    of what was waited for)."""
+    p = subprocess.Popen([sys.executable, wrapper, "--sha256",
+                          "--lcores", lcores_spec(1), perf,
+                          "--conns", str(CONNS), "--bytes", str(TOTAL),
+                          "--seconds", "120", "--json"] + list(opts),
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         text=True)
+    note = ""
     try:
-        return p.returncode, json.loads(p.stdout.strip().splitlines()[-1]), \
-            p.stderr
+        out, err = p.communicate(timeout=300)
+    except subprocess.TimeoutExpired:
+        p.send_signal(signal.SIGTERM)
+        try:
+            out, err = p.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            out, err = p.communicate()
+        note = (f"gave up after 300 s waiting for perf-kernel.py "
+                f"{' '.join(opts)} to end; stopped it\n")
+    try:
+        return p.returncode, json.loads(out.strip().splitlines()[-1]), \
+            note + err
     except (ValueError, IndexError):
-        return p.returncode, {}, p.stdout[-2000:] + p.stderr[-3000:]
+        return p.returncode, {}, note + out[-2000:] + err[-3000:]
+
+
+def run_for(argv, timeout, what):
+    """subprocess.run() with a deadline that, when it passes, kills the
+    command and says what it waited for (returncode -1)."""
+    try:
+        return subprocess.run(argv, capture_output=True, text=True,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return subprocess.CompletedProcess(argv, -1, "", f"gave up after "
+                                           f"{timeout} s waiting for {what}")
 
 
 def main():
@@ -128,14 +162,15 @@ def main():
     ns = f"ofldpk{os.getpid()}"
     if subprocess.run(["ip", "netns", "add", ns]).returncode == 0:
         try:
-            p = subprocess.run(
+            p = run_for(
                 ["ip", "netns", "exec", ns, perf, "--no-huge", "-m", "1024",
-                 "--no-pci", "--no-shconf", f"--file-prefix={ns}", "-l", "0",
+                 "--no-pci", "--no-shconf", f"--file-prefix={ns}",
+                 eal_lcores(1),
                  "--vdev", "net_tap0,iface=ofldtap0",
                  "--vdev", "net_ofld0,lower=net_tap0",
                  "--log-level=pmd.net.tap:error", "--", "--peer", "kernel",
-                 "--conns", "2", "--seconds", "1", "--quiet"],
-                capture_output=True, text=True, timeout=120)
+                 "--conns", "2", "--seconds", "1", "--quiet"], 120,
+                "ofld-perf to give up on a kernel without a listener")
             check("no kernel listener: ofld-perf fails, says why",
                   p.returncode == 1 and "never established (refused)" in
                   p.stderr, f"rc {p.returncode}: {p.stderr[-600:]}")

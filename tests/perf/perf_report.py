@@ -71,7 +71,15 @@ def linux(streams, length=None, seconds=4):
                             "-1", "-B", "198.18.0.2"],
                            stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
-    time.sleep(0.5)
+    # the client starts once the server listens (10 s at most)
+    deadline = time.monotonic() + 10
+    while not run(["ip", "netns", "exec", NS_B, "ss", "-ltnH", "sport",
+                   "=", ":5201"]).stdout.strip():
+        if time.monotonic() >= deadline or srv.poll() is not None:
+            srv.kill()
+            raise RuntimeError("gave up after 10 s waiting for iperf3 -s "
+                               "to listen on 198.18.0.2:5201")
+        time.sleep(0.02)
     cmd = ["ip", "netns", "exec", NS_A, "iperf3", "-c", "198.18.0.2",
            "-t", str(seconds), "-P", str(streams), "-J"]
     if length:

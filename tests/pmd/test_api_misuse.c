@@ -62,17 +62,23 @@ setup(void)
 }
 
 /* What the calls put on the cable (RSTs of aborts) and in the event rings
- * is taken and freed, so that the mempool can be counted.
+ * is taken and freed, so that the mempool can be counted: at least 4
+ * rounds, then until every mbuf is back (a paced frame may still be on
+ * the cable after 4 quick rounds) or 5 s passed.
  */
 static bool
 drained_pool_full(void)
 {
 	struct rte_mbuf *rx[32];
 	struct ofld_tcp_event ev[32];
+	uint64_t dl = ofld_test_deadline(5000);
 	uint16_t k, q, i;
 	int p, round;
 
-	for (round = 0; round < 4; round++) {
+	for (round = 0; round < 4 || (rte_mempool_avail_count(
+		ofld_test_pool()) != OFLD_TEST_POOL_SIZE &&
+		!ofld_test_expired(dl, "every mbuf back in the test pool"));
+	     round++) {
 		for (p = 0; p < 2; p++) {
 			uint16_t port = (uint16_t)(p ? pb : pa);
 

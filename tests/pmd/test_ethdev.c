@@ -563,6 +563,7 @@ test_pacing_backpressure(void)
 	struct rte_ether_addr mb;
 	uint32_t i, got = 0;
 	uint16_t sent, k;
+	uint64_t dl;
 	int a, b;
 
 	/* 1 Gbit/s: 512 full frames (6.3 Mbit) cannot all start at once. */
@@ -577,9 +578,12 @@ test_pacing_backpressure(void)
 	CU_ASSERT(sent < 512);
 	CU_ASSERT(ofld_test_xstat(a, "tx_q0_pacing_stalls") >= 1);
 	/* The rest goes as the wire frees up; nothing lost or reordered. */
-	while (sent < 512) {
+	dl = ofld_test_deadline(10000);
+	while (sent < 512 && !ofld_test_expired(dl, "the paced port to take "
+			"512 frames (%u taken)", sent)) {
 		sent += rte_eth_tx_burst(a, 0, bufs + sent, 512 - sent);
-		k = rte_eth_rx_burst(b, 0, bufs + 512 + got, 64);
+		k = rte_eth_rx_burst(b, 0, bufs + 512 + got,
+				     RTE_MIN(64u, 512 - got));
 		got += k;
 	}
 	got += ofld_test_rx_all(b, 0, bufs + 512 + got, 512 - got);

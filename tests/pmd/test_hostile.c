@@ -277,15 +277,38 @@ pump(void)
 	events();
 }
 
+/* Pump for secs, and at least 32 rounds: a test preempted for longer
+ * than secs still polls (a window in which nothing more may come, or a
+ * pace; never a stand-in for a condition: see PUMP_UNTIL).
+ */
 static void
 pump_for(double secs)
 {
 	uint64_t end = rte_get_timer_cycles() +
 		(uint64_t)(secs * (double)rte_get_timer_hz());
+	unsigned int rounds = 0;
 
-	while (rte_get_timer_cycles() < end)
+	do
 		pump();
+	while (rte_get_timer_cycles() < end || ++rounds < 32);
 }
+
+/* Pump until cond holds (10 s at most, then say what was waited for with
+ * the printf-style rest), then 50 ms more (and at least 32 rounds) in
+ * which nothing more may come: what the checks count is all there.
+ */
+#define PUMP_UNTIL(cond, ...) do {					\
+	uint64_t dl_ = ofld_test_deadline(10000);			\
+									\
+	while (!(cond)) {						\
+		if (rte_get_timer_cycles() >= dl_) {			\
+			ofld_test_expired(dl_, __VA_ARGS__);		\
+			break;						\
+		}							\
+		pump();							\
+	}								\
+	pump_for(0.05);							\
+} while (0)
 
 static uint64_t
 xs(const char *name)
@@ -447,9 +470,10 @@ ack_all(uint32_t mark, uint16_t lport, uint32_t rcv_nxt)
 static void
 serve_until_done(uint32_t v, uint16_t lport, uint32_t rcv_nxt, uint32_t mark)
 {
-	uint64_t end = rte_get_timer_cycles() + 20 * rte_get_timer_hz();
+	uint64_t end = ofld_test_deadline(20000);
 
-	while (vev.done[v] == 0 && rte_get_timer_cycles() < end) {
+	while (vev.done[v] == 0 && !ofld_test_expired(end, "victim %u's "
+			"request to complete while its peer ACKs", v)) {
 		pump_for(0.002);
 		ack_all(mark, lport, rcv_nxt);
 	}
@@ -486,7 +510,11 @@ test_out_of_window(void)
 	inject(&s, 500, 100, 0);
 	s.seq = V_RCV - 1000000;		/* long past */
 	inject(&s, 500, 100, 0);
-	pump_for(0.05);
+	PUMP_UNTIL(xs("bad_seq") - bad0 >= 1000 &&
+		   count(mark, 6001, false, V_RCV) >= 1000,
+		   "1000 segments counted bad_seq (%" PRIu64 ") and answered "
+		   "(%u)", xs("bad_seq") - bad0,
+		   count(mark, 6001, false, V_RCV));
 	CU_ASSERT_EQUAL(xs("bad_seq") - bad0, 1000);
 	CU_ASSERT(xs("segs_in") - segs0 >= 1000);
 	CU_ASSERT_EQUAL(count(mark, 6001, false, V_RCV), 1000);
@@ -514,14 +542,18 @@ test_ack_unsent(void)
 	env_up();
 	c = victim(6002, 1, WIN);
 	post(c, 3000);
-	pump_for(0.02);		/* sent, not acknowledged */
+	/* sent, not acknowledged */
+	PUMP_UNTIL((ofld_tcp_query(c, &q), q.snd_nxt - V_SND == 3000),
+		   "victim 1's 3000 bytes to be sent (snd_nxt %u)",
+		   (ofld_tcp_query(c, &q), q.snd_nxt - V_SND));
 	mark = ncap;
 	un0 = xs("ack_unsent");
 	lim0 = xs("challenge_limited");
 	t0 = rte_get_timer_cycles();
 	s.ack = V_SND + 1000000;
 	inject(&s, 1000, 0, 0);
-	pump_for(0.05);
+	PUMP_UNTIL(xs("ack_unsent") - un0 >= 1000, "1000 ACKs of unsent "
+		   "data counted (%" PRIu64 ")", xs("ack_unsent") - un0);
 	secs = (rte_get_timer_cycles() - t0) / rte_get_timer_hz() + 1;
 	chal = count(mark, 6002, false, V_RCV);
 	printf("1000 ACKs of unsent data: %u challenge ACKs, %" PRIu64
@@ -570,7 +602,15 @@ test_rst_syn_wrong_seq(void)
 	inject(&s, 10, 0, 0);
 	s.flags = RTE_TCP_SYN_FLAG | RTE_TCP_ACK_FLAG;
 	inject(&s, 10, 0, 0);
-	pump_for(0.05);
+	PUMP_UNTIL(xs("rst_in") - rst0 >= 60 &&
+		   xs("rst_challenged") - rc0 >= 20 &&
+		   xs("syn_challenged") - sc0 >= 20 &&
+		   count_seq(mark, 6003, false, V_RCV, V_SND) >= 40,
+		   "60 RSTs (%" PRIu64 "), 20 RST (%" PRIu64 ") and 20 SYN (%"
+		   PRIu64 ") challenges, 40 challenge ACKs (%u)",
+		   xs("rst_in") - rst0, xs("rst_challenged") - rc0,
+		   xs("syn_challenged") - sc0,
+		   count_seq(mark, 6003, false, V_RCV, V_SND));
 	CU_ASSERT_EQUAL(xs("rst_in") - rst0, 60);
 	CU_ASSERT_EQUAL(xs("rst_challenged") - rc0, 20);
 	CU_ASSERT_EQUAL(xs("syn_challenged") - sc0, 20);
@@ -582,7 +622,9 @@ test_rst_syn_wrong_seq(void)
 	s.flags = RTE_TCP_RST_FLAG;
 	s.seq = V_RCV;
 	inject(&s, 1, 0, 0);
-	pump_for(0.05);
+	PUMP_UNTIL(vev.aborted[2] >= 2 && vev.closed[2] >= 1, "the exact "
+		   "RST to abort 2 requests (%u) and close (%u)",
+		   vev.aborted[2], vev.closed[2]);
 	CU_ASSERT_EQUAL(vev.aborted[2], 2);
 	CU_ASSERT_EQUAL(vev.closed[2], 1);
 	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release((uint16_t)pa, 0, c), 0);
@@ -649,11 +691,12 @@ handshake(uint16_t lport, uint16_t sport, const uint8_t *opt, uint8_t optlen,
 			 .flags = RTE_TCP_SYN_FLAG, .win = WIN, .opt = opt,
 			 .optlen = optlen };
 	uint32_t mark = ncap, i, n0 = vev.nb_accepted;
-	uint64_t end = rte_get_timer_cycles() + 2 * rte_get_timer_hz();
+	uint64_t end = ofld_test_deadline(10000);
 
 	inject(&s, 1, 0, 0);
 	*our_iss = 0;
-	while (*our_iss == 0 && rte_get_timer_cycles() < end) {
+	while (*our_iss == 0 && !ofld_test_expired(end, "a SYN-ACK from "
+			"port %u to %u", lport, sport)) {
 		pump();
 		for (i = mark; i < ncap; i++)
 			if (cap[i].sport == lport && cap[i].dport == sport &&
@@ -667,7 +710,8 @@ handshake(uint16_t lport, uint16_t sport, const uint8_t *opt, uint8_t optlen,
 	s.opt = NULL;
 	s.optlen = 0;
 	inject(&s, 1, 0, 0);
-	while (vev.nb_accepted == n0 && rte_get_timer_cycles() < end)
+	while (vev.nb_accepted == n0 && !ofld_test_expired(end, "the "
+			"connection from port %u to be accepted", sport))
 		pump();
 	CU_ASSERT_FATAL(vev.nb_accepted == n0 + 1);
 	return 5000001;
@@ -703,11 +747,12 @@ test_absurd_options(void)
 	post(c, 10000);
 	/* the peer (window scale 14 as clamped: any window is plenty) */
 	{
-		uint64_t end = rte_get_timer_cycles() + 20 * rte_get_timer_hz();
+		uint64_t end = ofld_test_deadline(20000);
 		struct seg s = { .dport = 7001, .sport = 40000, .seq = peer_nxt,
 				 .flags = RTE_TCP_ACK_FLAG, .win = 4 };
 
-		while (vev.done[4] == 0 && rte_get_timer_cycles() < end) {
+		while (vev.done[4] == 0 && !ofld_test_expired(end,
+				"10000 bytes in 88-byte segments to be acked")) {
 			pump_for(0.002);
 			s.ack = iss + 1;
 			for (i = mark; i < ncap; i++)
@@ -759,7 +804,8 @@ test_bad_options(void)
 	inject(&s, 100, 0, 0);
 	s.opt = zero, s.optlen = sizeof(zero);
 	inject(&s, 100, 0, 0);
-	pump_for(0.05);
+	PUMP_UNTIL(xs("opt_bad") - bad0 >= 400, "400 segments with bad "
+		   "options counted (%" PRIu64 ")", xs("opt_bad") - bad0);
 	CU_ASSERT_EQUAL(xs("opt_bad") - bad0, 400);
 	post(c, 20000);
 	serve_until_done(5, 6005, V_RCV, ncap);
@@ -782,7 +828,7 @@ test_syn_flood(void)
 			 .dport = 7002, .seq = 1, .flags = RTE_TCP_SYN_FLAG,
 			 .win = WIN };
 	struct ofld_tcp_open o;
-	uint64_t in0, drop0, hs0, inuse0;
+	uint64_t in0, drop0, hs0, inuse0, dl;
 	uint32_t mark, synacks = 0, i, iss, n;
 	struct rte_malloc_socket_stats h0, h1;
 
@@ -803,7 +849,13 @@ test_syn_flood(void)
 		inject(&s, 500, 7, 1);
 		s.sport = (uint16_t)(s.sport + 500);
 		s.src_ip += s.sport < 500;
-		pump_for(0.002);
+		/* taken before the next 500 (the receive ring holds 1024) */
+		dl = ofld_test_deadline(10000);
+		do
+			pump_for(0.002);
+		while (xs("syn_in") - in0 < n + 500 &&
+		       !ofld_test_expired(dl, "%u SYNs taken (%" PRIu64 ")",
+					  n + 500, xs("syn_in") - in0));
 	}
 	pump_for(0.05);
 	for (i = mark; i < ncap; i++)
@@ -827,12 +879,16 @@ test_syn_flood(void)
 static void
 test_bystander_and_nothing_lost(void)
 {
-	uint64_t end = rte_get_timer_cycles() + 120 * rte_get_timer_hz();
+	uint64_t end = ofld_test_deadline(120000);
 	struct rte_malloc_socket_stats h;
 
 	env_up();
 	while ((by.received < BYST_BYTES || by.nb_done < by.nb_posted ||
-		by.posted < BYST_BYTES) && rte_get_timer_cycles() < end)
+		by.posted < BYST_BYTES) && !ofld_test_expired(end, "the "
+			"bystander's %" PRIu64 " bytes (%" PRIu64 " received, %"
+			PRIu64 " of %" PRIu64 " requests done)",
+			(uint64_t)BYST_BYTES,
+			by.received, by.nb_done, by.nb_posted))
 		pump();
 	printf("bystander: %" PRIu64 " bytes received, %" PRIu64
 	       " requests done\n", by.received, by.nb_done);

@@ -572,6 +572,11 @@ test_soak_churn(void)
 		}
 	}
 	secs = (double)(rte_get_timer_cycles() - t0) / hz;
+	if (st.finished < opens)
+		fprintf(stderr, "soak: gave up after %.0f s (OFLD_SOAK_DEADLINE) "
+			"waiting for %" PRIu64 " connections to finish: %" PRIu64
+			" finished, %" PRIu64 " started\n", secs, opens,
+			st.finished, st.started);
 	/* b's last closes finish (FIN retransmitted, answered) */
 	end = rte_get_timer_cycles() + 3 * hz;
 	while (st.b_released < st.b_accepted && rte_get_timer_cycles() < end)

@@ -263,6 +263,8 @@ run_transfer(struct run *r)
 			continue;
 		/* say where the first unfinished one stands */
 		ofld_tcp_query(f[i].ca, &q);
+		fprintf(stderr, "gave up after %.0f s waiting for %u flows to "
+			"finish (%u did); ", r->secs, r->nflows, done);
 		fprintf(stderr, "flow %u unfinished: posted %" PRIu64 " got %"
 			PRIu64 " done %" PRIu64 "/%" PRIu64 " closed %d fin %d; "
 			"una %u nxt %u max %u (from %u) cwnd %u wnd %u backlog %"
@@ -371,15 +373,19 @@ test_many_connections_close(void)
 	run_transfer(&r);
 }
 
-/* Drive both ports until cond(f) or ~10 s. */
+/* Drive both ports until cond(f) (what: for the message) or 10 s. */
 static void
-drive(int a, int b, struct flow *f, int want, bool (*cond)(struct flow *))
+drive(int a, int b, struct flow *f, int want, bool (*cond)(struct flow *),
+      const char *what)
 {
-	uint64_t end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
+	uint64_t end = ofld_test_deadline(10000);
 	struct rte_mbuf *rx[64];
 	uint16_t k;
 
-	while (!cond(f) && rte_get_timer_cycles() < end) {
+	while (!cond(f) && !ofld_test_expired(end, "%s (received %" PRIu64
+			" of %" PRIu64 " posted, %" PRIu64 " of %" PRIu64
+			" requests done, closed %d)", what, f->received,
+			f->posted, f->nb_done, f->nb_posted, f->closed_a)) {
 		k = rte_eth_rx_burst(a, 0, rx, 64);
 		rte_pktmbuf_free_bulk(rx, k);
 		k = rte_eth_rx_burst(b, 0, rx, 64);
@@ -420,13 +426,14 @@ run_abort(bool peer)
 	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
 	ofld_fault_init(&rng, 5, 0, 0);
 	post_more(&f, 1, 64u << 20, 64u << 20, &rng);
-	drive(a, b, &f, OFLD_TCP_SUCCESS, got_some);
+	drive(a, b, &f, OFLD_TCP_SUCCESS, got_some, "8 MiB at b");
 	CU_ASSERT(f.received < f.posted);
 	/* every request still pending comes back with the abort status */
 	CU_ASSERT_EQUAL(ofld_tcp_abort(peer ? f.cb : f.ca), 0);
 	f.bad_status = 0;
 	drive(a, b, &f, peer ? OFLD_TCP_ABORTED_BY_PEER :
-	      OFLD_TCP_ABORTED_LOCALLY, a_closed);
+	      OFLD_TCP_ABORTED_LOCALLY, a_closed,
+	      "a's CLOSED and every request back");
 	CU_ASSERT(f.closed_a);
 	CU_ASSERT_EQUAL(f.closed_status, peer ? OFLD_TCP_ABORTED_BY_PEER :
 			OFLD_TCP_ABORTED_LOCALLY);
@@ -487,7 +494,7 @@ test_t12_terminate_continue(void)
 	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
 	ofld_fault_init(&rng, 6, 0, 0);
 	post_more(&f, 1, 64u << 20, 64u << 20, &rng);
-	drive(a, b, &f, OFLD_TCP_SUCCESS, got_some);
+	drive(a, b, &f, OFLD_TCP_SUCCESS, got_some, "8 MiB at b");
 	CU_ASSERT_EQUAL(ofld_tcp_terminate(f.ca, &st), 0);
 	/* pending requests come back UPLOADED, in order, once nothing on
 	 * the wire refers to them; what was acked adds up to snd_una
@@ -499,8 +506,10 @@ test_t12_terminate_continue(void)
 	CU_ASSERT_EQUAL(rte_eth_dev_stop(b), 0);
 	CU_ASSERT_EQUAL(rte_eth_dev_start(b), 0);
 	acked = f.done_bytes;
-	end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
-	while (f.nb_done < f.nb_posted && rte_get_timer_cycles() < end) {
+	end = ofld_test_deadline(10000);
+	while (f.nb_done < f.nb_posted && !ofld_test_expired(end, "a's "
+			"requests back after terminate (%" PRIu64 " of %" PRIu64
+			")", f.nb_done, f.nb_posted)) {
 		rte_pmd_ofld_poll(a, 0);
 		while ((k = rte_pmd_ofld_tcp_events(a, 0, ev, 64)) != 0) {
 			for (i = 0; i < k; i++) {
@@ -536,7 +545,8 @@ test_t12_terminate_continue(void)
 	f.lens[0] = (uint32_t)(f.posted - acked);
 	f.nb_posted = 1;
 	f.nb_done = 0;
-	drive(a2, b, &f, OFLD_TCP_SUCCESS, all_in);
+	drive(a2, b, &f, OFLD_TCP_SUCCESS, all_in,
+	      "the rest of the stream from a2");
 	if (f.received != f.posted)
 		fprintf(stderr, "T12: received %" PRIu64 " of %" PRIu64 " (acked %"
 			PRIu64 "), a2 segs out %" PRIu64 ", b segs in %" PRIu64
@@ -596,7 +606,7 @@ test_w1_plain_traffic_beside(void)
 		rte_pktmbuf_free_bulk(rx, k);
 		reap(a, b, &f, 1, OFLD_TCP_SUCCESS);
 	}
-	drive(a, b, &f, OFLD_TCP_SUCCESS, all_in);
+	drive(a, b, &f, OFLD_TCP_SUCCESS, all_in, "the whole stream at b");
 	CU_ASSERT(all_in(&f));
 	CU_ASSERT_EQUAL(f.bad_data, 0);
 	CU_ASSERT(plain > 0);
@@ -621,10 +631,8 @@ test_engine_on_service_lcore(void)
 	uint16_t k;
 	int a, b;
 
-	if (lcore >= RTE_MAX_LCORE) {
-		fprintf(stderr, "one lcore only: service test skipped\n");
-		return;
-	}
+	/* main() asks for two lcores: this test must not skip quietly */
+	CU_ASSERT_FATAL(lcore < RTE_MAX_LCORE);
 	a = port_up("net_ofld_a", "pair=svc,speed=10000,engine=service");
 	b = port_up("net_ofld_b", "pair=svc,speed=10000");
 	CU_ASSERT_FATAL(a >= 0 && b >= 0);
@@ -647,9 +655,12 @@ test_engine_on_service_lcore(void)
 	f.lens_cap = 4096;
 	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
 	ofld_fault_init(&rng, 8, 0, 0);
-	end = rte_get_timer_cycles() + 60 * rte_get_timer_hz();
+	end = ofld_test_deadline(60000);
 	while (!(f.received == 64u << 20 && f.nb_done == f.nb_posted) &&
-	       rte_get_timer_cycles() < end) {
+	       !ofld_test_expired(end, "64 MiB at b with the engine on the "
+			"service lcore (%" PRIu64 " received, %" PRIu64 " of %"
+			PRIu64 " requests done)", f.received, f.nb_done,
+			f.nb_posted)) {
 		post_more(&f, 1, 64u << 20, 16u << 20, &rng);
 		/* rx_burst on a gives only what the service kept for us */
 		k = rte_eth_rx_burst(a, 0, rx, 64);
@@ -664,8 +675,10 @@ test_engine_on_service_lcore(void)
 	CU_ASSERT_EQUAL(f.bad_order, 0);
 	/* a graceful close through the mailbox */
 	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_close(a, 0, f.ca), 0);
-	end = rte_get_timer_cycles() + 10 * rte_get_timer_hz();
-	while (!(f.closed_a && f.fin_b) && rte_get_timer_cycles() < end) {
+	end = ofld_test_deadline(10000);
+	while (!(f.closed_a && f.fin_b) && !ofld_test_expired(end, "a's "
+			"CLOSED (%d) and b's PEER_FIN (%d) after a close "
+			"through the mailbox", f.closed_a, f.fin_b)) {
 		k = rte_eth_rx_burst(b, 0, rx, 64);
 		rte_pktmbuf_free_bulk(rx, k);
 		reap(a, b, &f, 1, OFLD_TCP_SUCCESS);
@@ -687,6 +700,18 @@ test_engine_on_service_lcore(void)
 	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release(a, 0, f.ca), 0);
 	CU_ASSERT_EQUAL(rte_service_runstate_set(sid, 0), 0);
 	CU_ASSERT_EQUAL(rte_service_lcore_stop(lcore), 0);
+	/* the lcore may still be in its last iteration when stop returns
+	 * (rte_service.h): wait until it left (sleeping: it may need our
+	 * core to get there) before it stops being a service lcore. Else
+	 * the port's close, which waits while rte_service_may_be_active(),
+	 * no longer sees it and frees the engines under it.
+	 */
+	end = ofld_test_deadline(10000);
+	while (rte_service_lcore_may_be_active(lcore) == 1 &&
+	       !ofld_test_expired(end, "service lcore %u to leave its loop "
+				  "after rte_service_lcore_stop()", lcore))
+		rte_delay_us_sleep(100);
+	CU_ASSERT_EQUAL(rte_service_lcore_may_be_active(lcore), 0);
 	CU_ASSERT_EQUAL(rte_service_lcore_del(lcore), 0);
 	free(f.lens);
 	rte_vdev_uninit("net_ofld_a");
@@ -718,6 +743,10 @@ main(int argc, char **argv)
 	RTE_SET_USED(argc);
 	if (env != NULL && atoi(env) > 0)
 		mib = (uint64_t)atoi(env);
+	/* a second lcore for the service test (busy while it runs: the
+	 * suite is not run in parallel with others, tests/pmd/meson.build)
+	 */
+	ofld_test_want_lcores(2);
 	return ofld_test_main_pool(argv[0], "net_ofld TCP send offload",
 				   cases, &pool, POOL_SIZE);
 }

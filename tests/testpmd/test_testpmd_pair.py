@@ -8,7 +8,7 @@ net_ofld's counters with values that agree with the forward statistics."""
 import sys
 import time
 
-from testpmd_session import Checks, Testpmd, port_stats, xstats
+from testpmd_session import Checks, Testpmd, nic_stats, port_stats, xstats
 
 check = Checks()
 
@@ -25,7 +25,18 @@ def main():
 
         tp.cmd("set fwd io")
         tp.cmd("start tx_first")
-        time.sleep(2)
+        # forward until each port has received and sent more than 1000
+        # frames (what the checks below ask of the forward statistics)
+        deadline = time.monotonic() + 60
+        while True:
+            moved = nic_stats(tp.cmd("show port stats all"))
+            if all(min(moved.get(p, (0, 0))) > 1000 for p in (0, 1)):
+                break
+            if time.monotonic() >= deadline:
+                print("gave up after 60 s waiting for both ports to "
+                      f"receive and send 1000 frames: {moved}")
+                break
+            time.sleep(0.05)
         out = tp.cmd("stop")
         st = port_stats(out)
         check("stats for both ports", set(st) == {0, 1}, str(st))

@@ -60,7 +60,8 @@ def main():
         cap_out = os.path.join(tmp, "out.pcap")
         wrpcap(cap_in, pkts)
         tp = Testpmd(testpmd, so, [
-            f"net_pcap0,rx_pcap={cap_in},tx_pcap={os.path.join(tmp, 'o0.pcap')}",
+            f"net_pcap0,rx_pcap={cap_in},"
+            f"tx_pcap={os.path.join(tmp, 'o0.pcap')}",
             f"net_pcap1,tx_pcap={cap_out}",
             "net_ofld0,lower=net_pcap1"], app=["--no-flush-rx"])
         try:
@@ -71,16 +72,21 @@ def main():
                 out = tp.cmd(c)
                 check(f"'{c}' accepted", "Invalid" not in out and
                       "rror" not in out, out.strip()[-200:])
-            deadline = time.monotonic() + 30
+            # forward until net_ofld has sent every segment
+            deadline = time.monotonic() + 60
             sent = 0
-            while time.monotonic() < deadline:
+            while True:
                 st = tp.cmd("show port xstats 2")
                 for line in st.splitlines():
                     if line.startswith("tx_q0_packets:"):
                         sent = int(line.split()[1])
                 if sent >= expected_frames:
                     break
-                time.sleep(0.5)
+                if time.monotonic() >= deadline:
+                    print(f"gave up after 60 s waiting for net_ofld to "
+                          f"send {expected_frames} segments ({sent} sent)")
+                    break
+                time.sleep(0.05)
             tp.cmd("stop")
             xs = tp.cmd("show port xstats 2")
             check("net_ofld segmented every large send",

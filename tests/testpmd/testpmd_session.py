@@ -9,8 +9,13 @@ import select
 import shutil
 import stat
 import subprocess
+import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from ofld_lcores import eal_lcores  # noqa: E402
 
 PROMPT = "testpmd> "
 
@@ -55,8 +60,10 @@ class Testpmd:
         self.log = []
         pmd_so, self.plugin_dir = loadable_plugin(pmd_so)
         prefix = f"ofld-tp-{os.getpid()}-{time.monotonic_ns() % 100000}"
-        argv = [testpmd, "-l", "0,1", "--no-huge", "-m", "1024", "--no-pci",
-                "--file-prefix", prefix, "-d", pmd_so]
+        # two lcores (interactive main, one forwarding), floating over
+        # the CPUs: tests/common/ofld_lcores.py
+        argv = [testpmd, eal_lcores(2), "--no-huge", "-m", "1024",
+                "--no-pci", "--file-prefix", prefix, "-d", pmd_so]
         for v in vdevs:
             argv += ["--vdev", v]
         argv += list(eal) + ["--", "-i", "--total-num-mbufs=16384"]
@@ -136,6 +143,17 @@ def port_stats(text):
     for m in re.finditer(r"Forward statistics for port (\d+).*?"
                          r"RX-packets: (\d+).*?TX-packets: (\d+)", text,
                          re.S):
+        stats[int(m.group(1))] = (int(m.group(2)), int(m.group(3)))
+    return stats
+
+
+def nic_stats(text):
+    """Per-port RX/TX packets from 'show port stats all' (they can be
+    asked while forwarding runs)."""
+    stats = {}
+    for m in re.finditer(r"NIC statistics for port (\d+).*?"
+                         r"RX-packets:\s+(\d+).*?TX-packets:\s+(\d+)",
+                         text, re.S):
         stats[int(m.group(1))] = (int(m.group(2)), int(m.group(3)))
     return stats
 

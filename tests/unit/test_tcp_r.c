@@ -76,8 +76,10 @@ xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 	for (i = 0; i < n; i++) {
 		p = rte_pktmbuf_read(f[i], 0, HDR_LEN, buf);
 		len = f[i]->pkt_len - HDR_LEN;
-		seq = p != NULL ? rte_be_to_cpu_32(*(const unaligned_uint32_t *)
-				(p + RTE_ETHER_HDR_LEN + 20 + 4)) : 0;
+		seq = 0;
+		if (p != NULL) /* the sequence number, not 4-byte aligned */
+			memcpy(&seq, p + RTE_ETHER_HDR_LEN + 20 + 4, 4);
+		seq = rte_be_to_cpu_32(seq);
 		if (p != NULL && seq == peer.rcv_nxt && len != 0) {
 			peer.rcv_nxt += len;
 			peer.segs++;
