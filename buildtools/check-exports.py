@@ -7,7 +7,10 @@
 #     -Wall -Wextra -Werror;
 #  2. librte_net_ofld.so exports exactly the functions those headers declare
 #     (gcc -aux-info lists them) and their extern variables: nothing
-#     missing (a user's program would not link), nothing more (internals).
+#     missing (a user's program would not link), nothing more (internals);
+#  3. with a C++ compiler (c++ or CXX), a C++17 program that takes the
+#     address of every declared function links against C names (the
+#     headers say extern "C"): nothing comes out mangled.
 #
 #   check-exports.py LIBRTE_NET_OFLD.SO HEADER...
 # CC chooses the compiler (default: cc; gcc instead of clang). Exit 77
@@ -70,6 +73,26 @@ def declared(headers, tmp):
     return names
 
 
+def cxx_names(headers, names, tmp):
+    """The undefined symbols of a C++ object that uses every function
+    declared; None without a C++ compiler."""
+    cxx = shlex.split(os.environ.get('CXX', 'c++'))
+    if shutil.which(cxx[0]) is None:
+        print('check-exports: no C++ compiler, the C++ check is skipped')
+        return None
+    funcs = sorted(n for n in names
+                   if n not in EXTERN_VAR.findall(
+                       ''.join(open(h).read() for h in headers)))
+    src = os.path.join(tmp, 'use.cpp')
+    obj = os.path.join(tmp, 'use.o')
+    with open(src, 'w') as f:
+        f.write('#include <rte_pmd_ofld.h>\nvoid *ofld_all[] = {\n' +
+                ''.join('\t(void *)&%s,\n' % n for n in funcs) + '};\n')
+    cflags = shlex.split(run(['pkg-config', '--cflags', 'libdpdk']))
+    run(cxx + cflags + ['-std=c++17', '-I', tmp, '-c', src, '-o', obj])
+    return set(run(['nm', '-u', obj]).split()) - {'U'}
+
+
 def exported(so):
     out = run(['nm', '-D', '--defined-only', so])
     # "ADDR TYPE NAME@@VERSION"; type A is the version node itself
@@ -83,8 +106,12 @@ def main():
     so, headers = sys.argv[1], sys.argv[2:]
     with tempfile.TemporaryDirectory() as tmp:
         want = declared(headers, tmp)
+        cxx = cxx_names(headers, want, tmp)
     have = exported(so)
     rc = 0
+    for name in sorted((cxx or set()) - want):
+        print('C++: a symbol with no C linkage: %s' % name)
+        rc = 1
     for name in sorted(want - have):
         print('declared in the public headers, not exported: %s' % name)
         rc = 1

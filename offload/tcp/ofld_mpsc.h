@@ -21,10 +21,15 @@
  * link store (a few instructions); the node is returned by a later pop.
  */
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include <rte_common.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 struct ofld_mpsc_node {
 	struct ofld_mpsc_node *next;
@@ -119,5 +124,9 @@ ofld_mpsc_pop(struct ofld_mpsc *q)
 	}
 	return NULL;
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* OFLD_MPSC_H */

@@ -12,12 +12,17 @@
  * bytes acknowledged) when it comes back. Queueing allocates nothing.
  */
 
+#include <assert.h>
 #include <stdint.h>
 
 #include <rte_mbuf.h>
 #include <rte_mbuf_dyn.h>
 
 #include "ofld_mpsc.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
 
 /**
  * What a send request carries in its first mbuf. The same layout also
@@ -68,5 +73,9 @@ ofld_req_of(struct ofld_mpsc_node *n)
 	return (struct rte_mbuf *)(void *)((char *)n - ofld_req_offset -
 		offsetof(struct ofld_req_meta, link));
 }
+
+#ifdef __cplusplus
+}
+#endif
 
 #endif /* OFLD_REQ_H */

@@ -80,7 +80,9 @@ struct ofld_tcp_event {
 	uint32_t bytes;		/**< SEND_DONE: bytes acked; RECV: length */
 };
 
-/** The delegated state of a connection (T12, T15), host byte order. */
+/** The delegated state of a connection (T12, T15): numbers in host byte
+ * order, addresses as bytes in network order (IPv4 in the first 4 of 16).
+ */
 struct ofld_tcp_state {
 	bool ipv6;
 	uint8_t local_ip[16];	/**< IPv4 in the first 4 bytes */
@@ -231,7 +233,11 @@ void ofld_tcp_engine_free(struct ofld_tcp_engine *e);
 struct ofld_tcp_conn *ofld_tcp_offload(struct ofld_tcp_engine *e,
 				       const struct ofld_tcp_state *st);
 
-/** What an active or passive open asks for (host byte order). */
+/** What an active or passive open asks for. Addresses are bytes in
+ * network order, as on the wire: IPv4 in the first 4 of the 16 (the other
+ * 12 zero), e.g. { 198, 18, 0, 1 }; ports and every other number in host
+ * byte order. Listen: local_ip all zero = any.
+ */
 struct ofld_tcp_open {
 	bool ipv6;
 	uint8_t local_ip[16];
