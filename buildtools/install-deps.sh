@@ -15,7 +15,7 @@ die() {
 # make and libsystemd-dev: examples/ofld-hello's Makefile, whose static
 # link takes libdpdk.pc's -lsystemd (from libpcap's dbus-1).
 PKGS="dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcunit1-dev
-meson ninja-build pkg-config gcc make dpkg-dev xz-utils tshark python3
+meson ninja-build pkg-config gcc g++ make dpkg-dev xz-utils tshark python3
 python3-scapy iproute2 iperf3 nftables ethtool gnuplot-nox clang
 libclang-rt-14-dev libsystemd-dev"
 
