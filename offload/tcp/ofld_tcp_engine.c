@@ -149,7 +149,6 @@ ofld_tcp_poll(struct ofld_tcp_engine *e)
 	uint32_t turns;
 
 	otcp_now(e);
-	e->rx_pool_free = rte_mempool_avail_count(e->conf.rx_pool);
 	/* connections posted to since last time join the ready list */
 	while ((n = ofld_mpsc_pop(&e->notify)) != NULL) {
 		c = container_of(n, struct ofld_tcp_conn, notify_node);

@@ -579,7 +579,6 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 	struct rte_mbuf *m;
 
 	otcp_now(e);
-	e->rx_pool_free = rte_mempool_avail_count(e->conf.rx_pool);
 	for (i = 0; i < n; i++) {
 		m = frames[i];
 		if (seg_parse(m, &key, &si, &h) != 0 ||

@@ -103,6 +103,7 @@ ooo_link(struct ofld_tcp_conn *c, struct rte_mbuf *prev,
 		otcp_log_drop(c->e, &c->key, OTCP_DROP_RCV_NOMEM);
 		return false;
 	}
+	otcp_rx_pool_took(c->e, d->nb_segs);
 	ofld_req(d)->acked = seq;
 	ofld_req(d)->info = psh ? OOO_PSH : 0;
 	ofld_req(d)->link.next = next != NULL ? &ofld_req(next)->link : NULL;
@@ -223,6 +224,7 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		otcp_log_drop(c->e, &c->key, OTCP_DROP_RCV_NOMEM);
 		return true;	/* not acked: it comes again; say where we are */
 	}
+	otcp_rx_pool_took(c->e, d->nb_segs);
 	deliver_mbuf(c, d);
 	if (c->ooo_head != NULL) {
 		ooo_drain(c);
@@ -235,7 +237,7 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 static uint32_t
 rcv_space(const struct ofld_tcp_conn *c)
 {
-	const struct ofld_tcp_engine *e = c->e;
+	struct ofld_tcp_engine *e = c->e;
 	uint64_t taken = __atomic_load_n(&c->rcv_taken, __ATOMIC_RELAXED);
 	uint64_t held = c->ooo_bytes + (c->rcv_delivered > taken ?
 					c->rcv_delivered - taken : 0);
@@ -246,7 +248,8 @@ rcv_space(const struct ofld_tcp_conn *c)
 	/* a share of the receive pool's free mbufs, one MSS each, so that
 	 * the window never offers what there would be no mbuf for
 	 */
-	pool = e->rx_pool_free > reserve ? e->rx_pool_free - reserve : 0;
+	pool = otcp_rx_pool_free(e);
+	pool = pool > reserve ? pool - reserve : 0;
 	pool = pool * c->mss / RTE_MAX(e->nb_active, 1u);
 	return (uint32_t)RTE_MIN(space, pool);
 }
