@@ -57,6 +57,9 @@ usage(const char *prog)
 	       "  --delay US       one-way delay in microseconds, after the\n"
 	       "                   pacer (default 0; RTT = 2 x US + queueing)\n"
 	       "  --loss P         probability 0..1 a frame is lost (default 0)\n"
+	       "  --ack-loss P     the same for frames the receiving port sends\n"
+	       "                   (its ACKs; default: --loss). --ack-loss 0:\n"
+	       "                   only data segments are lost\n"
 	       "  --reorder P      probability a frame is held back behind the\n"
 	       "                   next one (default 0)\n"
 	       "  --dup P          probability a frame is delivered twice "
@@ -184,6 +187,9 @@ opt_cable(int ch, const char *arg, struct opts *o)
 	case 'L':
 		o->cable_set = true;
 		return prob("loss", arg, &o->loss);
+	case 'A':
+		o->cable_set = true;
+		return prob("ack-loss", arg, &o->ack_loss);
 	case 'R':
 		o->cable_set = true;
 		return prob("reorder", arg, &o->reorder);
@@ -316,6 +322,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "peer", required_argument, NULL, 'P' },
 		{ "direction", required_argument, NULL, 'D' },
 		{ "loss", required_argument, NULL, 'L' },
+		{ "ack-loss", required_argument, NULL, 'A' },
 		{ "reorder", required_argument, NULL, 'R' },
 		{ "dup", required_argument, NULL, 'U' },
 		{ "delay", required_argument, NULL, 'y' },
@@ -329,7 +336,7 @@ parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .req_size = 256 * 1024, .conns = 4, .seconds = 5,
 			    .speed = 100000, .mtu = 1500, .depth = 4,
-			    .rcv_wnd = 4u << 20 };
+			    .rcv_wnd = 4u << 20, .ack_loss = -1 };
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
@@ -341,7 +348,8 @@ parse(int argc, char **argv, struct opts *o)
 		case 'q':
 			ret = opt_word(ch, optarg, o, &dir_set);
 			break;
-		case 'L': case 'R': case 'U': case 'y': case 'S': case 'w':
+		case 'L': case 'A': case 'R': case 'U': case 'y': case 'S':
+		case 'w':
 			ret = opt_cable(ch, optarg, o);
 			break;
 		case 'h':

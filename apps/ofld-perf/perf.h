@@ -45,6 +45,7 @@ struct opts {
 	bool speed_set;
 	/* the pair cable: net_ofld device arguments of both ports */
 	double loss, reorder, dup;	/* fault probabilities */
+	double ack_loss;		/* the receiver's port; < 0: loss */
 	uint32_t delay_us;		/* one way */
 	uint64_t seed;
 	bool cable_set;			/* one of them given */

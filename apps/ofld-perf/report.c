@@ -31,9 +31,11 @@ cable_describe(char *buf, size_t size)
 			      app.o.delay_us);
 	if (k > 0 && (size_t)k < size &&
 	    (app.o.loss > 0 || app.o.reorder > 0 || app.o.dup > 0))
-		snprintf(buf + k, size - k, ", loss %g, reorder %g, dup %g, "
-			 "seed %" PRIu64, app.o.loss, app.o.reorder,
-			 app.o.dup, app.o.seed);
+		k += snprintf(buf + k, size - k, ", loss %g, reorder %g, "
+			      "dup %g, seed %" PRIu64, app.o.loss,
+			      app.o.reorder, app.o.dup, app.o.seed);
+	if (k > 0 && (size_t)k < size && app.o.ack_loss >= 0)
+		snprintf(buf + k, size - k, ", ACK loss %g", app.o.ack_loss);
 }
 
 /* The senders' smoothed RTT, as their engines see it now. */
@@ -116,12 +118,15 @@ static void
 report_json_cable(const struct result *r)
 {
 	if (app.o.kernel)
-		printf("\"loss\": null, \"reorder\": null, \"dup\": null, "
+		printf("\"loss\": null, \"ack_loss\": null, \"reorder\": null, "
+		       "\"dup\": null, "
 		       "\"delay_us\": null, \"seed\": null, ");
 	else
-		printf("\"loss\": %.9g, \"reorder\": %.9g, \"dup\": %.9g, "
-		       "\"delay_us\": %u, \"seed\": %" PRIu64 ", ",
-		       app.o.loss, app.o.reorder, app.o.dup, app.o.delay_us,
+		printf("\"loss\": %.9g, \"ack_loss\": %.9g, \"reorder\": "
+		       "%.9g, \"dup\": %.9g, \"delay_us\": %u, \"seed\": %"
+		       PRIu64 ", ", app.o.loss, app.o.ack_loss < 0 ?
+		       app.o.loss : app.o.ack_loss, app.o.reorder, app.o.dup,
+		       app.o.delay_us,
 		       app.o.seed);
 	printf("\"rcv_wnd\": %u, \"srtt_us\": %.1f, ", app.o.rcv_wnd,
 	       r->srtt_avg_us);

@@ -154,9 +154,12 @@ open_defaults(struct ofld_tcp_open *o)
 static void
 pair_args(char *args, size_t size, bool sender)
 {
+	double loss = sender || app.o.ack_loss < 0 ? app.o.loss :
+		app.o.ack_loss;
+
 	snprintf(args, size, "pair=perf,speed=%u,delay=%u,loss=%.9g,"
 		 "reorder=%.9g,dup=%.9g,seed=%" PRIu64 ",tcp_max_conns=%u%s",
-		 app.o.speed, app.o.delay_us, app.o.loss, app.o.reorder,
+		 app.o.speed, app.o.delay_us, loss, app.o.reorder,
 		 app.o.dup, app.o.seed, app.o.conns + 16,
 		 sender && app.o.service ? ",engine=service" : "");
 }

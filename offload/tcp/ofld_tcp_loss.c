@@ -91,6 +91,7 @@ void
 otcp_loss_timer_update(struct ofld_tcp_conn *c, bool restart_rto)
 {
 	uint64_t at, tlp_at;
+	bool keep;
 
 	if (c->snd_una == c->snd_max) {
 		if (c->rexmt_kind != OTCPR_PERSIST)
@@ -101,14 +102,17 @@ otcp_loss_timer_update(struct ofld_tcp_conn *c, bool restart_rto)
 		otcp_rexmt_arm(c, OTCPR_REO, c->reo_at_us);
 		return;
 	}
-	if (!restart_rto && otcp_timer_on(c, OTCPT_REXMT) &&
-	    c->rexmt_kind == OTCPR_RTO)
-		return;
-	at = rto_at(c);
+	/* the RTO keeps its deadline unless new data was acked (5.3);
+	 * a probe is (re)considered on every call, after new data went
+	 * out too (RFC 8985 7.2): the flight may have grown past one
+	 * segment since the RTO was armed
+	 */
+	keep = !restart_rto && otcp_timer_on(c, OTCPT_REXMT) &&
+		c->rexmt_kind == OTCPR_RTO;
+	at = keep ? c->timer_at[OTCPT_REXMT] : rto_at(c);
 	if (otcp_rack_tlp_due(c, &tlp_at) && tlp_at < at)
 		otcp_rexmt_arm(c, OTCPR_TLP, tlp_at);
-	else if (restart_rto || !otcp_timer_on(c, OTCPT_REXMT) ||
-		 c->rexmt_kind != OTCPR_RTO)
+	else if (!keep)
 		otcp_rexmt_arm(c, OTCPR_RTO, at);
 }
 

@@ -180,15 +180,51 @@ conn_timers(struct ofld_tcp_conn *c, uint64_t now)
 	return true;
 }
 
+/* The earliest deadline of a connection's timers (UINT64_MAX: none). */
+static uint64_t
+conn_due(const struct ofld_tcp_conn *c)
+{
+	uint64_t due = UINT64_MAX;
+	int t;
+
+	for (t = 0; t < OTCPT_NB; t++)
+		if (c->timer_at[t] != 0 && c->timer_at[t] < due)
+			due = c->timer_at[t];
+	return due;
+}
+
+/*
+ * Every TIMER_SCAN_US the engine looks at every connection (timers, and
+ * what is due without one: a FIN that may go, a window update); in
+ * between, as soon as the earliest deadline armed has passed, but at most
+ * every TIMER_FINE_US plus 1/8 us per connection, so that a timer of a
+ * connection with an RTT of microseconds (a probe, a delayed ACK, a RACK
+ * reordering window) is not a millisecond late, and a scan of many
+ * connections stays a small part of the time.
+ */
 void
 otcp_timer_scan(struct ofld_tcp_engine *e)
 {
+	const uint64_t now = e->now_us;
+	uint64_t due = UINT64_MAX, d;
 	uint32_t i;
 
-	if (e->now_us < e->next_timer_scan_us)
+	if (now < e->next_timer_scan_us &&
+	    (now < e->timer_due_us || now < e->last_timer_scan_us +
+	     TIMER_FINE_US + e->nb_active / 8))
 		return;
-	e->next_timer_scan_us = e->now_us + TIMER_SCAN_US;
-	for (i = 0; i < e->nb_active; i++)
-		if (!conn_timers(e->active[i], e->now_us))
+	if (now >= e->next_timer_scan_us)
+		e->next_timer_scan_us = now + TIMER_SCAN_US;
+	e->last_timer_scan_us = now;
+	e->timer_due_us = UINT64_MAX;
+	for (i = 0; i < e->nb_active; i++) {
+		if (!conn_timers(e->active[i], now)) {
 			i--;	/* it was freed: the list moved */
+			continue;
+		}
+		d = conn_due(e->active[i]);
+		due = d < due ? d : due;
+	}
+	if (due < e->timer_due_us)
+		e->timer_due_us = due;
 }

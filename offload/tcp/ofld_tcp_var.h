@@ -59,7 +59,10 @@
 #define KEEP_CNT	9
 /* PAWS: TS.Recent older than this is not trusted (RFC 7323 5.5) */
 #define PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000)
-#define TIMER_SCAN_US	1000	/* timers are looked at this often */
+#define TIMER_SCAN_US	1000	/* every connection looked at this often */
+#define TIMER_FINE_US	20	/* a timer due: at most this late (and
+				 * 1/8 us per active connection)
+				 */
 #define MAX_LISTEN	16
 /* A SYN is sent again for at least 3 minutes (RFC 9293 3.8.3 MUST-23):
  * the connection gives up at the first expiry after this, unless its user
@@ -362,6 +365,8 @@ struct ofld_tcp_engine {
 	/* connections that were posted to (any thread -> engine) */
 	struct ofld_mpsc notify;
 	uint64_t next_timer_scan_us;
+	uint64_t timer_due_us;		/* earliest deadline armed (or later) */
+	uint64_t last_timer_scan_us;
 	struct ofld_tcp_conn **active;	/* dense list of connections in use */
 	/* the send map's entries: a free list (engine thread only) */
 	struct otcp_sm *sm_mem, *sm_free;
@@ -477,6 +482,8 @@ static inline void
 otcp_timer_arm(struct ofld_tcp_conn *c, enum otcp_timer t, uint64_t at_us)
 {
 	c->timer_at[t] = at_us != 0 ? at_us : 1;
+	if (c->timer_at[t] < c->e->timer_due_us)
+		c->e->timer_due_us = c->timer_at[t];
 }
 
 static inline void

@@ -18,14 +18,14 @@ The loss table, one connection, unpaced, for each loss rate in turn:
     MSS-sized segment; an nftables rule in the receiver's namespace drops
     RATE% of the sender's data segments at random (`numgen random`) on
     their way in; ACKs are not touched (with --ack-loss, RATE% of the ACKs
-    are dropped on their way into the sender too, as ofld's pair cable
-    does). Congestion control set per socket (iperf3 -C) and checked: the
+    are dropped on their way into the sender too). Congestion control set per socket (iperf3 -C) and checked: the
     kernel's default may be something else (bbr on some machines), and a
     namespace may not make a CC its default unless the host allows it.
     --linux-ref CC adds a column of Linux with another CC (e.g. bbr).
   - ofld: ofld-perf over the pair cable, --speed 0 --conns 1 --loss RATE/100
-    --seed 7 --cc CC: the cable loses RATE% of the frames each port sends
-    (data one way, ACKs the other).
+    --ack-loss 0 --seed 7 --cc CC: the cable loses RATE% of the frames the
+    sender's port sends (its data segments), none of the receiver's ACKs;
+    with --ack-loss, RATE% of those too. Both stacks lose the same.
   - CPU: busy time of the whole machine from /proc/stat (softirq
     included), sampled every 100 ms, over the last --seconds before each
     process exited: the same window for both stacks.
@@ -262,10 +262,11 @@ def ofld_run(build, seconds, args):
     return d
 
 
-def ofld_loss_run(build, rate, seconds, cc):
+def ofld_loss_run(build, rate, seconds, cc, ack_loss):
     d = ofld_run(build, seconds, ["--speed", "0", "--conns", "1", "--loss",
-                                  f"{rate / 100:g}", "--seed", str(SEED),
-                                  "--cc", cc])
+                                  f"{rate / 100:g}", "--ack-loss",
+                                  f"{rate / 100 if ack_loss else 0:g}",
+                                  "--seed", str(SEED), "--cc", cc])
     x = d["sender_xstats"]
     return {"gbps": d["goodput_gbps"], "cores": d["cores"],
             "bad": d["bytes_bad"], "retrans": x["retrans_segs"],
@@ -282,7 +283,7 @@ def loss_table(a):
     rows = []
     for rate in a.rates:
         lx = linux_run(rate, a.seconds, LINUX_CC[a.cc], a.ack_loss)
-        of = ofld_loss_run(a.build, rate, a.seconds, a.cc)
+        of = ofld_loss_run(a.build, rate, a.seconds, a.cc, a.ack_loss)
         rows.append({"rate_pct": rate, "linux": lx, "ofld": of})
         if a.linux_ref:
             rows[-1]["linux_ref"] = linux_run(rate, a.seconds, a.linux_ref,
@@ -298,8 +299,11 @@ def loss_table_md(rows, a):
            f"control {cc} on both (Linux: {LINUX_CC[cc]}); Linux loses "
            "data segments at the receiver" +
            (" and ACKs at the sender" if a.ack_loss else "") +
-           ", ofld's pair cable loses frames both ways. Cores: the whole "
-           "machine's busy time (/proc/stat) over each run.", "",
+           ", ofld's pair cable the same: frames its sender's port sends" +
+           (" and the receiver's ACKs" if a.ack_loss else
+            " (not the receiver's ACKs)") +
+           ". Cores: the whole machine's busy time (/proc/stat) over each "
+           "run.", "",
            "| loss | Linux Gbit/s | ofld Gbit/s | ofld / Linux | "
            "Linux cores | ofld cores | Linux dropped | Linux retrans | "
            "Linux SACK rec. | Linux RTOs | ofld retrans | "
