@@ -422,7 +422,7 @@ void
 otcp_loss_rto_fired(struct ofld_tcp_conn *c)
 {
 	uint32_t flight = c->snd_max - c->snd_una;
-	uint64_t now = c->e->now_us;
+	uint64_t now = c->e->now_us, nomem = c->e->st.nomem;
 
 	if (c->snd_wnd == 0) {
 		rto_zero_window(c);
@@ -460,5 +460,13 @@ otcp_loss_rto_fired(struct ofld_tcp_conn *c)
 		c->backoff++;
 	otcp_timer_stop(c, OTCPT_REXMT);
 	otcp_output(c);
+	if (c->e->st.nomem != nomem && c->backoff != 0) {
+		/* the retransmission could not be built (no mbuf): a shortage
+		 * here, not in the network, so no backoff for it (Linux: a
+		 * failed retransmission re-arms without backing off); the
+		 * output tries again at the next poll
+		 */
+		c->backoff--;
+	}
 	otcp_loss_timer_update(c, true);
 }

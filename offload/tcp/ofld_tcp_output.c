@@ -205,10 +205,16 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	return 0;
 }
 
+/* An ACK now; without an mbuf for it, the delayed-ACK timer sends it
+ * later (an ACK the peer waits for, of its FIN say, is not just lost).
+ */
 void
 otcp_output_ack(struct ofld_tcp_conn *c)
 {
-	otcp_output_segment(c, c->snd_nxt, TH_ACK, NULL, 0, 0);
+	if (otcp_output_segment(c, c->snd_nxt, TH_ACK, NULL, 0, 0) != 0 &&
+	    !otcp_timer_on(c, OTCPT_DELACK))
+		otcp_timer_arm(c, OTCPT_DELACK,
+			       c->e->now_us + c->e->conf.delack_us);
 }
 
 void
@@ -353,8 +359,13 @@ static int
 resend_fin(struct ofld_tcp_conn *c)
 {
 	if (otcp_output_segment(c, c->snd_end, TH_FIN | TH_ACK, NULL, 0, 0)
-	    != 0)
+	    != 0) {
+		/* out of mbufs: next poll, as resend(); nothing else would
+		 * try before the next RTO
+		 */
+		otcp_ready_add(c);
 		return -1;
+	}
 	otcp_smap_sent(c, c->snd_end, 1, true);
 	otcp_loss_sent(c, 1, true);
 	c->e->st.retrans_segs++;

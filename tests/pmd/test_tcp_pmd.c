@@ -285,6 +285,12 @@ run_transfer(struct run *r)
 		CU_ASSERT_EQUAL(f[i].done_bytes, r->bytes_per_flow);
 		CU_ASSERT_EQUAL(ofld_tcp_backlog(f[i].ca), 0);
 		if (r->close_at_end) {
+			if (f[i].closed_a &&
+			    f[i].closed_status != OFLD_TCP_SUCCESS)
+				fprintf(stderr, "flow %u closed with status %d "
+					"after %.1f s (fin at b %d)\n", i,
+					f[i].closed_status, r->secs,
+					f[i].fin_b);
 			CU_ASSERT(f[i].closed_a);
 			CU_ASSERT_EQUAL(f[i].closed_status, OFLD_TCP_SUCCESS);
 			CU_ASSERT(f[i].fin_b);
