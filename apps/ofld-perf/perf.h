@@ -18,11 +18,9 @@
 #include <rte_mbuf.h>
 
 #include "app_ktap.h"
+#include "app_pattern.h"
 #include "rte_pmd_ofld.h"
 
-#define REGION		(4u << 20)	/* pattern bytes per connection */
-#define CHUNK		(32u << 10)	/* bytes per external-buffer mbuf */
-#define NB_CHUNKS	(REGION / CHUNK)
 #define HIST_BUCKETS	(64 * 16)
 #define SERVER_PORT	5001
 #define LISTEN_COOKIE	UINT64_MAX
@@ -70,8 +68,7 @@ struct conn {
 struct app {
 	struct opts o;
 	/* one pattern region for all connections, each starting elsewhere */
-	uint8_t *region;
-	struct rte_mbuf_ext_shared_info shinfo[NB_CHUNKS];
+	struct app_pattern pat;
 	uint16_t tx_port, rx_port;
 	struct rte_mempool *pool, *ext_pool;
 	struct conn *c;

@@ -387,6 +387,6 @@ run_close(void)
 	}
 	for (i = 0; i < app.o.conns; i++)
 		free(app.c[i].post_tsc);
-	rte_free(app.region);
+	app_pattern_free(&app.pat);
 	rte_eal_cleanup();
 }

@@ -34,7 +34,7 @@ setup_memory(void)
 					   rte_socket_id());
 	/* the requests' external-buffer mbufs */
 	n = (uint64_t)app.o.conns * app.o.depth *
-		(app.o.req_size / CHUNK + 2) + 1023;
+		(app.o.req_size / APP_PATTERN_CHUNK + 2) + 1023;
 	if (n > 1048575)
 		n = 1048575;
 	if (n < 4095)

@@ -23,39 +23,15 @@
 
 /* ---- payload: a pattern region per connection ------------------------ */
 
-static void
-noop_free(void *addr, void *opaque)
-{
-	RTE_SET_USED(addr);
-	RTE_SET_USED(opaque);
-}
-
-static void
-region_fill(uint8_t *r, uint32_t salt)
-{
-	uint64_t *w = (uint64_t *)(void *)r;
-	uint32_t i;
-
-	for (i = 0; i < REGION / 8; i++)
-		w[i] = ((uint64_t)i * 0x9e3779b97f4a7c15ULL) ^ salt;
-}
-
 /* The pattern region, and where each connection's stream starts in it. */
 int
 traffic_init(void)
 {
 	uint32_t i;
 
-	app.region = rte_malloc("perf_region", REGION, 64);
-	if (app.region == NULL) {
+	if (app_pattern_init(&app.pat, 7919u) != 0) {
 		fprintf(stderr, "ofld-perf: out of memory for the pattern\n");
 		return 1;
-	}
-	region_fill(app.region, 7919u);
-	for (i = 0; i < NB_CHUNKS; i++) {
-		app.shinfo[i].free_cb = noop_free;
-		app.shinfo[i].fcb_opaque = NULL;
-		rte_mbuf_ext_refcnt_set(&app.shinfo[i], 1);
 	}
 	for (i = 0; i < app.o.conns; i++) {
 		struct conn *c = &app.c[i];
@@ -63,7 +39,7 @@ traffic_init(void)
 		/* streams start at different places: a byte of one stream
 		 * delivered on another shows
 		 */
-		c->start = (uint32_t)(((uint64_t)i * 1000003u * 8) % REGION);
+		c->start = app_pattern_start(i);
 		c->post_cap = app.o.depth + 1;
 		c->post_tsc = calloc(c->post_cap, sizeof(uint64_t));
 		if (c->post_tsc == NULL) {
@@ -73,42 +49,6 @@ traffic_init(void)
 		}
 	}
 	return 0;
-}
-
-/* A request of len bytes at stream offset off: external-buffer mbufs
- * pointing into the region (which repeats every REGION bytes).
- */
-static struct rte_mbuf *
-make_request(struct conn *c, uint64_t off, uint32_t len)
-{
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t pos, chunk, in_chunk, take;
-
-	while (len > 0) {
-		pos = (uint32_t)((c->start + off) % REGION);
-		chunk = pos / CHUNK;
-		in_chunk = pos % CHUNK;
-		take = RTE_MIN(len, CHUNK - in_chunk);
-		m = rte_pktmbuf_alloc(app.ext_pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		rte_mbuf_ext_refcnt_update(&app.shinfo[chunk], 1);
-		rte_pktmbuf_attach_extbuf(m, app.region + chunk * CHUNK,
-			rte_malloc_virt2iova(app.region) + chunk * CHUNK,
-			CHUNK, &app.shinfo[chunk]);
-		m->data_off = (uint16_t)in_chunk;
-		m->data_len = (uint16_t)take;
-		m->pkt_len = take;
-		if (head == NULL)
-			head = m;
-		else
-			rte_pktmbuf_chain(head, m);
-		off += take;
-		len -= take;
-	}
-	return head;
 }
 
 /* ---- latency histogram: 16 sub-buckets per power of two -------------- */
@@ -190,19 +130,8 @@ rx_conn(uint16_t port, const struct ofld_tcp_event *ev)
 static void
 rx_check(struct conn *c, struct rte_mbuf *m)
 {
-	uint8_t buf[2048];
-	uint32_t n, pos, take;
-
-	for (n = 0; n < m->pkt_len; n += take) {
-		const uint8_t *p;
-
-		pos = (uint32_t)((c->start + c->received + n) % REGION);
-		take = RTE_MIN(m->pkt_len - n, (uint32_t)sizeof(buf));
-		take = RTE_MIN(take, REGION - pos);
-		p = rte_pktmbuf_read(m, n, take, buf);
-		if (p == NULL || memcmp(p, app.region + pos, take))
-			c->bad_bytes += take;
-	}
+	c->bad_bytes += app_pattern_bad_bytes(&app.pat, m, c->start,
+					      c->received);
 	c->received += m->pkt_len;
 	app.received_total += m->pkt_len;
 }
@@ -286,7 +215,8 @@ tx_post_conn(struct conn *c, uint64_t per_conn_limit, uint64_t now)
 		if (per_conn_limit != 0)
 			len = (uint32_t)RTE_MIN((uint64_t)len,
 				per_conn_limit - c->posted);
-		m = make_request(c, c->posted, len);
+		m = app_pattern_request(&app.pat, app.ext_pool, c->start,
+					 c->posted, len);
 		if (m == NULL)
 			break;
 		c->post_tsc[c->posted_reqs % c->post_cap] = now;

@@ -41,14 +41,13 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "app_pattern.h"
 #include "ofld_req.h"
 #include "ofld_tcp.h"
 #include "ofld_test.h"
 
 #define WIRE_MAX	(1u << 16)	/* frames in flight one way */
 #define BURST		32		/* frames per input call, as rx_burst */
-#define REGION		(1u << 20)	/* the stream pattern repeats */
-#define CHUNK		(32u << 10)	/* bytes per external buffer */
 #define MAX_CONNS	64
 
 struct wire {
@@ -77,8 +76,7 @@ static struct {
 static struct wire w_ab, w_ba;
 static struct bconn bc[MAX_CONNS];
 static struct rte_mempool *tx_pool, *rx_pool, *ext_pool;
-static uint8_t *region;
-static struct rte_mbuf_ext_shared_info shinfo[REGION / CHUNK];
+static struct app_pattern pat;
 static uint64_t now_us = 1000000;
 static uint64_t cycles[P_N];
 
@@ -171,73 +169,6 @@ bench_ack_path(struct ofld_tcp_engine *a, struct rte_mbuf **f, uint16_t n)
 	path_calls[P_ACK]++;
 }
 
-static void
-ext_free(void *addr, void *opaque)
-{
-	RTE_SET_USED(addr);
-	RTE_SET_USED(opaque);
-}
-
-/* A request of len bytes at stream offset off of connection c:
- * external-buffer mbufs over the pattern region (zero copy, as ofld-perf).
- */
-static struct rte_mbuf *
-make_request(const struct bconn *c, uint64_t off, uint32_t len)
-{
-	struct rte_mbuf *head = NULL, *m;
-	uint32_t pos, chunk, in_chunk, take;
-
-	while (len > 0) {
-		pos = (uint32_t)((c->start + off) % REGION);
-		chunk = pos / CHUNK;
-		in_chunk = pos % CHUNK;
-		take = RTE_MIN(len, CHUNK - in_chunk);
-		m = rte_pktmbuf_alloc(ext_pool);
-		if (m == NULL) {
-			rte_pktmbuf_free(head);
-			return NULL;
-		}
-		rte_mbuf_ext_refcnt_update(&shinfo[chunk], 1);
-		rte_pktmbuf_attach_extbuf(m, region + chunk * CHUNK,
-			rte_malloc_virt2iova(region) + chunk * CHUNK, CHUNK,
-			&shinfo[chunk]);
-		m->data_off = (uint16_t)in_chunk;
-		m->data_len = (uint16_t)take;
-		m->pkt_len = take;
-		if (head == NULL)
-			head = m;
-		else
-			rte_pktmbuf_chain(head, m);
-		off += take;
-		len -= take;
-	}
-	return head;
-}
-
-/* Bytes of m that differ from connection c's stream at offset off. */
-static uint64_t
-check_bytes(const struct bconn *c, const struct rte_mbuf *m, uint64_t off)
-{
-	uint64_t bad = 0;
-	uint32_t done, pos, take;
-
-	for (; m != NULL; m = m->next) {
-		const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
-
-		for (done = 0; done < m->data_len; done += take) {
-			pos = (uint32_t)((c->start + off + done) % REGION);
-			take = RTE_MIN(m->data_len - done, REGION - pos);
-			if (memcmp(p + done, region + pos, take) != 0) {
-				uint32_t j;
-
-				for (j = 0; j < take; j++)
-					bad += p[done + j] != region[pos + j];
-			}
-		}
-		off += m->data_len;
-	}
-	return bad;
-}
 
 static void
 make_states(uint32_t i, struct ofld_tcp_state *a, struct ofld_tcp_state *b)
@@ -305,7 +236,7 @@ open_conns(struct ofld_tcp_engine *a, struct ofld_tcp_engine *b)
 
 	for (i = 0; i < o.conns; i++) {
 		make_states(i, &sa, &sb);
-		bc[i].start = (uint32_t)(((uint64_t)i * 1000003u * 8) % REGION);
+		bc[i].start = app_pattern_start(i);
 		bc[i].tx = ofld_tcp_offload(a, &sa);
 		bc[i].rx = ofld_tcp_offload(b, &sb);
 		if (bc[i].tx == NULL || bc[i].rx == NULL) {
@@ -330,7 +261,8 @@ post_all(uint64_t per_conn)
 		while (c->outstanding < o.depth && c->posted < per_conn) {
 			len = (uint32_t)RTE_MIN((uint64_t)o.req,
 						per_conn - c->posted);
-			m = make_request(c, c->posted, len);
+			m = app_pattern_request(&pat, ext_pool, c->start,
+						c->posted, len);
 			if (m == NULL) {
 				fprintf(stderr, "tcp_bench: out of request "
 					"mbufs\n");
@@ -361,7 +293,8 @@ take_events(struct ofld_tcp_engine *e)
 			struct bconn *c = &bc[ev[i].conn_cookie % MAX_CONNS];
 
 			if (ev[i].kind == OFLD_TCP_EV_RECV) {
-				c->bad += check_bytes(c, ev[i].m, c->received);
+				c->bad += app_pattern_bad_bytes(&pat, ev[i].m,
+						c->start, c->received);
 				c->received += ev[i].bytes;
 			} else if (ev[i].kind == OFLD_TCP_EV_SEND_DONE) {
 				if (ev[i].status != OFLD_TCP_SUCCESS)
@@ -428,9 +361,8 @@ setup_memory(void)
 {
 	/* segments in flight: a window per connection, two mbufs each */
 	uint64_t segs = (uint64_t)o.conns * (o.wnd / 1000 + 64) + 1024;
-	uint64_t ext = (uint64_t)o.conns * o.depth * (o.req / CHUNK + 2) +
-		1023;
-	uint32_t i;
+	uint64_t ext = (uint64_t)o.conns * o.depth *
+		(o.req / APP_PATTERN_CHUNK + 2) + 1023;
 
 	tx_pool = rte_pktmbuf_pool_create("bench_tx",
 		(unsigned int)RTE_MIN(2 * segs + 4095, 1048575u), 512, 0,
@@ -441,24 +373,16 @@ setup_memory(void)
 	ext_pool = rte_pktmbuf_pool_create("bench_ext",
 		(unsigned int)RTE_MIN(ext, 1048575u), 512, 0, 0,
 		(int)rte_socket_id());
-	region = rte_malloc("bench_region", REGION, 64);
 	if (ofld_req_register() != 0) {	/* the requests' metadata */
 		fprintf(stderr, "tcp_bench: mbuf dynfield: %s\n",
 			rte_strerror(rte_errno));
 		return -1;
 	}
 	if (tx_pool == NULL || rx_pool == NULL || ext_pool == NULL ||
-	    region == NULL) {
+	    app_pattern_init(&pat, 7919u) != 0) {
 		fprintf(stderr, "tcp_bench: out of memory (give EAL more "
 			"with -m): %s\n", rte_strerror(rte_errno));
 		return -1;
-	}
-	for (i = 0; i < REGION; i++)
-		region[i] = ofld_test_stream_byte(i, 0);
-	for (i = 0; i < RTE_DIM(shinfo); i++) {
-		shinfo[i].free_cb = ext_free;
-		shinfo[i].fcb_opaque = NULL;
-		rte_mbuf_ext_refcnt_set(&shinfo[i], 1);
 	}
 	return 0;
 }
@@ -629,6 +553,7 @@ main(int argc, char **argv)
 	}
 	if (ret == 0 && !pools_full())
 		ret = 1;
+	app_pattern_free(&pat);
 out:
 	rte_eal_cleanup();
 	return ret;
