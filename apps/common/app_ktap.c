@@ -41,6 +41,10 @@ app_ktap_find(const char *prog, struct app_ktap *t)
 				continue;
 			t->ofld_port = p;
 			t->lower_port = q;
+			memcpy(t->lower_iface, t->iface, sizeof(t->iface));
+			if (getenv("OFLD_KTAP_IFACE") != NULL)
+				snprintf(t->iface, sizeof(t->iface), "%s",
+					 getenv("OFLD_KTAP_IFACE"));
 			return 0;
 		}
 	}
@@ -95,6 +99,12 @@ app_ktap_setup(const char *prog, struct app_ktap *t)
 	}
 	t->kernel_mac = kmac;
 	rte_ether_format_addr(mac, sizeof(mac), &t->ofld_mac);
+	if (strcmp(t->lower_iface, t->iface) != 0) {
+		snprintf(cmd, sizeof(cmd), "ip link set dev %s up",
+			 t->lower_iface);
+		if (run(prog, cmd) != 0)
+			return -1;
+	}
 	snprintf(cmd, sizeof(cmd),
 		 "ip link set dev %s up && "
 		 "ip addr replace " APP_KTAP_KERNEL_IP4 "/24 dev %s && "

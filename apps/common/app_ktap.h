@@ -33,13 +33,17 @@ struct app_ktap {
 	uint16_t ofld_port;		/**< the net_ofld port */
 	uint16_t lower_port;		/**< the port it is stacked on */
 	char iface[IF_NAMESIZE];	/**< the kernel interface */
+	char lower_iface[IF_NAMESIZE];	/**< the lower port's interface */
 	struct rte_ether_addr ofld_mac;	/**< net_ofld's MAC */
 	struct rte_ether_addr kernel_mac; /**< the interface's MAC */
 };
 
 /**
  * The first net_ofld port stacked on a port that has a kernel interface
- * (net_tap); fills ofld_port, lower_port and iface.
+ * (net_tap); fills ofld_port, lower_port and iface. With the environment
+ * variable OFLD_KTAP_IFACE set, the kernel's end is that interface instead
+ * of the lower port's own: the other end of a veth pair whose first end
+ * a net_af_packet port opened (both in this network namespace).
  * @return 0, or -ENODEV (none; says why on stderr).
  */
 int app_ktap_find(const char *prog, struct app_ktap *t);

@@ -123,7 +123,7 @@ print_engine(uint16_t port)
 int
 main(int argc, char **argv)
 {
-	char vdev0[64], vdev1[256], lcores[512];
+	char vdev0[160], vdev1[256], lower[64], lcores[512];
 	char *eal[16];
 	const char *extra = getenv("OFLD_KPEER_OFLD_ARGS");
 	struct app_ktap kt;
@@ -149,8 +149,16 @@ main(int argc, char **argv)
 	v6 = argc > 3 && strcmp(argv[3], "v6") == 0;
 	abort_ok = argc > 3 && strcmp(argv[argc - 1], "abort-ok") == 0;
 
-	snprintf(vdev0, sizeof(vdev0), "--vdev=net_tap0,iface=%s", TAP);
-	snprintf(vdev1, sizeof(vdev1), "--vdev=net_ofld0,lower=net_tap0%s%s",
+	/* the lower port: net_tap by default; OFLD_KPEER_LOWER gives
+	 * another (net_af_packet0,iface=DEV, with OFLD_KTAP_IFACE naming the
+	 * kernel's end: see app_ktap.h)
+	 */
+	snprintf(vdev0, sizeof(vdev0), "--vdev=%s",
+		 getenv("OFLD_KPEER_LOWER") != NULL ?
+		 getenv("OFLD_KPEER_LOWER") : "net_tap0,iface=" TAP);
+	snprintf(lower, sizeof(lower), "%.*s", (int)strcspn(vdev0 + 7, ","),
+		 vdev0 + 7);
+	snprintf(vdev1, sizeof(vdev1), "--vdev=net_ofld0,lower=%s%s%s", lower,
 		 extra ? "," : "", extra ? extra : "");
 	eal[n++] = argv[0];
 	eal[n++] = (char *)(uintptr_t)"--no-huge";
@@ -179,7 +187,8 @@ main(int argc, char **argv)
 	    rte_eth_rx_queue_setup(port, 0, 1024, 0, NULL, pool) != 0 ||
 	    rte_eth_tx_queue_setup(port, 0, 1024, 0, NULL) != 0 ||
 	    rte_eth_dev_start(port) != 0) {
-		fprintf(stderr, "kpeer: cannot start net_ofld over net_tap\n");
+		fprintf(stderr, "kpeer: cannot start net_ofld over %s\n",
+			lower);
 		return 1;
 	}
 	rte_eth_promiscuous_enable(port);
