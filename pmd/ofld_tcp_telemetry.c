@@ -44,6 +44,7 @@ static const struct {
 	TCPS(time_wait), TCPS(time_wait_reused), TCPS(syn_sent_rst),
 	TCPS(keepalive_probes), TCPS(keepalive_dead), TCPS(rcv_wnd_full),
 	TCPS(rcv_nomem), TCPS(ssr_idle), TCPS(hystart_exits), TCPS(smap_nomem),
+	TCPS(ooo_reneged),
 };
 /* every counter of struct ofld_tcp_stats has its xstat */
 static_assert(RTE_DIM(tcp_xstats) * sizeof(uint64_t) ==

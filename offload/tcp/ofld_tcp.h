@@ -212,6 +212,7 @@ struct ofld_tcp_stats {
 	uint64_t ssr_idle;	/**< slow-start restarts after idle (R11) */
 	uint64_t hystart_exits;	/**< HyStart++ ended slow start (R11) */
 	uint64_t smap_nomem;	/**< send map full: sending waited */
+	uint64_t ooo_reneged;	/**< held segments dropped: no mbuf (R8) */
 };
 
 /** The smallest peer MSS (option value) used; smaller ones are raised. */

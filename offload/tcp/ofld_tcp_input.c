@@ -602,6 +602,8 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 		rte_pktmbuf_free(m);
 	}
 	e->st.not_ours += k;
+	if (unlikely(e->rx_short))
+		otcp_reass_short(e);
 	otcp_output_flush(e);
 	otcp_compl_flush(e);
 	return k;

@@ -66,6 +66,7 @@ void otcp_input_parse_opts(const uint8_t *o, uint32_t optlen,
 bool otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		     const struct seg_info *si);
 void otcp_reass_free(struct ofld_tcp_conn *c);
+void otcp_reass_short(struct ofld_tcp_engine *e);
 uint32_t otcp_rcv_window(struct ofld_tcp_conn *c);
 bool otcp_rcv_window_update_due(const struct ofld_tcp_conn *c);
 

@@ -176,6 +176,44 @@ otcp_reass_free(struct ofld_tcp_conn *c)
 }
 
 /*
+ * Memory is short: drop what c holds out of order (R8). RFC 2018 8 lets a
+ * receiver renege on data it SACKed (its sender keeps it until it is
+ * acknowledged cumulatively); Linux's tcp_prune_ofo_queue() does the same
+ * under memory pressure. The SACK blocks that reported it go too; a
+ * D-SACK stays.
+ */
+static void
+ooo_renege(struct ofld_tcp_conn *c)
+{
+	struct rte_mbuf *m;
+	uint64_t n = 0;
+
+	for (m = c->ooo_head; m != NULL; m = req_next(m))
+		n++;
+	otcp_reass_free(c);
+	c->e->st.ooo_reneged += n;
+	c->nb_sack_out = c->dsack_out ? 1 : 0;
+}
+
+/*
+ * In-order data found no mbuf during an input burst: every connection's
+ * held data goes, so that the holes can fill. Otherwise held data can
+ * take the last mbufs of a pool shared by many connections and no
+ * connection moves again (in-order data dropped, nothing delivered, no
+ * sender's data acknowledged and freed).
+ */
+void
+otcp_reass_short(struct ofld_tcp_engine *e)
+{
+	uint32_t i;
+
+	e->rx_short = false;
+	for (i = 0; i < e->nb_active; i++)
+		if (e->active[i]->ooo_head != NULL)
+			ooo_renege(e->active[i]);
+}
+
+/*
  * New payload from a frame (acceptable: it reaches into the window). In
  * order goes up now, up to the first held range; the rest waits.
  * @return true when an ACK should go at once.
@@ -219,7 +257,12 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	if (psh && seq + len == si->seq + si->len)
 		c->e->st.psh_in++;	/* counted once per delivered end */
 	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+	if (unlikely(d == NULL) && c->ooo_head != NULL) {
+		ooo_renege(c);	/* in order first: that moves the sender */
+		d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+	}
 	if (unlikely(d == NULL)) {
+		c->e->rx_short = true;
 		c->e->st.rcv_nomem++;
 		otcp_log_drop(c->e, &c->key, OTCP_DROP_RCV_NOMEM);
 		return true;	/* not acked: it comes again; say where we are */

@@ -378,6 +378,10 @@ struct ofld_tcp_engine {
 	 * otcp_rx_pool_free(); counted at rx_pool_at_us
 	 */
 	uint32_t rx_pool_free;
+	/* in-order data found no mbuf in this input burst: the held data of
+	 * every connection goes at its end (otcp_reass_short())
+	 */
+	bool rx_short;
 	uint64_t rx_pool_at_us;
 	struct listener listen[MAX_LISTEN];
 	uint16_t nb_listen;
