@@ -35,13 +35,14 @@
 #define ARG_GSO_L4OFF	"gso_l4_offset_max"
 #define ARG_TCP_CONNS	"tcp_max_conns"
 #define ARG_ENGINE	"engine"
+#define ARG_TX_FREE	"tx_free"
 
 #define GSO_MAX_SIZE_LIMIT	(16u << 20)
 
 static const char *const valid_keys[] = {
 	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_DELAY, ARG_LOSS, ARG_REORDER, ARG_DUP,
 	ARG_SEED, ARG_MAC, ARG_GSO_L3, ARG_GSO_L4, ARG_GSO_MAX, ARG_GSO_MINSEG,
-	ARG_GSO_L4OFF, ARG_TCP_CONNS, ARG_ENGINE, NULL,
+	ARG_GSO_L4OFF, ARG_TCP_CONNS, ARG_ENGINE, ARG_TX_FREE, NULL,
 };
 
 struct kind_name {
@@ -269,6 +270,20 @@ handle_arg(const char *key, const char *val, void *opaque)
 			 "'service'", ctx->dev, key, val != NULL ? val : "");
 		return -EINVAL;
 	}
+	if (strcmp(key, ARG_TX_FREE) == 0) {
+		da->tx_free_set = true;
+		if (val != NULL && strcmp(val, "sender") == 0) {
+			da->tx_free_receiver = false;
+			return 0;
+		}
+		if (val != NULL && strcmp(val, "receiver") == 0) {
+			da->tx_free_receiver = true;
+			return 0;
+		}
+		OFLD_LOG(ERR, "%s: device argument '%s=%s': expected 'sender' or "
+			 "'receiver'", ctx->dev, key, val != NULL ? val : "");
+		return -EINVAL;
+	}
 	if (strcmp(key, ARG_TCP_CONNS) == 0) {
 		ret = parse_u64(key, val, 1, 1u << 20, &v, ctx);
 		da->tcp_max_conns = (uint32_t)v;
@@ -361,7 +376,8 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 					 "reorder, "
 					 "dup, seed, mac, gso_l3, gso_l4, gso_max_size, "
 					 "gso_min_segs, gso_l4_offset_max, "
-					 "tcp_max_conns, engine)", name, key);
+					 "tcp_max_conns, engine, tx_free)", name,
+					 key);
 				ret = -EINVAL;
 				goto out;
 			}
@@ -395,6 +411,11 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 	} else if (da->pair[0] == '\0' && da->lower[0] == '\0') {
 		OFLD_LOG(ERR, "%s: a cable is needed: give device argument "
 			 "'pair=NAME' or 'lower=PORTNAME'", name);
+		ret = -EINVAL;
+	} else if (da->lower[0] != '\0' && da->tx_free_set) {
+		OFLD_LOG(ERR, "%s: device argument 'tx_free' is the pair "
+			 "cable's (over 'lower=' the lower port frees what it "
+			 "sent)", name);
 		ret = -EINVAL;
 	} else {
 		ret = check_delay(name, da);

@@ -58,6 +58,20 @@ ofld_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 	dev->data->tx_queues[qid] = NULL;
 }
 
+/* rte_eth_tx_done_cleanup(): on the pair cable, free (here) what the other
+ * end's TCP engines gave back; free_cnt 0: all of it.
+ */
+static int
+ofld_tx_done_cleanup(void *q, uint32_t free_cnt)
+{
+	struct ofld_txq *txq = q;
+
+	if (txq->pi->cable != OFLD_CABLE_PAIR)
+		return -ENOTSUP;
+	return (int)ofld_pair_reclaim_all(txq->pi, free_cnt != 0 ? free_cnt :
+					  INT32_MAX);
+}
+
 static int
 ofld_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		    unsigned int socket, const struct rte_eth_rxconf *conf,
@@ -570,6 +584,7 @@ const struct eth_dev_ops ofld_ops = {
 	.tx_queue_setup = ofld_tx_queue_setup,
 	.rx_queue_release = ofld_rx_queue_release,
 	.tx_queue_release = ofld_tx_queue_release,
+	.tx_done_cleanup = ofld_tx_done_cleanup,
 	.stats_get = ofld_stats_get,
 	.stats_reset = ofld_stats_reset,
 	.xstats_get = ofld_xstats_get,

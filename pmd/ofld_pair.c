@@ -18,6 +18,11 @@
  * the delay line), and live as long as the cable: a later port at that end
  * must fit them.
  *
+ * A TCP engine's received frames go back to the end that sent them, on
+ * that end's transmit completion ring, and are freed there by its engines
+ * and transmit calls (ofld_pair_give_back()): freeing them where they were
+ * allocated keeps each end's mbufs in its own lcore's mempool cache.
+ *
  * The registry of pairs is control-path state under a mutex. The data path
  * only touches the lanes, which live as long as either end of the pair.
  */
@@ -91,9 +96,26 @@ lanes_make(struct ofld_pair *p, int d, uint32_t size, bool delayed,
 	return 0;
 }
 
+/* Free every frame on a transmit completion ring. */
+static void
+done_drain(struct rte_ring *r)
+{
+	struct rte_mbuf *m[64];
+	unsigned int n;
+
+	while ((n = rte_ring_dequeue_burst(r, (void **)m, RTE_DIM(m),
+					   NULL)) != 0)
+		rte_pktmbuf_free_bulk(m, n);
+}
+
 static void
 pair_free(struct ofld_pair *p)
 {
+	for (int d = 0; d < 2; d++) {
+		if (p->done[d] != NULL)
+			done_drain(p->done[d]);
+		rte_ring_free(p->done[d]);
+	}
 	lanes_free(p, 0);
 	lanes_free(p, 1);
 	rte_free(p);
@@ -102,14 +124,68 @@ pair_free(struct ofld_pair *p)
 static struct ofld_pair *
 pair_create(const char *name, int socket)
 {
-	struct ofld_pair *p;
+	struct ofld_pair *p = rte_zmalloc_socket("ofld_pair", sizeof(*p),
+						 RTE_CACHE_LINE_SIZE, socket);
+	char rn[RTE_RING_NAMESIZE];
 
-	p = rte_zmalloc_socket("ofld_pair", sizeof(*p), RTE_CACHE_LINE_SIZE,
-			       socket);
 	if (p == NULL)
 		return NULL;
 	snprintf(p->name, sizeof(p->name), "%s", name);
+	for (int d = 0; d < 2; d++) {
+		snprintf(rn, sizeof(rn), "ofld_done_%u", lanes_serial++);
+		p->done[d] = rte_ring_create(rn, OFLD_DONE_RING_SIZE, socket,
+					     0);
+		if (p->done[d] == NULL) {
+			OFLD_LOG(ERR, "pair cable '%s': cannot make its "
+				 "transmit completion ring: %s", name,
+				 rte_strerror(rte_errno));
+			pair_free(p);
+			return NULL;
+		}
+	}
 	return p;
+}
+
+/**
+ * Free (on this lcore) up to max frames that this end sent and the other
+ * end's engines are done with. @return how many.
+ */
+uint32_t
+ofld_pair_reclaim_all(struct pmd_internals *pi, uint32_t max)
+{
+	struct rte_ring *r = pi->pair->done[pi->end];
+	struct rte_mbuf *m[64];
+	uint32_t n, freed = 0;
+
+	while (freed < max &&
+	       (n = rte_ring_dequeue_burst(r, (void **)m,
+					   RTE_MIN(RTE_DIM(m), max - freed),
+					   NULL)) != 0) {
+		rte_pktmbuf_free_bulk(m, n);
+		freed += n;
+	}
+	return freed;
+}
+
+/**
+ * The TCP engine of port pi is done with n frames the other end sent: they
+ * go back to that end to be freed on its lcores (where they were
+ * allocated: the mempool's per-lcore cache takes them back instead of its
+ * ring, and the sender's mbufs stay in the sender's cache), unless that
+ * end is stopped or its ring is full: then they are freed here.
+ */
+void
+ofld_pair_give_back(struct pmd_internals *pi, struct rte_mbuf **m,
+		    uint16_t n)
+{
+	struct ofld_pair *p = pi->pair;
+	unsigned int put = 0;
+
+	if (likely(__atomic_load_n(&p->started[!pi->end], __ATOMIC_ACQUIRE)))
+		put = rte_ring_enqueue_burst(p->done[!pi->end], (void **)m, n,
+					     NULL);
+	if (unlikely(put < n))
+		rte_pktmbuf_free_bulk(m + put, n - put);
 }
 
 /*
@@ -309,6 +385,7 @@ ofld_pair_start(struct pmd_internals *pi)
 				 __ATOMIC_RELEASE);
 	}
 	pthread_mutex_unlock(&pair_lock);
+	done_drain(p->done[pi->end]);	/* given back after our last stop */
 	__atomic_store_n(&p->started[pi->end], 1, __ATOMIC_RELEASE);
 	return 0;
 }
@@ -325,6 +402,11 @@ ofld_pair_stop(struct pmd_internals *pi)
 	pthread_mutex_lock(&pair_lock);
 	pair_lanes_to_me_down(p, pi->end);
 	pthread_mutex_unlock(&pair_lock);
+	/* what this end sent and the other end's engines gave back (one
+	 * that read "started" before the store above may still give some:
+	 * they wait for the next start, or the cable's end)
+	 */
+	done_drain(p->done[pi->end]);
 }
 
 bool

@@ -47,6 +47,12 @@ extern int ofld_logtype;
  * (OFLD_LANE_SIZE); 2 MiB of ring each.
  */
 #define OFLD_LANE_MAX		(1u << 18)
+/** Frames an end's transmit completion ring holds (ofld_pair_give_back();
+ * beyond it the receiving side frees them), and how many one reclaim
+ * frees at most.
+ */
+#define OFLD_DONE_RING_SIZE	16384
+#define OFLD_RECLAIM_MAX	1024
 #define OFLD_DEFAULT_SPEED	100000	/**< Mbit/s of the pair cable */
 #define OFLD_MAX_SPEED		400000	/**< Mbit/s */
 #define OFLD_MIN_MTU		RTE_ETHER_MIN_MTU
@@ -79,6 +85,9 @@ struct ofld_devargs {
 	struct ofld_gso_caps gso_hw;	/**< hardware GSO record (G1, G2) */
 	uint32_t tcp_max_conns;		/**< per queue */
 	bool engine_service;		/**< engines run as an rte_service */
+	/** pair: the TCP engine frees what it received (else the sender) */
+	bool tx_free_receiver;
+	bool tx_free_set;
 };
 
 int ofld_devargs_parse(const char *name, const char *args,
@@ -123,6 +132,13 @@ struct ofld_pair {
 	/** Frames per lane from end d (0: no lanes yet). */
 	uint32_t lane_size[2];
 	struct ofld_lane lanes[2][OFLD_MAX_QUEUES];
+	/** Frames end d sent that the other end's TCP engines are done
+	 * with, freed on end d's lcores (its transmit completions, as a NIC
+	 * frees what it sent on the sending core): multi-producer (the
+	 * other end's engines), multi-consumer (end d's engines and
+	 * transmit calls). See ofld_pair_give_back().
+	 */
+	struct rte_ring *done[2];
 	struct ofld_pair *next;
 };
 
@@ -250,6 +266,17 @@ int ofld_pair_start(struct pmd_internals *pi);
 void ofld_pair_stop(struct pmd_internals *pi);
 bool ofld_pair_link_up(const struct pmd_internals *pi);
 uint64_t ofld_pair_rx_missed(const struct ofld_rxq *rxq);
+uint32_t ofld_pair_reclaim_all(struct pmd_internals *pi, uint32_t max);
+void ofld_pair_give_back(struct pmd_internals *pi, struct rte_mbuf **m,
+			 uint16_t n);
+
+/* Free what this end sent and the other end's engines are done with. */
+static inline void
+ofld_pair_reclaim(struct pmd_internals *pi)
+{
+	if (unlikely(!rte_ring_empty(pi->pair->done[pi->end])))
+		ofld_pair_reclaim_all(pi, OFLD_RECLAIM_MAX);
+}
 uint16_t ofld_pair_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs,
 			  uint16_t n);
 uint16_t ofld_pair_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n);
@@ -305,6 +332,8 @@ ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 {
 	if (rxq->tcp == NULL || ofld_tcp_idle(rxq->tcp))
 		return got;
+	if (rxq->pi->cable == OFLD_CABLE_PAIR)
+		ofld_pair_reclaim(rxq->pi);
 	if (got != 0)
 		got = ofld_tcp_input(rxq->tcp, bufs, got, bufs);
 	ofld_tcp_poll(rxq->tcp);

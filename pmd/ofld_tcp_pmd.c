@@ -159,6 +159,13 @@ ctl_call(struct pmd_internals *pi, uint16_t q, struct ofld_tcp_ctl *req)
 	return ret;
 }
 
+/* Frames the engine consumed go back to the end that sent them. */
+static void
+ofld_tcp_consumed_cb(void *arg, struct rte_mbuf **m, uint16_t n)
+{
+	ofld_pair_give_back(arg, m, n);
+}
+
 /* The engine of queue pair q: its own view of transmit queue q (so that
  * it may run on a service lcore beside the application's transmit calls),
  * its control mailbox, and the engine.
@@ -196,6 +203,10 @@ engine_make(struct pmd_internals *pi, uint16_t q)
 	conf.xmit = ofld_tcp_xmit_cb;
 	conf.xmit_arg = etq;
 	conf.tx_room = ofld_tcp_room_cb;
+	if (pi->cable == OFLD_CABLE_PAIR && !pi->da.tx_free_receiver) {
+		conf.consumed = ofld_tcp_consumed_cb;
+		conf.consumed_arg = pi;
+	}
 	/* the pair cable is a virtual wire: a segment's TCP checksum is
 	 * marked good rather than computed and verified; the lower cable
 	 * computes it (ofld_tx.c)
@@ -493,6 +504,8 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 			rxq->st.stash_full += kept - put;
 		}
 	}
+	if (pi->cable == OFLD_CABLE_PAIR)
+		ofld_pair_reclaim(pi);
 	ofld_tcp_poll(e);
 }
 

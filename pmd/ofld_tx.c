@@ -331,6 +331,7 @@ ofld_pair_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 		txq->st.link_down += n;
 		return n;
 	}
+	ofld_pair_reclaim(txq->pi);
 	return ofld_xmit(txq, pkts, n, true);
 }
 

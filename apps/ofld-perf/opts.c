@@ -56,6 +56,9 @@ usage(const char *prog)
 	       "The pair cable (device arguments of both net_ofld ports):\n"
 	       "  --delay US       one-way delay in microseconds, after the\n"
 	       "                   pacer (default 0; RTT = 2 x US + queueing)\n"
+	       "  --tx-free WHERE  sender or receiver: which end frees the\n"
+	       "                   frames a TCP engine received (default\n"
+	       "                   sender, as a NIC frees what it sent)\n"
 	       "  --loss P         probability 0..1 a frame is lost (default 0)\n"
 	       "  --ack-loss P     the same for frames the receiving port sends\n"
 	       "                   (its ACKs; default: --loss). --ack-loss 0:\n"
@@ -228,6 +231,9 @@ opt_word(int ch, const char *arg, struct opts *o, bool *dir_set)
 		break;
 	case 'e':
 		return choice("engine", arg, "inline", "service", &o->service);
+	case 'F':
+		return choice("tx-free", arg, "sender", "receiver",
+			      &o->tx_free_receiver);
 	case 'P':
 		return choice("peer", arg, "pair", "kernel", &o->kernel);
 	case 'D':
@@ -316,6 +322,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "ipv6", no_argument, NULL, '6' },
 		{ "cc", required_argument, NULL, 'c' },
 		{ "engine", required_argument, NULL, 'e' },
+		{ "tx-free", required_argument, NULL, 'F' },
 		{ "depth", required_argument, NULL, 'd' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
@@ -344,7 +351,7 @@ parse(int argc, char **argv, struct opts *o)
 		case 'd':
 			ret = opt_num(ch, optarg, o);
 			break;
-		case 'c': case 'e': case 'P': case 'D': case '6': case 'j':
+		case 'c': case 'e': case 'F': case 'P': case 'D': case '6': case 'j':
 		case 'q':
 			ret = opt_word(ch, optarg, o, &dir_set);
 			break;

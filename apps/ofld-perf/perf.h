@@ -35,6 +35,7 @@ struct opts {
 	bool ipv6;
 	uint8_t cc;
 	bool service;
+	bool tx_free_receiver;	/* --tx-free receiver */
 	bool json;
 	bool quiet;
 	uint32_t depth;		/* requests outstanding per connection */

@@ -158,10 +158,11 @@ pair_args(char *args, size_t size, bool sender)
 		app.o.ack_loss;
 
 	snprintf(args, size, "pair=perf,speed=%u,delay=%u,loss=%.9g,"
-		 "reorder=%.9g,dup=%.9g,seed=%" PRIu64 ",tcp_max_conns=%u%s",
+		 "reorder=%.9g,dup=%.9g,seed=%" PRIu64 ",tcp_max_conns=%u%s%s",
 		 app.o.speed, app.o.delay_us, loss, app.o.reorder,
 		 app.o.dup, app.o.seed, app.o.conns + 16,
-		 sender && app.o.service ? ",engine=service" : "");
+		 sender && app.o.service ? ",engine=service" : "",
+		 app.o.tx_free_receiver ? ",tx_free=receiver" : "");
 }
 
 static int

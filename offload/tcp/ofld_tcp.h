@@ -168,6 +168,14 @@ struct ofld_tcp_engine_conf {
 	 */
 	uint64_t (*clock_us)(void *arg);
 	void *clock_arg;
+	/**
+	 * The frames the engine is done with (its segments, after input);
+	 * NULL: it frees them. A port whose frames were allocated on another
+	 * lcore (net_ofld's pair cable) hands them back to be freed there,
+	 * as a NIC frees what it sent on the sending core.
+	 */
+	void (*consumed)(void *arg, struct rte_mbuf **frames, uint16_t n);
+	void *consumed_arg;
 };
 
 /** Counters of an engine (W3). */

@@ -572,11 +572,11 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 	       uint16_t n, struct rte_mbuf **rest)
 {
 	struct ofld_tcp_conn *c;
+	struct rte_mbuf *m, *done[n];
 	struct seg_hdrs h;
 	struct seg_info si;
 	struct conn_key key;
-	uint16_t i, k = 0;
-	struct rte_mbuf *m;
+	uint16_t i, k = 0, nd = 0;
 
 	otcp_now(e);
 	for (i = 0; i < n; i++) {
@@ -599,7 +599,13 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 			else
 				segment_in(c, m, &si);
 		}
-		rte_pktmbuf_free(m);
+		done[nd++] = m;
+	}
+	if (nd != 0) {
+		if (e->conf.consumed != NULL)
+			e->conf.consumed(e->conf.consumed_arg, done, nd);
+		else
+			rte_pktmbuf_free_bulk(done, nd);
 	}
 	e->st.not_ours += k;
 	if (unlikely(e->rx_short))

@@ -151,6 +151,9 @@ test_bad_devargs(void)
 		{ "pair=0123456789012345678901234567890123", "pair" },
 		{ "lower=no_such_port", "lower" },
 		{ "pair=x,lower=y", "lower" },
+		{ "pair=x,tx_free=both", "tx_free" },
+		{ "pair=x,tx_free", "tx_free" },
+		{ "lower=y,tx_free=receiver", "tx_free" },
 		{ "speed=1000", "pair" },
 		{ "", "pair" },
 	};

@@ -622,6 +622,63 @@ test_w1_plain_traffic_beside(void)
 	CU_ASSERT(pool_full());
 }
 
+/*
+ * The pair cable's transmit completions: the frames a's TCP engine sent
+ * and b's engine consumed go back to a and are freed on a's side (its
+ * engine, its tx_burst, rte_eth_tx_done_cleanup()); with tx_free=receiver
+ * b frees them itself and nothing comes back. What waits to be freed
+ * when a stops, or when the cable goes, is freed then (the pool is full
+ * at the end).
+ */
+static void
+run_tx_completions(const char *extra, bool back)
+{
+	struct ofld_tcp_state sa, sb;
+	struct ofld_fault rng;
+	struct flow f = { 0 };
+	char args[64];
+	int a, b, n;
+
+	snprintf(args, sizeof(args), "pair=txc,speed=0%s", extra);
+	a = port_up("net_ofld_a", args);
+	b = port_up("net_ofld_b", args);
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	states(a, b, 1, &sa, &sb);
+	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+	CU_ASSERT_FATAL(f.ca != NULL && f.cb != NULL);
+	f.lens_cap = 4096;
+	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	ofld_fault_init(&rng, 11, 0, 0);
+	post_more(&f, 1, 4u << 20, 4u << 20, &rng);
+	/* a's engine sends its first window; only b runs after that */
+	CU_ASSERT_EQUAL(rte_pmd_ofld_poll(a, 0), 0);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_poll(b, 0), 0);
+	n = rte_eth_tx_done_cleanup(a, 0, 0);
+	CU_ASSERT(back ? n > 0 : n == 0);
+	CU_ASSERT_EQUAL(rte_eth_tx_done_cleanup(a, 0, 0), 0);
+	/* more given back, and a stops with them waiting */
+	CU_ASSERT_EQUAL(rte_pmd_ofld_poll(a, 0), 0);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_poll(b, 0), 0);
+	CU_ASSERT_EQUAL(rte_eth_dev_stop(a), 0);
+	CU_ASSERT_EQUAL(rte_eth_tx_done_cleanup(a, 0, 0), 0);
+	CU_ASSERT_EQUAL(rte_eth_dev_start(a), 0);
+	drive(a, b, &f, OFLD_TCP_SUCCESS, all_in, "the whole stream at b");
+	CU_ASSERT(all_in(&f));
+	CU_ASSERT_EQUAL(f.bad_data, 0);
+	free(f.lens);
+	rte_vdev_uninit("net_ofld_a");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
+}
+
+static void
+test_tx_completions(void)
+{
+	run_tx_completions("", true);
+	run_tx_completions(",tx_free=receiver", false);
+}
+
 /* engine=service: a service lcore runs port a's engine; the application
  * only posts, reaps, and makes control calls through the mailbox.
  */
@@ -742,6 +799,8 @@ main(int argc, char **argv)
 		{ "W1 plain traffic beside offloaded connections",
 		  test_w1_plain_traffic_beside },
 		{ "engine on a service lcore", test_engine_on_service_lcore },
+		{ "W transmit completions freed by the sender",
+		  test_tx_completions },
 		{ NULL, NULL },
 	};
 	const char *env = getenv("OFLD_TCP_TEST_MIB");
