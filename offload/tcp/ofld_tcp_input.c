@@ -182,13 +182,37 @@ seg_parse(const struct rte_mbuf *m, struct conn_key *k, struct seg_info *si,
 	return 0;
 }
 
-/* The connection of a 4-tuple; NULL for a SYN to a listener. 0 or -1. */
+static inline bool
+key_eq(const struct conn_key *a, const struct conn_key *b)
+{
+	uint64_t x[sizeof(*a) / 8], y[sizeof(*a) / 8], d = 0;
+	unsigned int i;
+
+	RTE_BUILD_BUG_ON(sizeof(*a) % 8 != 0);
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	for (i = 0; i < RTE_DIM(x); i++)
+		d |= x[i] ^ y[i];
+	return d == 0;
+}
+
+/* The connection of a 4-tuple; NULL for a SYN to a listener. 0 or -1.
+ * The previous segment's connection first: segments of one connection
+ * come in runs (a sender's burst), and a hash look-up costs well over a
+ * hundred instructions (tests/perf/tcp_callgrind.sh). A connection is in
+ * the hash exactly while it is active (otcp_conn_new, otcp_conn_free).
+ */
 static int
 seg_demux(struct ofld_tcp_engine *e, const struct conn_key *k,
-	  const struct rte_tcp_hdr *th, struct ofld_tcp_conn **cp)
+	  const struct rte_tcp_hdr *th, struct ofld_tcp_conn *last,
+	  struct ofld_tcp_conn **cp)
 {
 	void *data;
 
+	if (last != NULL && last->active && key_eq(&last->key, k)) {
+		*cp = last;
+		return 0;
+	}
 	if (rte_hash_lookup_data(e->hash, k, &data) >= 0) {
 		*cp = data;
 		return 0;
@@ -571,7 +595,7 @@ uint16_t
 ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 	       uint16_t n, struct rte_mbuf **rest)
 {
-	struct ofld_tcp_conn *c;
+	struct ofld_tcp_conn *c, *last = NULL;
 	struct rte_mbuf *m, *done[n];
 	struct seg_hdrs h;
 	struct seg_info si;
@@ -582,10 +606,11 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 	for (i = 0; i < n; i++) {
 		m = frames[i];
 		if (seg_parse(m, &key, &si, &h) != 0 ||
-		    seg_demux(e, &key, h.th, &c) != 0) {
+		    seg_demux(e, &key, h.th, last, &c) != 0) {
 			rest[k++] = m;
 			continue;
 		}
+		last = c;
 		/* ours: its checksum must hold (unless the port checked it) */
 		if ((m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) !=
 		    RTE_MBUF_F_RX_L4_CKSUM_GOOD &&

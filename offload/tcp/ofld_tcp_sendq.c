@@ -100,7 +100,8 @@ otcp_sendq_take_posted(struct ofld_tcp_conn *c)
 		}
 		sendq_append(c, m, t);
 	}
-	for (;;) {
+	/* nothing posted (the common case on an ACK): no tracker taken */
+	while (!ofld_mpsc_empty(&c->sendq)) {
 		/* a tracker first: without one the request waits queued */
 		if (rte_mempool_get(c->e->trk_pool, (void **)&t) != 0) {
 			c->e->st.nomem++;
