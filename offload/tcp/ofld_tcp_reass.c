@@ -18,9 +18,45 @@
  */
 
 #include <rte_branch_prediction.h>
+#include <rte_mbuf.h>
+#include <rte_memcpy.h>
 #include <rte_mempool.h>
 
 #include "ofld_tcp_var.h"
+
+/*
+ * [off, off + len) of frame in a new rx_pool mbuf (the NIC's receive DMA),
+ * NULL without one. The common case, a payload in one piece of the frame
+ * that fits one mbuf, is an allocation and a copy of the bytes; anything
+ * else goes to rte_pktmbuf_copy(), which also copies the frame's metadata
+ * (nothing of which the payload needs) and walks the chain in general.
+ */
+static struct rte_mbuf *
+rx_copy(struct ofld_tcp_conn *c, const struct rte_mbuf *frame, uint32_t off,
+	uint32_t len)
+{
+	struct rte_mempool *mp = c->e->conf.rx_pool;
+	const struct rte_mbuf *s = frame;
+	uint32_t o = off;
+	struct rte_mbuf *d;
+
+	while (s != NULL && o >= s->data_len) {
+		o -= s->data_len;
+		s = s->next;
+	}
+	if (unlikely(s == NULL || o + len > s->data_len ||
+		     len + RTE_PKTMBUF_HEADROOM >
+		     rte_pktmbuf_data_room_size(mp)))
+		return rte_pktmbuf_copy(frame, mp, off, len);
+	d = rte_pktmbuf_alloc(mp);
+	if (unlikely(d == NULL))
+		return NULL;
+	rte_memcpy(rte_pktmbuf_mtod(d, void *),
+		   rte_pktmbuf_mtod_offset(s, const void *, o), len);
+	d->data_len = (uint16_t)len;
+	d->pkt_len = len;
+	return d;
+}
 
 /* Hand in-order payload over. */
 static void
@@ -94,8 +130,7 @@ ooo_link(struct ofld_tcp_conn *c, struct rte_mbuf *prev,
 	 struct rte_mbuf *frame, uint32_t off, uint32_t seq, uint32_t len,
 	 bool psh)
 {
-	struct rte_mbuf *d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off,
-					      len);
+	struct rte_mbuf *d = rx_copy(c, frame, off, len);
 	struct rte_mbuf *next = prev != NULL ? req_next(prev) : c->ooo_head;
 
 	if (d == NULL) {
@@ -256,10 +291,10 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	}
 	if (psh && seq + len == si->seq + si->len)
 		c->e->st.psh_in++;	/* counted once per delivered end */
-	d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+	d = rx_copy(c, frame, off, len);
 	if (unlikely(d == NULL) && c->ooo_head != NULL) {
 		ooo_renege(c);	/* in order first: that moves the sender */
-		d = rte_pktmbuf_copy(frame, c->e->conf.rx_pool, off, len);
+		d = rx_copy(c, frame, off, len);
 	}
 	if (unlikely(d == NULL)) {
 		c->e->rx_short = true;
