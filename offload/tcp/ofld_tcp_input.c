@@ -607,12 +607,22 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	otcp_output(c);
 }
 
+/* Frames the engine is done with: to the port (conf.consumed) or freed. */
+static void
+input_done(struct ofld_tcp_engine *e, struct rte_mbuf **done, uint16_t n)
+{
+	if (e->conf.consumed != NULL)
+		e->conf.consumed(e->conf.consumed_arg, done, n);
+	else
+		rte_pktmbuf_free_bulk(done, n);
+}
+
 uint16_t
 ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 	       uint16_t n, struct rte_mbuf **rest)
 {
 	struct ofld_tcp_conn *c, *last = NULL;
-	struct rte_mbuf *m, *done[n];
+	struct rte_mbuf *m, *done[OTCP_INPUT_DONE];
 	struct seg_hdrs h;
 	struct seg_info si;
 	struct conn_key key;
@@ -641,13 +651,13 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 				segment_in(c, m, &si);
 		}
 		done[nd++] = m;
+		if (nd == RTE_DIM(done)) {
+			input_done(e, done, nd);
+			nd = 0;
+		}
 	}
-	if (nd != 0) {
-		if (e->conf.consumed != NULL)
-			e->conf.consumed(e->conf.consumed_arg, done, nd);
-		else
-			rte_pktmbuf_free_bulk(done, nd);
-	}
+	if (nd != 0)
+		input_done(e, done, nd);
 	e->st.not_ours += k;
 	if (unlikely(e->rx_short))
 		otcp_reass_short(e);

@@ -49,6 +49,7 @@
 #define OOO_PSH		1	/* status bit of a held segment: had PSH */
 #define TRK_POOL	65535	/* requests in the send lists, per engine */
 #define TRK_CACHE	64	/* trackers cached per lcore */
+#define OTCP_INPUT_DONE	32	/* consumed frames handed on at once */
 #define SM_POOL_MIN	65536	/* send map entries per engine, at least */
 #define DUPTHRESH	3	/* RFC 5681, RFC 6675 */
 /* Sequence space in use (assigned to posted data, not acked) stays under

@@ -543,15 +543,23 @@ run_abort(bool peer)
 	CU_ASSERT(pool_full());
 }
 
-/* Every mbuf of the pool, out of the engines' reach; @return how many. */
+/* Every free mbuf of the pool, out of the engines' reach, into hoard
+ * after the nb held there already; @return how many it holds now.
+ */
+static uint32_t
+hoard_more(struct rte_mbuf **hoard, uint32_t nb)
+{
+	struct rte_mbuf *m;
+
+	while (nb < POOL_SIZE && (m = rte_pktmbuf_alloc(pool)) != NULL)
+		hoard[nb++] = m;
+	return nb;
+}
+
 static uint32_t
 hoard_pool(struct rte_mbuf **hoard)
 {
-	uint32_t nb = 0;
-
-	while (nb < POOL_SIZE && (hoard[nb] = rte_pktmbuf_alloc(pool)) != NULL)
-		nb++;
-	return nb;
+	return hoard_more(hoard, 0);
 }
 
 static void
@@ -655,7 +663,7 @@ test_t10_close_out_of_mbufs(void)
 	/* the FIN's own mbuf too: freed by the input, it would serve b's
 	 * delayed-ACK timer if this thread were descheduled past it
 	 */
-	nb += hoard_pool(hoard + nb);
+	nb = hoard_more(hoard, nb);
 	ofld_tcp_poll(b);
 	CU_ASSERT_EQUAL(w_ba.frames, frames);
 	hoard_free(hoard, nb);

@@ -153,9 +153,12 @@ last_sack_holds(uint16_t port, uint32_t seq)
 		if (o[i] != 5)
 			continue;
 		for (j = i + 2; j + 8 <= i + o[i + 1]; j += 8) {
-			uint32_t s = rte_be_to_cpu_32(*(const rte_be32_t *)(o + j));
-			uint32_t e = rte_be_to_cpu_32(*(const rte_be32_t *)(o + j + 4));
+			rte_be32_t b[2];
+			uint32_t s, e;
 
+			memcpy(b, o + j, sizeof(b));	/* any alignment */
+			s = rte_be_to_cpu_32(b[0]);
+			e = rte_be_to_cpu_32(b[1]);
 			if (seq - s < e - s)
 				return true;
 		}
@@ -189,8 +192,10 @@ received(struct ofld_tcp_engine *e, uint16_t port, uint8_t v)
 static uint32_t
 hoard_more(struct rte_mbuf **hoard, uint32_t nb)
 {
-	while (nb < POOL_SIZE && (hoard[nb] = rte_pktmbuf_alloc(pool)) != NULL)
-		nb++;
+	struct rte_mbuf *m;
+
+	while (nb < POOL_SIZE && (m = rte_pktmbuf_alloc(pool)) != NULL)
+		hoard[nb++] = m;
 	return nb;
 }
 
