@@ -19,6 +19,7 @@
 # env:   OFLD_DPDK_SRC_CACHE  directory to keep the downloaded source in
 #                             (default: OUTDIR/.src)
 #        OFLD_DPDK_SRC, OFLD_DPDK_SRC_REF  see 2. above
+# OUTDIR/.origin says which of the two the headers came from.
 set -eu
 
 # The same five headers from 22.11 to 25.11 (a vdev ethdev driver's).
@@ -153,14 +154,17 @@ trap 'rm -rf "$tmp"' EXIT
 why=""
 if debian_tarball; then
 	from_tarball "$tarball"
+	origin="source package $srcpkg=$ver"
 elif [ -n "${OFLD_DPDK_SRC:-}" ]; then
 	note "no source package ($why); using OFLD_DPDK_SRC=$OFLD_DPDK_SRC"
 	from_user_source "$OFLD_DPDK_SRC"
+	origin="SDK headers of DPDK $(cat "$tmp/VERSION") from OFLD_DPDK_SRC"
 else
 	die "cannot get DPDK $upstream's driver SDK headers from the source package: $why. Either fix that (buildtools/install-deps.sh sets up deb-src on Debian 12), or point OFLD_DPDK_SRC at a DPDK $branch source tree, release tarball (fast.dpdk.org/rel) or git repository."
 fi
 for h in $HDRS; do
 	cp "$tmp/$(basename "$h")" "$out/"
 done
+echo "$origin" > "$out/.origin"
 echo "$ver" > "$out/.version"
-note "driver SDK headers for DPDK $ver in $out"
+note "driver SDK headers for DPDK $ver in $out ($origin)"
