@@ -15,8 +15,14 @@
  *   the code takes their address (&ip6->src_addr), which both accept;
  * - __rte_cache_aligned (24.03: on the type) is already after the struct
  *   keyword's closing brace, which every release takes from GCC;
- * - RTE_LOG_REGISTER, rte_eth_linkstatus_set, the ops the driver sets,
- *   rte_gso and rte_net_* calls: the same in the three releases.
+ * - RTE_LOG_REGISTER, rte_eth_linkstatus_set (24.07 made rte_eth_link a
+ *   union with val64: the driver only calls the helper), the ops the
+ *   driver sets: the same in the three releases;
+ * - not used here: RTE_IOVA_AS_PA (23.03), RSS (23.11 rss_key_len),
+ *   RTE_FUNC_PTR_OR_* (23.11), dev_supported_ptypes_get, static logtypes
+ *   and rte_eth_devargs_parse (24.03), the mbuf RTE_MARKER fields (24.07);
+ * - rte_gso returns -ENOTSUP for what it cannot cut since 24.03 (0
+ *   before): only tests/perf/gso_bench calls it, on packets it can cut.
  */
 
 #include <rte_version.h>
