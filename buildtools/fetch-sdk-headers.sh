@@ -55,7 +55,7 @@ debian_tarball() {
 	note "downloading source package $srcpkg=$ver"
 	if ! (cd "$cache" && apt-get source --download-only "$srcpkg=$ver") \
 		>"$cache/apt-get.log" 2>&1; then
-		why="'apt-get source --download-only $srcpkg=$ver' failed: $(grep -E '^(E|W):' "$cache/apt-get.log" | head -n 3 | tr '\n' ' ')"
+		why="'apt-get source --download-only $srcpkg=$ver' failed: $(grep '^E:' "$cache/apt-get.log" | head -n 3 | tr '\n' ' ')"
 		return 1
 	fi
 	tarball=$(ls "$cache"/dpdk_"$upstream".orig.tar.* 2>/dev/null |
