@@ -14,10 +14,16 @@ say() {
 }
 
 # Heavy steps under OFLD_MATRIX_LOCK when set (a machine shared with
-# benchmarks), as they are otherwise.
+# benchmarks; 30 minutes at most for the lock), as they are otherwise.
 locked() {
 	if [ -n "${OFLD_MATRIX_LOCK:-}" ]; then
-		{ flock 9 && "$@"; } 9>>"$OFLD_MATRIX_LOCK"
+		{
+			flock -w 1800 9 || {
+				say "no lock on $OFLD_MATRIX_LOCK in 30 minutes"
+				return 1
+			}
+			"$@"
+		} 9>>"$OFLD_MATRIX_LOCK"
 	else
 		"$@"
 	fi
