@@ -13,7 +13,8 @@
 #   dpdk-matrix: 24.11.8 (trixie): build ok, 19/19 passed, 2m58s
 # exit status 0 only if every version built and passed.
 # Time on 2 cores: about 3 minutes per version once the root file systems
-# are cached; making one costs 1.5-2 minutes more (downloads).
+# are cached; making one costs about 2 minutes more (downloads). With the
+# host's line from OFLD_MATRIX_HOST_LOG: 6 minutes cached, 10 cold.
 #
 # usage: dpdk-matrix.sh [CACHE_DIR]   (as root: chroot, mount)
 # env: OFLD_MATRIX_CACHE  cache (default ${XDG_CACHE_HOME:-~/.cache}/ofld-matrix)
