@@ -45,7 +45,7 @@ command -v mmdebstrap >/dev/null ||
 mkdir -p "$CACHE" || die "cannot create the cache $CACHE"
 CACHE=$(cd "$CACHE" && pwd)
 trap unmount_all EXIT
-trap 'exit 130' INT TERM
+trap on_signal INT TERM
 
 rc=0
 host_line || rc=1

@@ -13,12 +13,39 @@ say() {
 	echo "dpdk-matrix: $*" >&2
 }
 
+# run_bounded SECONDS CMD...: CMD for SECONDS at most (then TERM, KILL 30 s
+# later). timeout puts CMD in a process group of its own, which neither
+# Ctrl-C nor a kill of ours reaches: CMD runs in the background, and
+# on_signal (trapped on INT, TERM) passes the signal on, waits for it to
+# end, and exits, the EXIT trap unmounting.
+CHILD=
+run_bounded() {
+	local s=$1 rc
+	shift
+	timeout -k 30 "$s" "$@" &
+	CHILD=$!
+	wait "$CHILD"
+	rc=$?
+	CHILD=
+	return $rc
+}
+
+on_signal() {
+	if [ -n "$CHILD" ]; then
+		kill -TERM "$CHILD" 2>/dev/null
+		wait "$CHILD"
+	fi
+	exit 130
+}
+
 # Heavy steps under OFLD_MATRIX_LOCK when set (a machine shared with
 # benchmarks; 30 minutes at most for the lock), as they are otherwise.
 locked() {
 	if [ -n "${OFLD_MATRIX_LOCK:-}" ]; then
 		{
-			flock -w 1800 9 || {
+			# in the background too, so a signal ends the wait (the
+			# lock belongs to fd 9, which stays open here)
+			run_bounded 1860 flock -w 1800 9 || {
 				say "no lock on $OFLD_MATRIX_LOCK in 30 minutes"
 				return 1
 			}
@@ -86,7 +113,7 @@ NETNS_PROBE="ip netns add ofld-matrix-probe &&
 	ip netns exec ofld-matrix-probe ip link set lo up; rc=\$?;
 	ip netns del ofld-matrix-probe; exit \$rc"
 netns_probe() {
-	timeout 60 sh -c "$NETNS_PROBE"
+	run_bounded 60 sh -c "$NETNS_PROBE"
 }
 
 suite_args() { # SUITE... -> --suite SUITE...
@@ -122,13 +149,13 @@ host_line() {
 	rm -rf "$dir/build"
 	say "$ver ($codename, host): building in $dir/build"
 	export OFLD_DPDK_SRC_CACHE=${OFLD_DPDK_SRC_CACHE:-$dir/dpdk-src}
-	if ! locked timeout 1200 sh -c "cd '$TOP' && meson setup '$dir/build' && ninja -C '$dir/build'" >"$dir/build.log" 2>&1; then
+	if ! locked run_bounded 1200 sh -c "cd '$TOP' && meson setup '$dir/build' && ninja -C '$dir/build'" >"$dir/build.log" 2>&1; then
 		tail -n 20 "$dir/build.log" >&2
 		echo "dpdk-matrix: $ver ($codename, host): build FAILED (log: $dir/build.log), $(since "$start")"
 		return 1
 	fi
 	# shellcheck disable=SC2046,SC2086
-	locked timeout 1800 meson test -C "$dir/build" $(suite_args $suites) \
+	locked run_bounded 1800 meson test -C "$dir/build" $(suite_args $suites) \
 		--num-processes 2 --print-errorlogs >"$dir/test.log" 2>&1
 	# shellcheck disable=SC2086
 	res=$(summarize "$dir/build/meson-logs/testlog.json" $suites)

@@ -43,7 +43,7 @@ mmdebstrap_once() { # SUITE TARGET LOG: a fresh try each time
 	clear_mounts "$2" || return 1
 	rm -rf "$2"
 	# shellcheck disable=SC2086
-	timeout 1200 mmdebstrap --variant=minbase \
+	run_bounded 1200 mmdebstrap --variant=minbase \
 		--include="$(echo $PKGS | tr ' ' ',')" \
 		--aptopt='Acquire::Check-Valid-Until "false"' \
 		--aptopt='Acquire::Retries "3"' "$1" "$2" \
@@ -112,7 +112,7 @@ mount_root() { # ROOT SUITE_DIR
 in_root() {
 	local src=
 	[ -n "${OFLD_DPDK_SRC:-}" ] && src=/ofld/dpdk-src
-	timeout -k 30 "$2" chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	run_bounded "$2" chroot "$1" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root LANG=C.UTF-8 DEBIAN_FRONTEND=noninteractive \
 		OFLD_DPDK_SRC_CACHE=/ofld/cache OFLD_DPDK_SRC=$src \
 		/bin/sh -c "$3"
