@@ -42,6 +42,18 @@ has_deb_src() {
 	grep -qs '^Types:.*deb-src' /etc/apt/sources.list.d/*.sources
 }
 
+# apt-get source, three tries 10 s apart for a transient failure (not for
+# a file the archive does not have: 404).
+apt_source() {
+	for try in 1 2 3; do
+		(cd "$cache" && timeout 600 apt-get source --download-only \
+			"$srcpkg=$ver") >"$cache/apt-get.log" 2>&1 && return 0
+		grep -q ' 404 ' "$cache/apt-get.log" && return 1
+		[ "$try" -lt 3 ] && note "download failed (try $try of 3), again in 10 s" && sleep 10
+	done
+	return 1
+}
+
 # Debian source package -> the orig tarball in $cache, or return 1 with
 # the reason in $why.
 debian_tarball() {
@@ -53,8 +65,7 @@ debian_tarball() {
 		return 1
 	fi
 	note "downloading source package $srcpkg=$ver"
-	if ! (cd "$cache" && apt-get source --download-only "$srcpkg=$ver") \
-		>"$cache/apt-get.log" 2>&1; then
+	if ! apt_source; then
 		why="'apt-get source --download-only $srcpkg=$ver' failed: $(grep '^E:' "$cache/apt-get.log" | head -n 3 | tr '\n' ' ')"
 		return 1
 	fi
