@@ -40,8 +40,12 @@ on_signal() {
 
 # Heavy steps under OFLD_MATRIX_LOCK when set (a machine shared with
 # benchmarks; 30 minutes at most for the lock), as they are otherwise.
+# LOCK_WAIT adds up the seconds spent waiting for it.
+LOCK_WAIT=0
 locked() {
+	local t0
 	if [ -n "${OFLD_MATRIX_LOCK:-}" ]; then
+		t0=$(date +%s)
 		{
 			# in the background too, so a signal ends the wait (the
 			# lock belongs to fd 9, which stays open here)
@@ -49,6 +53,7 @@ locked() {
 				say "no lock on $OFLD_MATRIX_LOCK in 30 minutes"
 				return 1
 			}
+			LOCK_WAIT=$((LOCK_WAIT + $(date +%s) - t0))
 			"$@"
 		} 9>>"$OFLD_MATRIX_LOCK"
 	else
@@ -70,9 +75,14 @@ retry() {
 	return 1
 }
 
-since() { # START -> "3m10s"
+# since START -> "3m10s", and the part of it spent waiting for the lock
+since() {
 	local s=$(($(date +%s) - $1))
 	printf '%dm%02ds' $((s / 60)) $((s % 60))
+	[ "$LOCK_WAIT" -gt 0 ] &&
+		printf ' (%dm%02ds of it waiting for the lock)' \
+			$((LOCK_WAIT / 60)) $((LOCK_WAIT % 60))
+	return 0
 }
 
 # summarize TESTLOG SUITE...: "P/T passed[, F failed][, S skipped]" of
@@ -132,6 +142,7 @@ upstream_of() { # Debian version -> upstream (24.11.8-0+deb13u1 -> 24.11.8)
 host_line() {
 	local start ver codename dir res ok suites=$TEST_SUITES
 	start=$(date +%s)
+	LOCK_WAIT=0
 	netns_probe >/dev/null 2>&1 && suites="$suites interop"
 	ver=$(upstream_of "$(dpkg-query -W -f='${Version}' libdpdk-dev 2>/dev/null)")
 	codename=$(. /etc/os-release && echo "${VERSION_CODENAME:-host}")

@@ -39,6 +39,8 @@ suite_line() { # SUITE
 	local suite=$1 dir=$CACHE/$1 root=$CACHE/$1/root start ver res ok
 	local suites=$TEST_SUITES extra="" log
 	start=$(date +%s)
+	# shellcheck disable=SC2034 # read by since (matrix-lib.sh)
+	LOCK_WAIT=0
 	log=$dir/run.log
 	if ! root_ensure "$suite"; then
 		echo "dpdk-matrix: ? ($suite): root file system FAILED (log: $dir/mmdebstrap.log), $(since "$start")"
