@@ -23,6 +23,9 @@
 #      OFLD_MATRIX_HOST_LOG  testlog.json of the host's run (skip 22.11's)
 #      OFLD_MATRIX_LOCK   a file to flock around builds and test runs
 #      OFLD_DPDK_SRC      passed on (buildtools/fetch-sdk-headers.sh)
+#      OFLD_MATRIX_ALLOW_NO_SDK=1  a version whose source package the
+#                         archive does not serve (404: no driver SDK
+#                         headers) is NOT TESTED, not a failure
 set -uo pipefail
 
 TOP=$(cd "$(dirname "$0")/.." && pwd)

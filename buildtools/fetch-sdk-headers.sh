@@ -20,6 +20,8 @@
 #                             (default: OUTDIR/.src)
 #        OFLD_DPDK_SRC, OFLD_DPDK_SRC_REF  see 2. above
 # OUTDIR/.origin says which of the two the headers came from.
+# Exit status: 0, 1 (no headers), 2 (no headers: the archive does not
+# serve that source package, HTTP 404, and OFLD_DPDK_SRC is not set).
 set -eu
 
 # The same five headers from 22.11 to 25.11 (a vdev ethdev driver's).
@@ -48,7 +50,7 @@ apt_source() {
 	for try in 1 2 3; do
 		(cd "$cache" && timeout 600 apt-get source --download-only \
 			"$srcpkg=$ver") >"$cache/apt-get.log" 2>&1 && return 0
-		grep -q ' 404 ' "$cache/apt-get.log" && return 1
+		grep -q ' 404 ' "$cache/apt-get.log" && not_served=1 && return 1
 		[ "$try" -lt 3 ] && note "download failed (try $try of 3), again in 10 s" && sleep 10
 	done
 	return 1
@@ -163,6 +165,7 @@ branch=$(echo "$upstream" | cut -d. -f1-2)
 tmp=$(mktemp -d "$out/.extract.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 why=""
+not_served=0
 if debian_tarball; then
 	from_tarball "$tarball"
 	origin="source package $srcpkg=$ver"
@@ -171,7 +174,10 @@ elif [ -n "${OFLD_DPDK_SRC:-}" ]; then
 	from_user_source "$OFLD_DPDK_SRC"
 	origin="SDK headers of DPDK $(cat "$tmp/VERSION") from OFLD_DPDK_SRC"
 else
-	die "cannot get DPDK $upstream's driver SDK headers from the source package: $why. Either fix that (buildtools/install-deps.sh sets up deb-src on Debian 12), or point OFLD_DPDK_SRC at a DPDK $branch source tree, release tarball (fast.dpdk.org/rel) or git repository."
+	echo "fetch-sdk-headers: error: cannot get DPDK $upstream's driver SDK headers from the source package: $why. Either fix that (buildtools/install-deps.sh sets up deb-src on Debian 12), or point OFLD_DPDK_SRC at a DPDK $branch source tree, release tarball (fast.dpdk.org/rel) or git repository." >&2
+	# 2: the archive does not serve that source package (HTTP 404)
+	[ "$not_served" -eq 1 ] && exit 2
+	exit 1
 fi
 for h in $HDRS; do
 	cp "$tmp/$(basename "$h")" "$out/"
