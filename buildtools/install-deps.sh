@@ -12,28 +12,17 @@ die() {
 
 [ "$(id -u)" -eq 0 ] || die "run as root (it calls apt-get)"
 
+# mmdebstrap: buildtools/dpdk-matrix.sh's root file systems.
 # make and libsystemd-dev: examples/ofld-hello's Makefile, whose static
 # link takes libdpdk.pc's -lsystemd (from libpcap's dbus-1).
 PKGS="dpdk dpdk-dev libdpdk-dev libnuma-dev libpcap-dev libcunit1-dev
 meson ninja-build pkg-config gcc g++ make dpkg-dev xz-utils tshark python3
 python3-scapy iproute2 iperf3 nftables ethtool gnuplot-nox clang
-libclang-rt-14-dev libsystemd-dev"
+libclang-rt-14-dev libsystemd-dev mmdebstrap"
 
-# deb-src twin of every 'Types: deb' stanza the machine already uses, so the
-# source package comes from the same archive and suites as libdpdk-dev.
-SRC_LIST=/etc/apt/sources.list.d/ofld-deb-src.sources
-if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ &&
-   ! grep -qs '^deb-src' /etc/apt/sources.list; then
-	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		sed -e 's/^Types:[[:space:]]*deb[[:space:]]*$/Types: deb-src/' \
-			/etc/apt/sources.list.d/debian.sources > "$SRC_LIST"
-	elif [ -f /etc/apt/sources.list ]; then
-		sed -n -e 's/^deb[[:space:]]/deb-src /p' /etc/apt/sources.list \
-			> /etc/apt/sources.list.d/ofld-deb-src.list
-	else
-		die "no apt sources found to derive a deb-src entry from"
-	fi
-fi
+# deb-src twin of the machine's Debian sources, so the source package comes
+# from the same archive and suites as libdpdk-dev.
+"$(dirname "$0")/add-deb-src.sh"
 
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -q >&2

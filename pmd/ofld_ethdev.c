@@ -573,6 +573,9 @@ rte_pmd_ofld_gso_caps_set(uint16_t port_id,
 	return ret;
 }
 
+/* stats_get with this DPDK's signature (ofld_compat.h) */
+OFLD_ETH_STATS_GET(ofld_stats_get_op, ofld_stats_get)
+
 const struct eth_dev_ops ofld_ops = {
 	.dev_configure = ofld_dev_configure,
 	.dev_start = ofld_dev_start,
@@ -585,7 +588,7 @@ const struct eth_dev_ops ofld_ops = {
 	.rx_queue_release = ofld_rx_queue_release,
 	.tx_queue_release = ofld_tx_queue_release,
 	.tx_done_cleanup = ofld_tx_done_cleanup,
-	.stats_get = ofld_stats_get,
+	.stats_get = ofld_stats_get_op,
 	.stats_reset = ofld_stats_reset,
 	.xstats_get = ofld_xstats_get,
 	.xstats_get_names = ofld_xstats_get_names,

@@ -26,6 +26,7 @@
 #include <rte_ring.h>
 #include <rte_seqlock.h>
 
+#include "ofld_compat.h"
 #include "ofld_gso.h"
 #include "ofld_tcp.h"
 
@@ -252,7 +253,8 @@ int ofld_link_update(struct rte_eth_dev *dev, int wait);
 int ofld_dev_close(struct rte_eth_dev *dev);
 
 /* counters (ofld_stats.c) */
-int ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats);
+int ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats,
+		   ofld_queue_stats *qs);
 int ofld_stats_reset(struct rte_eth_dev *dev);
 int ofld_xstats_get_names(struct rte_eth_dev *dev,
 			  struct rte_eth_xstat_name *names, unsigned int size);

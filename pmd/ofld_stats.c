@@ -75,8 +75,12 @@ rxq_missed(const struct ofld_rxq *q)
 	return ofld_pair_rx_missed(q) - q->missed_base;
 }
 
+/* qs: where this DPDK keeps the per-queue counters, NULL if not wanted
+ * (ofld_compat.h)
+ */
 int
-ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
+ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats,
+	       ofld_queue_stats *qs)
 {
 	struct pmd_internals *pi = dev->data->dev_private;
 	struct rte_eth_stats lower;
@@ -90,12 +94,12 @@ ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 			continue;
 		v = rxq_stat(q, offsetof(struct ofld_rxq_stats, packets));
 		stats->ipackets += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_ipackets[i] = v;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
+			qs->q_ipackets[i] = v;
 		v = rxq_stat(q, offsetof(struct ofld_rxq_stats, bytes));
 		stats->ibytes += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_ibytes[i] = v;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
+			qs->q_ibytes[i] = v;
 		stats->ierrors +=
 			rxq_stat(q, offsetof(struct ofld_rxq_stats, oversize));
 		stats->imissed += rxq_missed(q);
@@ -107,12 +111,12 @@ ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats)
 			continue;
 		v = txq_stat(q, offsetof(struct ofld_txq_stats, packets));
 		stats->opackets += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_opackets[i] = v;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
+			qs->q_opackets[i] = v;
 		v = txq_stat(q, offsetof(struct ofld_txq_stats, bytes));
 		stats->obytes += v;
-		if (i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
-			stats->q_obytes[i] = v;
+		if (qs != NULL && i < RTE_ETHDEV_QUEUE_STAT_CNTRS)
+			qs->q_obytes[i] = v;
 		stats->oerrors +=
 			txq_stat(q, offsetof(struct ofld_txq_stats, link_down)) +
 			txq_stat(q, offsetof(struct ofld_txq_stats, oversize)) +

@@ -153,7 +153,7 @@ tel_list_one(struct ofld_tcp_conn *c, void *arg)
 {
 	struct tel_list *l = arg;
 
-	rte_tel_data_add_array_u64(l->d,
+	ofld_tel_add_array_u64(l->d,
 		((uint64_t)l->q << 32) | ofld_tcp_conn_index(c));
 }
 
@@ -192,19 +192,19 @@ tel_conn_loss(struct rte_tel_data *d, const struct ofld_tcp_conn *c)
 	if (ofld_tcp_conn_info(c, &i) != 0)
 		return;
 	rte_tel_data_add_dict_string(d, "recovery", i.recovery);
-	rte_tel_data_add_dict_u64(d, "sack", i.sack_ok);
-	rte_tel_data_add_dict_u64(d, "reordering_seen", i.reordering);
-	rte_tel_data_add_dict_u64(d, "backoff", i.backoff);
-	rte_tel_data_add_dict_u64(d, "rto_us", i.rto_us);
-	rte_tel_data_add_dict_u64(d, "min_rtt_us", i.min_rtt_us);
-	rte_tel_data_add_dict_u64(d, "pipe", i.pipe);
-	rte_tel_data_add_dict_u64(d, "sacked_bytes", i.sacked_bytes);
-	rte_tel_data_add_dict_u64(d, "lost_bytes", i.lost_bytes);
-	rte_tel_data_add_dict_u64(d, "reo_wnd_mult", i.reo_wnd_mult);
-	rte_tel_data_add_dict_u64(d, "rcv_wnd_offered", i.rcv_wnd);
-	rte_tel_data_add_dict_u64(d, "ooo_bytes", i.ooo_bytes);
-	rte_tel_data_add_dict_u64(d, "user_timeout_ms", i.user_timeout_ms);
-	rte_tel_data_add_dict_u64(d, "keepalive_idle_ms", i.keepalive_idle_ms);
+	ofld_tel_add_dict_u64(d, "sack", i.sack_ok);
+	ofld_tel_add_dict_u64(d, "reordering_seen", i.reordering);
+	ofld_tel_add_dict_u64(d, "backoff", i.backoff);
+	ofld_tel_add_dict_u64(d, "rto_us", i.rto_us);
+	ofld_tel_add_dict_u64(d, "min_rtt_us", i.min_rtt_us);
+	ofld_tel_add_dict_u64(d, "pipe", i.pipe);
+	ofld_tel_add_dict_u64(d, "sacked_bytes", i.sacked_bytes);
+	ofld_tel_add_dict_u64(d, "lost_bytes", i.lost_bytes);
+	ofld_tel_add_dict_u64(d, "reo_wnd_mult", i.reo_wnd_mult);
+	ofld_tel_add_dict_u64(d, "rcv_wnd_offered", i.rcv_wnd);
+	ofld_tel_add_dict_u64(d, "ooo_bytes", i.ooo_bytes);
+	ofld_tel_add_dict_u64(d, "user_timeout_ms", i.user_timeout_ms);
+	ofld_tel_add_dict_u64(d, "keepalive_idle_ms", i.keepalive_idle_ms);
 }
 
 static int
@@ -241,25 +241,25 @@ tel_conn(const char *cmd, const char *params, struct rte_tel_data *d)
 	else
 		inet_ntop(AF_INET, st.remote_ip, addr, sizeof(addr));
 	rte_tel_data_add_dict_string(d, "remote_ip", addr);
-	rte_tel_data_add_dict_u64(d, "local_port", st.local_port);
-	rte_tel_data_add_dict_u64(d, "remote_port", st.remote_port);
+	ofld_tel_add_dict_u64(d, "local_port", st.local_port);
+	ofld_tel_add_dict_u64(d, "remote_port", st.remote_port);
 	rte_tel_data_add_dict_string(d, "state", ofld_tcp_state_name(c));
-	rte_tel_data_add_dict_u64(d, "snd_una", st.snd_una);
-	rte_tel_data_add_dict_u64(d, "snd_nxt", st.snd_nxt);
-	rte_tel_data_add_dict_u64(d, "snd_max", st.snd_max);
-	rte_tel_data_add_dict_u64(d, "snd_wnd", st.snd_wnd);
-	rte_tel_data_add_dict_u64(d, "cwnd", st.cwnd);
-	rte_tel_data_add_dict_u64(d, "ssthresh", st.ssthresh);
-	rte_tel_data_add_dict_u64(d, "srtt_us", st.srtt_us);
-	rte_tel_data_add_dict_u64(d, "rttvar_us", st.rttvar_us);
-	rte_tel_data_add_dict_u64(d, "rcv_nxt", st.rcv_nxt);
-	rte_tel_data_add_dict_u64(d, "rcv_wnd", st.rcv_wnd);
-	rte_tel_data_add_dict_u64(d, "mss", st.mss);
-	rte_tel_data_add_dict_u64(d, "snd_wscale", st.snd_wscale);
-	rte_tel_data_add_dict_u64(d, "rcv_wscale", st.rcv_wscale);
-	rte_tel_data_add_dict_u64(d, "timestamps", st.ts_ok);
-	rte_tel_data_add_dict_u64(d, "backlog_bytes", ofld_tcp_backlog(c));
-	rte_tel_data_add_dict_u64(d, "cookie", st.cookie);
+	ofld_tel_add_dict_u64(d, "snd_una", st.snd_una);
+	ofld_tel_add_dict_u64(d, "snd_nxt", st.snd_nxt);
+	ofld_tel_add_dict_u64(d, "snd_max", st.snd_max);
+	ofld_tel_add_dict_u64(d, "snd_wnd", st.snd_wnd);
+	ofld_tel_add_dict_u64(d, "cwnd", st.cwnd);
+	ofld_tel_add_dict_u64(d, "ssthresh", st.ssthresh);
+	ofld_tel_add_dict_u64(d, "srtt_us", st.srtt_us);
+	ofld_tel_add_dict_u64(d, "rttvar_us", st.rttvar_us);
+	ofld_tel_add_dict_u64(d, "rcv_nxt", st.rcv_nxt);
+	ofld_tel_add_dict_u64(d, "rcv_wnd", st.rcv_wnd);
+	ofld_tel_add_dict_u64(d, "mss", st.mss);
+	ofld_tel_add_dict_u64(d, "snd_wscale", st.snd_wscale);
+	ofld_tel_add_dict_u64(d, "rcv_wscale", st.rcv_wscale);
+	ofld_tel_add_dict_u64(d, "timestamps", st.ts_ok);
+	ofld_tel_add_dict_u64(d, "backlog_bytes", ofld_tcp_backlog(c));
+	ofld_tel_add_dict_u64(d, "cookie", st.cookie);
 	tel_conn_loss(d, c);
 out:
 	pthread_mutex_unlock(&ofld_tel_lock);

@@ -200,7 +200,7 @@ l4_sum(const struct rte_mbuf *m, const void *l3, bool ipv4, uint32_t l4_off)
 			dst_off = offsetof(struct rte_ipv6_hdr, dst_addr);
 			nh = ip6->proto;
 		}
-		phdr = __rte_raw_cksum(ip6->src_addr, 16, 0);
+		phdr = __rte_raw_cksum(&ip6->src_addr, 16, 0);
 		phdr += __rte_raw_cksum((const uint8_t *)l3 + dst_off, 16, 0);
 		be = rte_cpu_to_be_32(len);
 		phdr += __rte_raw_cksum(&be, 4, 0);

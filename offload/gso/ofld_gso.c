@@ -313,7 +313,7 @@ gso_ctx_init(struct gso_ctx *c, const struct ofld_gso_pkt *p, uint32_t flags)
 		struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)l3;
 
 		c->l3_fixed = p->l3_len - sizeof(*ip6);
-		c->phdr0 = __rte_raw_cksum(ip6->src_addr, 16, 0) +
+		c->phdr0 = __rte_raw_cksum(&ip6->src_addr, 16, 0) +
 			__rte_raw_cksum(p->hdr + p->v6_dst_off, 16, 0) +
 			rte_cpu_to_be_16((uint16_t)(p->udp ? IPPROTO_UDP :
 						    IPPROTO_TCP));

@@ -52,8 +52,8 @@ conn_template(struct ofld_tcp_conn *c, const struct ofld_tcp_state *st)
 		ip6->vtc_flow = rte_cpu_to_be_32(0x60000000);
 		ip6->proto = IPPROTO_TCP;
 		ip6->hop_limits = 64;
-		memcpy(ip6->src_addr, st->local_ip, 16);
-		memcpy(ip6->dst_addr, st->remote_ip, 16);
+		memcpy(&ip6->src_addr, st->local_ip, 16);
+		memcpy(&ip6->dst_addr, st->remote_ip, 16);
 		l4 = RTE_ETHER_HDR_LEN + 40;
 	} else {
 		struct rte_ipv4_hdr *ip = (void *)(p + RTE_ETHER_HDR_LEN);

@@ -185,8 +185,8 @@ seg_parse(const struct rte_mbuf *m, struct conn_key *k, struct seg_info *si,
 		if (l3 + iplen > m->pkt_len)
 			return -1;
 		k->ipv6 = 1;
-		memcpy(k->local_ip, ip6->dst_addr, 16);
-		memcpy(k->remote_ip, ip6->src_addr, 16);
+		memcpy(k->local_ip, &ip6->dst_addr, 16);
+		memcpy(k->remote_ip, &ip6->src_addr, 16);
 		h->l3 = ip6;
 	} else {
 		return -1;

@@ -121,8 +121,8 @@ l2l3_build(struct scr_run *r, uint8_t *p, uint32_t l4len)
 		ip6->payload_len = rte_cpu_to_be_16((uint16_t)l4len);
 		ip6->proto = IPPROTO_TCP;
 		ip6->hop_limits = 64;
-		memcpy(ip6->src_addr, peer, 16);
-		memcpy(ip6->dst_addr, ours, 16);
+		memcpy(&ip6->src_addr, peer, 16);
+		memcpy(&ip6->dst_addr, ours, 16);
 		return RTE_ETHER_HDR_LEN + 40;
 	}
 	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)p;

@@ -244,8 +244,11 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
             # a kernel buffer (-B, MiB) that holds the whole capture
             # (16 MiB sent, some 12,000 frames): nothing is dropped even
             # if dumpcap gets no CPU while kpeer sends
+            # Wireshark 4.2 logs "Capture started" at level info (4.0: at
+            # message, shown by default): ask for info, Main domain only
             tsh = Proc(in_ns("tshark", "-q", "-i", "ofldtap0", "-B", "64",
-                             "-w", capture, "-f", "tcp port 5201"),
+                             "-w", capture, "-f", "tcp port 5201",
+                             "--log-level", "info", "--log-domains", "Main"),
                        "tshark")
             procs.append(tsh)
             # kpeer connects once tshark captures (a loaded machine can
