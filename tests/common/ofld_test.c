@@ -21,9 +21,12 @@
 #include <rte_eal.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
 #include <rte_log.h>
 
 #include "ofld_lcores.h"
+#include "ofld_tcp.h"
 
 static struct rte_mempool *pool;
 static unsigned int nb_lcores = 1;
@@ -423,4 +426,44 @@ ofld_test_run(const char *suite, const struct ofld_test_case *cases)
 	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
 	CU_cleanup_registry();
 	return failed != 0;
+}
+
+struct rte_mbuf *
+ofld_test_tcp4_seg(struct rte_mempool *mp, const struct ofld_tcp_state *from,
+		   uint32_t seq, uint32_t ack, uint8_t flags, uint16_t win,
+		   uint16_t len, uint8_t fill)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+	struct rte_ipv4_hdr *ip;
+	struct rte_tcp_hdr *th;
+	uint8_t *p;
+
+	if (m == NULL)
+		return NULL;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(54 + len));
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		return NULL;
+	}
+	memset(p, 0, 54);
+	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, 54), fill, len);
+	p[12] = 0x08;
+	ip = (struct rte_ipv4_hdr *)(p + 14);
+	th = (struct rte_tcp_hdr *)(p + 34);
+	ip->version_ihl = 0x45;
+	ip->total_length = rte_cpu_to_be_16((uint16_t)(40 + len));
+	ip->time_to_live = 64;
+	ip->next_proto_id = IPPROTO_TCP;
+	memcpy(&ip->src_addr, from->local_ip, 4);
+	memcpy(&ip->dst_addr, from->remote_ip, 4);
+	th->src_port = rte_cpu_to_be_16(from->local_port);
+	th->dst_port = rte_cpu_to_be_16(from->remote_port);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = 5 << 4;
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(win);
+	ip->hdr_checksum = rte_ipv4_cksum(ip);
+	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	return m;
 }

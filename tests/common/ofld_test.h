@@ -119,6 +119,19 @@ struct rte_mbuf *ofld_test_stream_chain(struct rte_mempool *mp, uint64_t off,
 uint64_t ofld_test_stream_check(const struct rte_mbuf *m, uint64_t off,
 				uint16_t key);
 
+struct ofld_tcp_state;
+
+/**
+ * A TCP/IPv4 segment sent by the end whose connection state is @p from
+ * (its local address and port to its remote ones), no options, window
+ * field @p win, @p len payload bytes of value @p fill, checksums right.
+ * NULL when @p mp is empty.
+ */
+struct rte_mbuf *ofld_test_tcp4_seg(struct rte_mempool *mp,
+				    const struct ofld_tcp_state *from,
+				    uint32_t seq, uint32_t ack, uint8_t flags,
+				    uint16_t win, uint16_t len, uint8_t fill);
+
 struct ofld_test_case {
 	const char *name;
 	void (*fn)(void);

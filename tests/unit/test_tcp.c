@@ -775,28 +775,10 @@ static struct rte_mbuf *
 craft(const struct ofld_tcp_state *sb, uint32_t seq, uint32_t ack,
       uint8_t flags)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, 54);
-	struct rte_ipv4_hdr *ip = (struct rte_ipv4_hdr *)(p + 14);
-	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(p + 34);
+	struct rte_mbuf *m = ofld_test_tcp4_seg(pool, sb, seq, ack, flags,
+						1000, 0, 0);
 
-	memset(p, 0, 54);
-	p[12] = 0x08;
-	ip->version_ihl = 0x45;
-	ip->total_length = rte_cpu_to_be_16(40);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_TCP;
-	memcpy(&ip->src_addr, sb->local_ip, 4);
-	memcpy(&ip->dst_addr, sb->remote_ip, 4);
-	th->src_port = rte_cpu_to_be_16(sb->local_port);
-	th->dst_port = rte_cpu_to_be_16(sb->remote_port);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = 5 << 4;
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(1000);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
+	CU_ASSERT_FATAL(m != NULL);
 	return m;
 }
 

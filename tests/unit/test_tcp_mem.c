@@ -92,34 +92,10 @@ static struct rte_mbuf *
 peer_data(const struct ofld_tcp_state *sb, uint32_t seq, uint16_t len,
 	  uint8_t v)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
-	uint8_t *p;
-	struct rte_ipv4_hdr *ip;
-	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m = ofld_test_tcp4_seg(pool, sb, seq, ISN_A,
+						RTE_TCP_ACK_FLAG, 8192, len, v);
 
 	CU_ASSERT_FATAL(m != NULL);
-	p = (uint8_t *)rte_pktmbuf_append(m, 54 + len);
-	CU_ASSERT_FATAL(p != NULL);
-	memset(p, 0, 54);
-	memset(rte_pktmbuf_mtod_offset(m, uint8_t *, 54), v, len);
-	p[12] = 0x08;
-	ip = (struct rte_ipv4_hdr *)(p + 14);
-	th = (struct rte_tcp_hdr *)(p + 34);
-	ip->version_ihl = 0x45;
-	ip->total_length = rte_cpu_to_be_16(40 + len);
-	ip->time_to_live = 64;
-	ip->next_proto_id = IPPROTO_TCP;
-	memcpy(&ip->src_addr, sb->local_ip, 4);
-	memcpy(&ip->dst_addr, sb->remote_ip, 4);
-	th->src_port = rte_cpu_to_be_16(sb->local_port);
-	th->dst_port = rte_cpu_to_be_16(sb->remote_port);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ISN_A);
-	th->data_off = 5 << 4;
-	th->tcp_flags = RTE_TCP_ACK_FLAG;
-	th->rx_win = rte_cpu_to_be_16(8192);
-	ip->hdr_checksum = rte_ipv4_cksum(ip);
-	th->cksum = rte_ipv4_udptcp_cksum(ip, th);
 	return m;
 }
 
