@@ -381,6 +381,16 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 				ret = -EINVAL;
 				goto out;
 			}
+			if (kv->pairs[i].value == NULL) {
+				/* said here: from DPDK 24.11 on,
+				 * rte_kvargs_process() refuses such a key
+				 * without calling our handler
+				 */
+				OFLD_LOG(ERR, "%s: device argument '%s' needs a "
+					 "value ('%s=...')", name, key, key);
+				ret = -EINVAL;
+				goto out;
+			}
 			if (rte_kvargs_count(kv, key) > 1) {
 				OFLD_LOG(ERR, "%s: device argument '%s' given more "
 					 "than once", name, key);
