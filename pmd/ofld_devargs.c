@@ -203,6 +203,21 @@ handle_link(const char *key, const char *val, const struct arg_ctx *ctx)
 	return ret;
 }
 
+/* One of two words: *second is whether it was the second. */
+static int
+parse_choice(const char *key, const char *val, const char *first,
+	     const char *second, bool *is_second, const struct arg_ctx *ctx)
+{
+	if (val != NULL && (strcmp(val, first) == 0 ||
+			    strcmp(val, second) == 0)) {
+		*is_second = strcmp(val, second) == 0;
+		return 0;
+	}
+	OFLD_LOG(ERR, "%s: device argument '%s=%s': expected '%s' or '%s'",
+		 ctx->dev, key, val != NULL ? val : "", first, second);
+	return -EINVAL;
+}
+
 static int
 handle_arg(const char *key, const char *val, void *opaque)
 {
@@ -257,32 +272,13 @@ handle_arg(const char *key, const char *val, void *opaque)
 		da->gso_hw.l4_offset_max = (uint32_t)v;
 		return ret;
 	}
-	if (strcmp(key, ARG_ENGINE) == 0) {
-		if (val != NULL && strcmp(val, "inline") == 0) {
-			da->engine_service = false;
-			return 0;
-		}
-		if (val != NULL && strcmp(val, "service") == 0) {
-			da->engine_service = true;
-			return 0;
-		}
-		OFLD_LOG(ERR, "%s: device argument '%s=%s': expected 'inline' or "
-			 "'service'", ctx->dev, key, val != NULL ? val : "");
-		return -EINVAL;
-	}
+	if (strcmp(key, ARG_ENGINE) == 0)
+		return parse_choice(key, val, "inline", "service",
+				    &da->engine_service, ctx);
 	if (strcmp(key, ARG_TX_FREE) == 0) {
 		da->tx_free_set = true;
-		if (val != NULL && strcmp(val, "sender") == 0) {
-			da->tx_free_receiver = false;
-			return 0;
-		}
-		if (val != NULL && strcmp(val, "receiver") == 0) {
-			da->tx_free_receiver = true;
-			return 0;
-		}
-		OFLD_LOG(ERR, "%s: device argument '%s=%s': expected 'sender' or "
-			 "'receiver'", ctx->dev, key, val != NULL ? val : "");
-		return -EINVAL;
+		return parse_choice(key, val, "sender", "receiver",
+				    &da->tx_free_receiver, ctx);
 	}
 	if (strcmp(key, ARG_TCP_CONNS) == 0) {
 		ret = parse_u64(key, val, 1, 1u << 20, &v, ctx);
@@ -301,6 +297,40 @@ key_known(const char *key)
 		if (strcmp(valid_keys[i], key) == 0)
 			return true;
 	return false;
+}
+
+/* Every key known, with a value, once. 0 or -EINVAL (logged). */
+static int
+check_keys(const char *name, const struct rte_kvargs *kv)
+{
+	unsigned int i;
+
+	for (i = 0; i < kv->count; i++) {
+		const char *key = kv->pairs[i].key;
+
+		if (!key_known(key)) {
+			OFLD_LOG(ERR, "%s: unknown device argument '%s' (known: "
+				 "pair, lower, speed, delay, loss, reorder, dup, "
+				 "seed, mac, gso_l3, gso_l4, gso_max_size, "
+				 "gso_min_segs, gso_l4_offset_max, tcp_max_conns, "
+				 "engine, tx_free)", name, key);
+			return -EINVAL;
+		}
+		if (kv->pairs[i].value == NULL) {
+			/* said here: from DPDK 24.11 on, rte_kvargs_process()
+			 * refuses such a key without calling our handler
+			 */
+			OFLD_LOG(ERR, "%s: device argument '%s' needs a value "
+				 "('%s=...')", name, key, key);
+			return -EINVAL;
+		}
+		if (rte_kvargs_count(kv, key) > 1) {
+			OFLD_LOG(ERR, "%s: device argument '%s' given more than "
+				 "once", name, key);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }
 
 /* delay= needs the pair cable and lanes that can hold speed x delay. */
@@ -367,37 +397,9 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 				 name, args);
 			return -EINVAL;
 		}
-		for (i = 0; i < kv->count; i++) {
-			const char *key = kv->pairs[i].key;
-
-			if (!key_known(key)) {
-				OFLD_LOG(ERR, "%s: unknown device argument '%s' "
-					 "(known: pair, lower, speed, delay, loss, "
-					 "reorder, "
-					 "dup, seed, mac, gso_l3, gso_l4, gso_max_size, "
-					 "gso_min_segs, gso_l4_offset_max, "
-					 "tcp_max_conns, engine, tx_free)", name,
-					 key);
-				ret = -EINVAL;
-				goto out;
-			}
-			if (kv->pairs[i].value == NULL) {
-				/* said here: from DPDK 24.11 on,
-				 * rte_kvargs_process() refuses such a key
-				 * without calling our handler
-				 */
-				OFLD_LOG(ERR, "%s: device argument '%s' needs a "
-					 "value ('%s=...')", name, key, key);
-				ret = -EINVAL;
-				goto out;
-			}
-			if (rte_kvargs_count(kv, key) > 1) {
-				OFLD_LOG(ERR, "%s: device argument '%s' given more "
-					 "than once", name, key);
-				ret = -EINVAL;
-				goto out;
-			}
-		}
+		ret = check_keys(name, kv);
+		if (ret != 0)
+			goto out;
 		for (i = 0; valid_keys[i] != NULL; i++) {
 			ret = rte_kvargs_process(kv, valid_keys[i], handle_arg,
 						 &ctx);
