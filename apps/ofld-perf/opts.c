@@ -49,6 +49,14 @@ usage(const char *prog)
 	       "  --engine MODE    inline or service (default inline)\n"
 	       "  --depth N        requests outstanding per connection "
 	       "(default 4)\n"
+	       "  --queues N       queue pairs per port, 1..16 (default 1):\n"
+	       "                   RSS spreads the connections; each port's\n"
+	       "                   lcore polls its queues in turn\n"
+	       "  --placement P    with --queues: placed (default: local\n"
+	       "                   ports chosen so the peer's segments reach\n"
+	       "                   the connection's queue) or fixed (ports\n"
+	       "                   10000 + i: segments landing elsewhere are\n"
+	       "                   handed to their queue)\n"
 	       "  --rcv-wnd B      receive window each end advertises "
 	       "(default 4194304;\n"
 	       "                   the window in flight per connection is at\n"
@@ -176,6 +184,11 @@ opt_num(int ch, const char *arg, struct opts *o)
 			return -1;
 		o->depth = (uint32_t)v;
 		break;
+	case 'Q':
+		if (num("queues", arg, 1, 16, &v))
+			return -1;
+		o->queues = (uint16_t)v;
+		break;
 	}
 	return 0;
 }
@@ -236,6 +249,9 @@ opt_word(int ch, const char *arg, struct opts *o, bool *dir_set)
 			      &o->tx_free_receiver);
 	case 'P':
 		return choice("peer", arg, "pair", "kernel", &o->kernel);
+	case 'T':
+		return choice("placement", arg, "placed", "fixed",
+			      &o->fixed_ports);
 	case 'D':
 		*dir_set = true;
 		return choice("direction", arg, "send", "recv", &o->recv);
@@ -273,6 +289,12 @@ check(const struct opts *o, bool dir_set)
 			"give faults as net_ofld's device arguments, e.g. --vdev "
 			"net_ofld0,lower=net_tap0,loss=0.01,seed=7 (a delay line "
 			"needs the pair cable)\n");
+		return -1;
+	}
+	if (o->kernel && o->queues > 1) {
+		fprintf(stderr, "ofld-perf: --queues %u: on the pair cable only "
+			"(net_tap puts the kernel's segments on queues by its "
+			"own flow hash)\n", o->queues);
 		return -1;
 	}
 	if (o->kernel && o->mtu > 1500) {
@@ -335,6 +357,8 @@ parse(int argc, char **argv, struct opts *o)
 		{ "delay", required_argument, NULL, 'y' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "rcv-wnd", required_argument, NULL, 'w' },
+		{ "queues", required_argument, NULL, 'Q' },
+		{ "placement", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -343,16 +367,16 @@ parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .req_size = 256 * 1024, .conns = 4, .seconds = 5,
 			    .speed = 100000, .mtu = 1500, .depth = 4,
-			    .rcv_wnd = 4u << 20, .ack_loss = -1 };
+			    .rcv_wnd = 4u << 20, .ack_loss = -1, .queues = 1 };
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'r': case 'n': case 's': case 'b': case 'p': case 'm':
-		case 'd':
+		case 'd': case 'Q':
 			ret = opt_num(ch, optarg, o);
 			break;
 		case 'c': case 'e': case 'F': case 'P': case 'D': case '6': case 'j':
-		case 'q':
+		case 'q': case 'T':
 			ret = opt_word(ch, optarg, o, &dir_set);
 			break;
 		case 'L': case 'A': case 'R': case 'U': case 'y': case 'S':
