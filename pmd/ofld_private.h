@@ -142,7 +142,7 @@ struct ofld_rss {
 	bool hash_to_mbuf;	/**< RTE_ETH_RX_OFFLOAD_RSS_HASH */
 	uint8_t key_len;
 	uint16_t reta_size;	/**< a power of two */
-	uint8_t key[OFLD_RSS_KEY_MAX];	/**< as configured */
+	uint8_t key[OFLD_RSS_KEY_MAX] __rte_aligned(4); /**< as configured */
 	uint32_t key_be[OFLD_RSS_KEY_MAX / 4];	/**< for rte_softrss_be() */
 	uint16_t reta[OFLD_RETA_MAX];
 };

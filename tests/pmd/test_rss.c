@@ -48,7 +48,7 @@
 static struct rte_mempool *pool;
 
 /* the key of the RSS verification suite: the ports' default */
-static const uint8_t ms_key[40] = {
+static const uint8_t ms_key[40] __rte_aligned(4) = {
 	0x6d, 0x5a, 0x56, 0xda, 0x25, 0x5b, 0x0e, 0xc2,
 	0x41, 0x67, 0x25, 0x3d, 0x43, 0xa3, 0x8f, 0xb0,
 	0xd0, 0xca, 0x2b, 0xcb, 0xae, 0x7b, 0x30, 0xb4,
@@ -307,7 +307,7 @@ test_n2_user_key_and_reta(void)
 {
 	struct rte_eth_rss_reta_entry64 reta[RETA_SIZE / 64];
 	struct rte_eth_rss_conf rc = { 0 };
-	uint8_t ukey[40], src[16], dst[16];
+	uint8_t ukey[40] __rte_aligned(4), src[16], dst[16];
 	int a = port_rss("net_ofld_r2a", "pair=rss2", 1, 0);
 	int b = port_rss("net_ofld_r2b", "pair=rss2", NQ, HF_L4);
 	uint32_t h, seen[NQ] = { 0 };
@@ -575,17 +575,45 @@ listen_all(uint16_t b)
 		}
 }
 
-/* The queue a port with the default key and RETA gives a segment. */
+/* The key and RETA the connection tests' ports have: the defaults, or
+ * a user key and reta_fill()'s table.
+ */
+static uint8_t user_key[40] __rte_aligned(4);
+static bool user_setup;
+
+/* The queue the ports' set-up gives a segment. */
 static uint16_t
-default_queue(bool v6, uint8_t src_host, uint8_t dst_host, uint16_t sport,
-	      uint16_t dport)
+hashed_queue(bool v6, uint8_t src_host, uint8_t dst_host, uint16_t sport,
+	     uint16_t dport)
 {
 	uint8_t s[16], d[16];
+	uint32_t i;
 
 	ip_of(s, v6, src_host);
 	ip_of(d, v6, dst_host);
-	return (uint16_t)(ref_hash(ms_key, v6, s, d, sport, dport, true) %
-			  RETA_SIZE % NQ);
+	i = ref_hash(user_setup ? user_key : ms_key, v6, s, d, sport, dport,
+		     true) % RETA_SIZE;
+	return (uint16_t)(user_setup ? (3 * i + 1) % NQ : i % NQ);
+}
+
+/* A port of the connection tests, with the user key and RETA or not. */
+static int
+conn_port(const char *name, const char *args)
+{
+	struct rte_eth_rss_reta_entry64 reta[RETA_SIZE / 64];
+	struct rte_eth_rss_conf rc = { .rss_key = user_key, .rss_key_len = 40,
+				       .rss_hf = HF_L4 | HF_L3 };
+	int port = port_rss(name, args, NQ, HF_L4 | HF_L3);
+
+	if (port < 0 || !user_setup)
+		return port;
+	reta_fill(reta, UINT16_MAX);
+	if (rte_eth_dev_stop(port) != 0 ||
+	    rte_eth_dev_rss_hash_update(port, &rc) != 0 ||
+	    rte_eth_dev_rss_reta_update(port, reta, RETA_SIZE) != 0 ||
+	    rte_eth_dev_start(port) != 0)
+		return -1;
+	return port;
 }
 
 static uint64_t
@@ -615,12 +643,19 @@ run_flows(uint16_t a, uint16_t b, unsigned int ms)
 	return true;
 }
 
+/* 1000 connections, IPv4 and IPv6, with local port 0 over NQ queues. */
 static void
-test_n2_placement_1000(void)
+run_placement(const char *pair)
 {
-	int a = port_rss("net_ofld_r3a", "pair=rss3", NQ, HF_L4 | HF_L3);
-	int b = port_rss("net_ofld_r3b", "pair=rss3", NQ, HF_L4 | HF_L3);
+	char args[32], na[32], nb[32];
 	uint32_t i, bad_a = 0, bad_b = 0, short_b = 0, bad = 0;
+	int a, b;
+
+	snprintf(args, sizeof(args), "pair=%s", pair);
+	snprintf(na, sizeof(na), "net_ofld_%sa", pair);
+	snprintf(nb, sizeof(nb), "net_ofld_%sb", pair);
+	a = conn_port(na, args);
+	b = conn_port(nb, args);
 
 	CU_ASSERT_FATAL(a >= 0 && b >= 0);
 	listen_all(b);
@@ -642,8 +677,8 @@ test_n2_placement_1000(void)
 		/* a's port was chosen for b's segments to reach queue qa;
 		 * b's connection is where a's SYN hashed
 		 */
-		bad_a += default_queue(f->v6, 2, 1, LPORT, f->aport) != f->qa;
-		bad_b += default_queue(f->v6, 1, 2, f->aport, LPORT) != f->qb;
+		bad_a += hashed_queue(f->v6, 2, 1, LPORT, f->aport) != f->qa;
+		bad_b += hashed_queue(f->v6, 1, 2, f->aport, LPORT) != f->qb;
 		short_b += f->recv_b != a_to_b;
 		bad += f->bad != 0;
 	}
@@ -663,12 +698,29 @@ test_n2_placement_1000(void)
 	CU_ASSERT(ofld_test_mempool_full(pool, POOL_SIZE));
 }
 
+static void
+test_n2_placement_1000(void)
+{
+	user_setup = false;
+	run_placement("rss3");
+}
+
+static void
+test_n2_placement_user_key(void)
+{
+	for (int i = 0; i < 40; i++)
+		user_key[i] = (uint8_t)(i * 53 + 19);
+	user_setup = true;
+	run_placement("rss5");
+	user_setup = false;
+}
+
 /* A local port of a whose hash brings b's segments to queue want. */
 static uint16_t
 port_landing_on(bool v6, uint16_t want)
 {
 	for (uint16_t p = 20000; p < 30000; p++)
-		if (default_queue(v6, 2, 1, LPORT, p) == want)
+		if (hashed_queue(v6, 2, 1, LPORT, p) == want)
 			return p;
 	return 0;
 }
@@ -739,6 +791,8 @@ main(int argc, char **argv)
 		  test_n2_user_key_and_reta },
 		{ "N2 1000 connections over 4 queues placed by local port",
 		  test_n2_placement_1000 },
+		{ "N2 the same with a user key and RETA on both ports",
+		  test_n2_placement_user_key },
 		{ "N2 segments landing elsewhere handed to the owner",
 		  test_n2_handoff },
 		{ NULL, NULL },
