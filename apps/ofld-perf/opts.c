@@ -56,7 +56,9 @@ usage(const char *prog)
 	       "                   ports chosen so the peer's segments reach\n"
 	       "                   the connection's queue) or fixed (ports\n"
 	       "                   10000 + i: segments landing elsewhere are\n"
-	       "                   handed to their queue)\n"
+	       "                   handed to their queue; always with\n"
+	       "                   --peer kernel, whose tap picks queues by\n"
+	       "                   its own flow hash)\n"
 	       "  --rcv-wnd B      receive window each end advertises "
 	       "(default 4194304;\n"
 	       "                   the window in flight per connection is at\n"
@@ -291,12 +293,6 @@ check(const struct opts *o, bool dir_set)
 			"needs the pair cable)\n");
 		return -1;
 	}
-	if (o->kernel && o->queues > 1) {
-		fprintf(stderr, "ofld-perf: --queues %u: on the pair cable only "
-			"(net_tap puts the kernel's segments on queues by its "
-			"own flow hash)\n", o->queues);
-		return -1;
-	}
 	if (o->kernel && o->mtu > 1500) {
 		fprintf(stderr, "ofld-perf: --mtu %u: net_tap takes frames of "
 			"at most 1522 bytes (MTU 1500)\n", o->mtu);
@@ -400,6 +396,11 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	if (check(o, dir_set) != 0)
 		return -1;
+	/* with the kernel the tap's hash is its own: ports 10000 + i, and
+	 * segments landing elsewhere go through the hand-off
+	 */
+	if (o->kernel && o->queues > 1)
+		o->fixed_ports = true;
 	window_note(o);
 	return 0;
 }

@@ -295,11 +295,11 @@ report_text(const struct result *r)
 	       app.o.kernel ? " (ofld's lcores; not the kernel's)" : "");
 	printf("  %-28s %10.4f\n", "fairness (Jain)", r->jain);
 	if (app.o.queues > 1)
-		printf("  %-28s %10u per port, %s ports: %" PRIu64 " + %"
-		       PRIu64 " segments handed to their queue\n", "queues",
+		printf("  %-28s %10u per port, %s ports: %" PRIu64
+		       " segments handed to their queue\n", "queues",
 		       app.o.queues, app.o.fixed_ports ? "fixed" : "placed",
-		       xstat_rxq(app.tx_port, "handed_off"),
-		       xstat_rxq(app.rx_port, "handed_off"));
+		       xstat_rxq(app.tx_port, "handed_off") + (app.o.kernel ?
+		       0 : xstat_rxq(app.rx_port, "handed_off")));
 	printf("  %-28s %10zu B in the NIC (+%zu B in this app)\n",
 	       "state per connection", ofld_tcp_conn_size(),
 	       sizeof(struct conn) + (app.o.depth + 1) * sizeof(uint64_t));

@@ -149,19 +149,25 @@ done_all_posted(void)
 
 /* ---- running ---------------------------------------------------------- */
 
+/* With the kernel: every queue of our port in turn, frames then events. */
 static void
 kernel_events(uint16_t port, uint64_t now)
 {
 	struct ofld_tcp_event ev[64];
-	uint16_t k, i;
+	struct rte_mbuf *pkts[64];
+	uint16_t k, i, q;
 
-	while ((k = rte_pmd_ofld_tcp_events(port, 0, ev, 64)) != 0)
-		for (i = 0; i < k; i++) {
-			if (app.o.recv)
-				rx_event(port, 0, &ev[i]);
-			else
-				tx_event(&ev[i], now);
-		}
+	for (q = 0; q < app.o.queues; q++) {
+		k = rte_eth_rx_burst(port, q, pkts, 64);
+		rte_pktmbuf_free_bulk(pkts, k);
+		while ((k = rte_pmd_ofld_tcp_events(port, q, ev, 64)) != 0)
+			for (i = 0; i < k; i++) {
+				if (app.o.recv)
+					rx_event(port, q, &ev[i]);
+				else
+					tx_event(&ev[i], now);
+			}
+	}
 }
 
 /* Close every connection the kernel did not end, once. */
@@ -226,8 +232,6 @@ run_send(uint64_t t0, uint64_t hz, uint64_t per_conn_limit)
 {
 	uint64_t t_end = t0 + (uint64_t)(app.o.seconds * hz), now = t0;
 	uint64_t t_last = t0, t_stop = 0, last[4] = { 0 };
-	struct rte_mbuf *pkts[64];
-	uint16_t n;
 	uint32_t i;
 
 	for (;;) {
@@ -236,8 +240,6 @@ run_send(uint64_t t0, uint64_t hz, uint64_t per_conn_limit)
 		now = rte_get_tsc_cycles();
 		app.posting = now < t_end && !stop_signal;
 		if (app.o.kernel) {
-			n = rte_eth_rx_burst(app.tx_port, 0, pkts, 64);
-			rte_pktmbuf_free_bulk(pkts, n);
 			kernel_events(app.tx_port, now);
 		} else {
 			if (app.rx_lc >= RTE_MAX_LCORE)
@@ -301,14 +303,10 @@ run_recv(uint64_t *t0, uint64_t hz)
 {
 	uint64_t start = rte_get_tsc_cycles(), now = start, t_last = 0;
 	uint64_t t_stop = 0, last[4] = { 0 }, seen = 0;
-	struct rte_mbuf *pkts[64];
-	uint16_t n;
 
 	*t0 = 0;
 	for (;;) {
 		now = rte_get_tsc_cycles();
-		n = rte_eth_rx_burst(app.rx_port, 0, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, n);
 		kernel_events(app.rx_port, now);
 		if (*t0 == 0 && count_conns(true, false, false) != 0) {
 			*t0 = now;

@@ -293,7 +293,7 @@ kernel_open(void)
 		return 2;
 	app.tx_port = app.rx_port = app.kt.ofld_port;
 	rte_eth_dev_get_name_by_port(app.kt.ofld_port, name);
-	if (port_start(app.kt.ofld_port, name, 1) != 0 ||
+	if (port_start(app.kt.ofld_port, name, app.o.queues) != 0 ||
 	    app_ktap_setup("ofld-perf", &app.kt) != 0)
 		return 1;
 	/* engine=service in the device arguments: the engine runs only if
@@ -315,10 +315,11 @@ kernel_open(void)
 		o.local_port = SERVER_PORT;
 		o.backlog = (uint16_t)RTE_MIN(app.o.conns + 16, 65535u);
 		o.cookie = LISTEN_COOKIE;
-		if (rte_pmd_ofld_tcp_listen(app.rx_port, 0, &o) != 0) {
-			fprintf(stderr, "ofld-perf: listen failed\n");
-			return 1;
-		}
+		for (uint16_t q = 0; q < app.o.queues; q++)
+			if (rte_pmd_ofld_tcp_listen(app.rx_port, q, &o) != 0) {
+				fprintf(stderr, "ofld-perf: listen failed\n");
+				return 1;
+			}
 		return 0;
 	}
 	app_ktap_ip(o.remote_ip, app.o.ipv6, true);
@@ -327,7 +328,9 @@ kernel_open(void)
 	for (i = 0; i < app.o.conns; i++) {
 		o.cookie = i;
 		o.local_port = (uint16_t)(10000 + i);
-		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port, 0, &o);
+		app.c[i].txq = (uint16_t)(i % app.o.queues);
+		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port,
+						       app.c[i].txq, &o);
 		if (app.c[i].tx == NULL) {
 			fprintf(stderr, "ofld-perf: connect %u: %s\n", i,
 				rte_strerror(rte_errno));
