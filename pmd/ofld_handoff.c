@@ -10,6 +10,11 @@
  * lower port with several receive queues, whose hash we cannot check), and
  * one ring per queue that the owner drains into its engine.
  *
+ * On a lower port that takes rte_flow rules, each such connection also
+ * gets a rule steering its 4-tuple to its queue (the NIC then places it;
+ * the table stays as the safety net). A port that refuses one rule is not
+ * asked again.
+ *
  * Data path without locks: a queue whose engine does not know a segment
  * looks its 4-tuple up in the table (rte_hash with lock-free readers; RCU
  * QSBR, one reader id per queue, keeps a deleted entry's slot until no
@@ -22,6 +27,7 @@
 #include <string.h>
 
 #include <ethdev_driver.h>
+#include <rte_flow.h>
 #include <rte_hash.h>
 #include <rte_hash_crc.h>
 #include <rte_ip.h>
@@ -98,6 +104,103 @@ ho_key_of_frame(struct ho_key *k, const struct rte_mbuf *m)
 	return true;
 }
 
+/* A rule on the lower port steering connection k's segments to queue q;
+ * NULL if the port refuses it (then none is asked for again).
+ */
+static struct rte_flow *
+flow_rule(struct pmd_internals *pi, const struct ho_key *k, uint16_t q)
+{
+	struct rte_flow_item_ipv4 ip4 = { 0 };
+	struct rte_flow_item_ipv6 ip6 = { 0 };
+	struct rte_flow_item_tcp tcp = { 0 };
+	struct rte_flow_action_queue aq = { .index = q };
+	struct rte_flow_item items[] = {
+		{ .type = RTE_FLOW_ITEM_TYPE_ETH },
+		{ .type = k->v6 ? RTE_FLOW_ITEM_TYPE_IPV6 :
+			RTE_FLOW_ITEM_TYPE_IPV4,
+		  .spec = k->v6 ? (const void *)&ip6 : (const void *)&ip4 },
+		{ .type = RTE_FLOW_ITEM_TYPE_TCP, .spec = &tcp },
+		{ .type = RTE_FLOW_ITEM_TYPE_END },
+	};
+	const struct rte_flow_action actions[] = {
+		{ .type = RTE_FLOW_ACTION_TYPE_QUEUE, .conf = &aq },
+		{ .type = RTE_FLOW_ACTION_TYPE_END },
+	};
+	const struct rte_flow_attr attr = { .ingress = 1 };
+	struct rte_flow_error err = { 0 };
+	struct rte_flow *f;
+
+	/* the peer's segments: from its address and port to ours */
+	memcpy(&ip4.hdr.src_addr, k->rip, 4);
+	memcpy(&ip4.hdr.dst_addr, k->lip, 4);
+	memcpy(&ip6.hdr.src_addr, k->rip, 16);
+	memcpy(&ip6.hdr.dst_addr, k->lip, 16);
+	tcp.hdr.src_port = k->rport;
+	tcp.hdr.dst_port = k->lport;
+	f = rte_flow_create(pi->lower_port, &attr, items, actions, &err);
+	if (f == NULL) {
+		pi->handoff->flow_refused = true;
+		OFLD_LOG(INFO, "%s: lower port %u refuses a flow rule (%s): "
+			 "connections are placed by the hand-off only",
+			 pi->dev->data->name, pi->lower_port,
+			 err.message != NULL ? err.message : "no reason given");
+	}
+	return f;
+}
+
+/* Connection k gets a flow rule when its port is a lower one that takes
+ * them (lock held).
+ */
+static void
+flow_add(struct pmd_internals *pi, const struct ho_key *k, uint16_t q)
+{
+	struct ofld_handoff *ho = pi->handoff;
+	struct rte_flow_error err;
+	struct rte_flow *f;
+
+	if (pi->cable != OFLD_CABLE_LOWER || ho->flow_refused ||
+	    ho->flows == NULL || (f = flow_rule(pi, k, q)) == NULL)
+		return;
+	if (rte_hash_add_key_data(ho->flows, k, f) != 0)
+		rte_flow_destroy(pi->lower_port, f, &err);
+	else
+		ho->nb_flows++;
+}
+
+/* Connection k's flow rule, if it has one, goes (lock held). */
+static void
+flow_del(struct pmd_internals *pi, const struct ho_key *k)
+{
+	struct ofld_handoff *ho = pi->handoff;
+	struct rte_flow_error err;
+	void *f;
+
+	if (ho->flows == NULL || rte_hash_lookup_data(ho->flows, k, &f) < 0)
+		return;
+	rte_flow_destroy(pi->lower_port, f, &err);
+	rte_hash_del_key(ho->flows, k);
+	ho->nb_flows--;
+}
+
+/* Every flow rule goes (the port is being reconfigured or closed). */
+static void
+flows_free(struct pmd_internals *pi)
+{
+	struct ofld_handoff *ho = pi->handoff;
+	struct rte_flow_error err;
+	const void *key;
+	uint32_t it = 0;
+	void *f;
+
+	if (ho->flows == NULL)
+		return;
+	while (rte_hash_iterate(ho->flows, &key, &f, &it) >= 0)
+		rte_flow_destroy(pi->lower_port, f, &err);
+	rte_hash_free(ho->flows);
+	ho->flows = NULL;
+	ho->nb_flows = 0;
+}
+
 /** Free the port's hand-off table and rings (no queue may be polled). */
 void
 ofld_handoff_free(struct pmd_internals *pi)
@@ -107,6 +210,7 @@ ofld_handoff_free(struct pmd_internals *pi)
 
 	if (ho == NULL)
 		return;
+	flows_free(pi);
 	for (unsigned int q = 0; q < OFLD_MAX_QUEUES; q++) {
 		while (ho->ring[q] != NULL &&
 		       rte_ring_dequeue(ho->ring[q], (void **)&m) == 0)
@@ -146,7 +250,15 @@ handoff_tables(struct ofld_handoff *ho, const struct pmd_internals *pi,
 		rte_rcu_qsbr_thread_register(ho->qsbr, q);
 	rc.v = ho->qsbr;
 	rc.mode = RTE_HASH_QSBR_MODE_SYNC;
-	return rte_hash_rcu_qsbr_add(ho->h, &rc) == 0 ? 0 : -ENOMEM;
+	if (rte_hash_rcu_qsbr_add(ho->h, &rc) != 0)
+		return -ENOMEM;
+	if (pi->cable != OFLD_CABLE_LOWER)
+		return 0;
+	/* the lower port's flow rules: control path only, under the lock */
+	snprintf(name, sizeof(name), "offl%u_%p", pi->port_id, (void *)ho);
+	hp.extra_flag = 0;
+	ho->flows = rte_hash_create(&hp);
+	return ho->flows != NULL ? 0 : -ENOMEM;
 }
 
 /**
@@ -203,8 +315,10 @@ ofld_handoff_add(struct pmd_internals *pi, const struct ofld_tcp_open *o,
 	pthread_mutex_lock(&ho->lock);
 	ret = rte_hash_lookup(ho->h, &k) >= 0 ? -EEXIST :
 		rte_hash_add_key_data(ho->h, &k, (void *)(uintptr_t)q);
-	if (ret == 0)
+	if (ret == 0) {
 		__atomic_fetch_add(&ho->count, 1, __ATOMIC_RELEASE);
+		flow_add(pi, &k, q);
+	}
 	pthread_mutex_unlock(&ho->lock);
 	return ret;
 }
@@ -221,6 +335,7 @@ ofld_handoff_del(struct pmd_internals *pi, const struct ofld_tcp_open *o,
 		return;
 	ho_key_of(&k, o, lport);
 	pthread_mutex_lock(&ho->lock);
+	flow_del(pi, &k);
 	/* waits (SYNC mode) for readers that may still see the entry */
 	if (rte_hash_del_key(ho->h, &k) >= 0)
 		__atomic_fetch_sub(&ho->count, 1, __ATOMIC_RELEASE);

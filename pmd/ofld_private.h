@@ -168,6 +168,10 @@ struct ofld_handoff {
 	struct rte_ring *ring[OFLD_MAX_QUEUES];	/**< to each owner */
 	uint32_t count;		/**< entries: readers skip an empty table */
 	pthread_mutex_t lock;	/**< writers (control path) */
+	/* lower port: 4-tuple -> its rte_flow rule (control path only) */
+	struct rte_hash *flows;
+	uint32_t nb_flows;
+	bool flow_refused;	/**< the lower port refused one: no more */
 };
 
 /** A pair cable: lanes[d][r] carries frames from end d to the other end's
