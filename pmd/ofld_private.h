@@ -89,6 +89,9 @@ struct ofld_devargs {
 	/** pair: the TCP engine frees what it received (else the sender) */
 	bool tx_free_receiver;
 	bool tx_free_set;
+	/** lower: do everything in software (lower_offload=off) */
+	bool lower_offload_off;
+	bool lower_offload_set;
 };
 
 int ofld_devargs_parse(const char *name, const char *args,
@@ -241,6 +244,10 @@ struct ofld_txq_stats {
 	uint64_t gso_sends;	/**< large sends segmented */
 	uint64_t gso_nomem;	/**< large sends dropped: mempool empty */
 	uint64_t csum_bad;	/**< dropped: checksum flags do not fit */
+	uint64_t tso_down;	/**< large sends the lower port segments */
+	uint64_t csum_down;	/**< frames whose checksums the lower does */
+	uint64_t csum_here;	/**< frames whose checksums were done here */
+	uint64_t prepare_refused; /**< the lower's tx_prepare said no: here */
 	/** large sends refused, by reason (G7); [0] unused */
 	uint64_t gso_refused[OFLD_GSO_NB_VERDICTS];
 };
@@ -307,6 +314,10 @@ struct pmd_internals {
 	uint32_t eph_next;	/**< next ephemeral port to try */
 
 	/* lower cable */
+	/** what goes down to it as flags (N3), fixed at configure */
+	uint64_t pt_offloads;
+	uint16_t pt_seg_max;	/**< its mbuf segments per packet; 0: any */
+	bool pt_l4_one_seg;	/**< L4 checksums down for one-segment only */
 	uint16_t lower_port;
 	uint64_t lower_owner;
 	bool lower_configured;
