@@ -33,24 +33,6 @@ static uint8_t flat[TPKT_MAX];
 static struct rte_mbuf *rx[512];
 static int top = -1, mid = -1, peer = -1;
 
-static int
-start_with(uint16_t port, uint64_t tx_offloads)
-{
-	struct rte_eth_conf conf;
-	int ret;
-
-	memset(&conf, 0, sizeof(conf));
-	conf.txmode.offloads = tx_offloads;
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, 1024, rte_socket_id(),
-					     NULL, ofld_test_pool());
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, 1024, rte_socket_id(),
-					     NULL);
-	return ret == 0 ? rte_eth_dev_start(port) : ret;
-}
-
 /* top on mid, mid cabled to peer; top's extra device arguments. */
 static void
 stack_up(const char *extra)
@@ -66,8 +48,8 @@ stack_up(const char *extra)
 		 extra != NULL ? "," : "", extra != NULL ? extra : "");
 	top = ofld_test_vdev("net_ofld_pttop", args);
 	CU_ASSERT_FATAL(mid >= 0 && peer >= 0 && top >= 0);
-	CU_ASSERT_FATAL(start_with(peer, 0) == 0);
-	CU_ASSERT_FATAL(start_with(top, ALL_TX) == 0);	/* mid with it */
+	CU_ASSERT_FATAL(ofld_test_port_start_tx(peer, 0) == 0);
+	CU_ASSERT_FATAL(ofld_test_port_start_tx(top, ALL_TX) == 0);	/* mid with it */
 	/* test packets are addressed to no port in particular */
 	CU_ASSERT_FATAL(rte_eth_promiscuous_enable(peer) == 0);
 }
