@@ -212,6 +212,7 @@ int
 ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int size)
 {
+	const struct pmd_internals *pi = dev->data->dev_private;
 	unsigned int n = xstats_count(dev), k = 0, i, j;
 
 	if (xs == NULL || size < n)
@@ -229,10 +230,14 @@ ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		const struct ofld_txq *q = dev->data->tx_queues[i];
+		/* and the queue's TCP engine's frames (its own view of it) */
+		const struct ofld_txq *e = i < OFLD_MAX_QUEUES ?
+			pi->tcp_txq[i] : NULL;
 
 		for (j = 0; j < RTE_DIM(tx_xstats); j++, k++) {
 			xs[k].id = k;
-			xs[k].value = q ? txq_stat(q, tx_xstats[j].off) : 0;
+			xs[k].value = (q ? txq_stat(q, tx_xstats[j].off) : 0) +
+				(e ? txq_stat(e, tx_xstats[j].off) : 0);
 		}
 	}
 	ofld_tcp_xstats_values(dev->data->dev_private, xs + k, k);
