@@ -89,8 +89,13 @@ struct app {
 	 * service one (--engine service); RTE_MAX_LCORE: none
 	 */
 	uint32_t rx_lc, svc_lc, svc_id;
-	/* the sender's local port -> connection index + 1 */
+	/* --queues, placed: the sender's local port -> index + 1 */
 	uint32_t *by_port;
+	/* --queues N with 2 x N lcores: each queue of each port has its
+	 * own (queue 0 of the sender: the main lcore)
+	 */
+	bool lcore_per_queue;
+	volatile bool queue_lcores_on;	/* they poll: main polls queue 0 */
 };
 
 /* The one application state (main.c). */
@@ -115,6 +120,8 @@ void rx_event(uint16_t port, uint16_t q, struct ofld_tcp_event *ev);
 void poll_queues(uint16_t port, bool rx_side, uint64_t now);
 void rx_events(void);
 int rx_lcore(void *arg);
+#define QUEUE_LCORE_RX	((uintptr_t)1 << 16)
+int queue_lcore(void *arg);
 void tx_event(struct ofld_tcp_event *ev, uint64_t now);
 void tx_events(uint64_t now);
 

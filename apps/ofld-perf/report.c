@@ -103,9 +103,9 @@ result_get(struct result *r, uint64_t t0, uint64_t now)
 		r->max_goodput = app.o.speed ? app.o.speed / 1e3 * mss / frame :
 			0;
 	}
-	r->cpb = r->got ? (double)(now - t0) * (1 +
-		(app.rx_lc < RTE_MAX_LCORE) + (app.svc_lc < RTE_MAX_LCORE)) /
-		r->got : 0;
+	r->cpb = r->got ? (double)(now - t0) * (app.lcore_per_queue ?
+		2.0 * app.o.queues : 1 + (app.rx_lc < RTE_MAX_LCORE) +
+		(app.svc_lc < RTE_MAX_LCORE)) / r->got : 0;
 	r->jain = jain_den > 0 ? jain_num * jain_num /
 		(app.o.conns * jain_den) : 0;
 	srtt_get(r);
@@ -316,9 +316,10 @@ report_text(const struct result *r)
 	       app.o.kernel ? " (ofld's lcores; not the kernel's)" : "");
 	printf("  %-28s %10.4f\n", "fairness (Jain)", r->jain);
 	if (app.o.queues > 1)
-		printf("  %-28s %10u per port, %s ports: %" PRIu64
+		printf("  %-28s %10u per port, %s, %s ports: %" PRIu64
 		       " segments handed to their queue\n", "queues",
-		       app.o.queues, app.o.fixed_ports ? "fixed" : "placed",
+		       app.o.queues, app.lcore_per_queue ? "an lcore each" :
+		       "polled in turn", app.o.fixed_ports ? "fixed" : "placed",
 		       xstat_rxq(app.tx_port, "handed_off") + (app.o.kernel ?
 		       0 : xstat_rxq(app.rx_port, "handed_off")));
 	printf("  %-28s %10zu B in the NIC (+%zu B in this app)\n",

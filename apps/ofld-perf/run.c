@@ -228,7 +228,7 @@ run_send(uint64_t t0, uint64_t hz, uint64_t per_conn_limit)
 		if (app.o.kernel) {
 			kernel_events(app.tx_port, now);
 		} else {
-			if (app.rx_lc >= RTE_MAX_LCORE)
+			if (app.rx_lc >= RTE_MAX_LCORE && !app.lcore_per_queue)
 				rx_events();
 			tx_events(now);
 		}
@@ -275,6 +275,7 @@ run_send(uint64_t t0, uint64_t hz, uint64_t per_conn_limit)
 	}
 	app.rx_stop = true;
 	rte_eal_mp_wait_lcore();
+	app.queue_lcores_on = false;	/* every queue is main's again */
 	if (!app.o.kernel)
 		rx_events();
 	return t_stop != 0 ? t_stop : now;

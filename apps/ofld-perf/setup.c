@@ -204,6 +204,24 @@ pair_args(char *args, size_t size, bool sender)
 		 app.o.tx_free_receiver ? ",tx_free=receiver" : "");
 }
 
+/* --queues N with 2 x N lcores (inline engines): the sender's queues
+ * 1..N-1 and the receiver's 0..N-1 on the worker lcores, in order.
+ */
+static int
+queue_lcores_start(void)
+{
+	unsigned int lc = rte_get_next_lcore(-1, 1, 0);
+	uint16_t q;
+
+	app.queue_lcores_on = true;
+	for (q = 1; q < app.o.queues; q++, lc = rte_get_next_lcore(lc, 1, 0))
+		rte_eal_remote_launch(queue_lcore, (void *)(uintptr_t)q, lc);
+	for (q = 0; q < app.o.queues; q++, lc = rte_get_next_lcore(lc, 1, 0))
+		rte_eal_remote_launch(queue_lcore, (void *)(uintptr_t)
+				      (q | QUEUE_LCORE_RX), lc);
+	return 0;
+}
+
 static int
 pair_open(void)
 {
@@ -235,6 +253,9 @@ pair_open(void)
 		ret = service_start(app.tx_port);
 		if (ret != 0)
 			return ret;
+	} else if (app.o.queues > 1 &&
+		   rte_lcore_count() >= 2u * app.o.queues) {
+		app.lcore_per_queue = true;
 	} else {
 		app.rx_lc = rte_get_next_lcore(-1, 1, 0);
 	}
@@ -274,6 +295,8 @@ pair_open(void)
 			app.by_port[st.local_port] = i + 1;
 		}
 	}
+	if (app.lcore_per_queue)
+		return queue_lcores_start();
 	if (app.rx_lc < RTE_MAX_LCORE)
 		rte_eal_remote_launch(rx_lcore, NULL, app.rx_lc);
 	return 0;

@@ -67,8 +67,9 @@ hist_add(uint64_t cycles)
 	}
 	if (b >= HIST_BUCKETS)
 		b = HIST_BUCKETS - 1;
-	app.hist[b]++;
-	app.lat_n++;
+	/* sending queues may each have their lcore (--queues) */
+	__atomic_fetch_add(&app.hist[b], 1, __ATOMIC_RELAXED);
+	__atomic_fetch_add(&app.lat_n, 1, __ATOMIC_RELAXED);
 }
 
 double
@@ -116,7 +117,7 @@ rx_conn(uint16_t port, uint16_t q, const struct ofld_tcp_event *ev)
 	if (idx >= app.o.conns || app.c[idx].accepted) {
 		ofld_tcp_set_cookie(ev->conn, LISTEN_COOKIE - 1);
 		rte_pmd_ofld_tcp_abort(port, q, ev->conn);
-		app.strays++;
+		__atomic_fetch_add(&app.strays, 1, __ATOMIC_RELAXED);
 		return NULL;
 	}
 	c = &app.c[idx];
@@ -134,7 +135,7 @@ rx_check(struct conn *c, struct rte_mbuf *m)
 	c->bad_bytes += app_pattern_bad_bytes(&app.pat, m, c->start,
 					      c->received);
 	c->received += m->pkt_len;
-	app.received_total += m->pkt_len;
+	__atomic_fetch_add(&app.received_total, m->pkt_len, __ATOMIC_RELAXED);
 }
 
 /* An event of the receiving port: ACCEPTED, RECV, PEER_FIN, CLOSED. */
@@ -167,34 +168,60 @@ rx_event(uint16_t port, uint16_t q, struct ofld_tcp_event *ev)
 	}
 }
 
-/* Every queue of port in turn: its frames (the engine took what is its;
- * nothing else is ours), then its TCP events, to the receiving or the
- * sending side's handler.
+/* One queue of port: its frames (the engine took what is its; nothing
+ * else is ours), then its TCP events, to the receiving or the sending
+ * side's handler.
+ */
+static void
+poll_queue(uint16_t port, uint16_t q, bool rx_side, uint64_t now)
+{
+	struct ofld_tcp_event ev[64];
+	struct rte_mbuf *pkts[64];
+	uint16_t k, i;
+
+	k = rte_eth_rx_burst(port, q, pkts, 64);
+	rte_pktmbuf_free_bulk(pkts, k);
+	while ((k = rte_pmd_ofld_tcp_events(port, q, ev, 64)) != 0)
+		for (i = 0; i < k; i++) {
+			if (rx_side)
+				rx_event(port, q, &ev[i]);
+			else
+				tx_event(&ev[i], now);
+		}
+}
+
+/* Every queue of port in turn, or only queue 0 when each queue has its
+ * own lcore (--queues with the lcores for it).
  */
 void
 poll_queues(uint16_t port, bool rx_side, uint64_t now)
 {
-	struct ofld_tcp_event ev[64];
-	struct rte_mbuf *pkts[64];
-	uint16_t k, i, q;
+	const uint16_t n = app.queue_lcores_on ? 1 : app.o.queues;
 
-	for (q = 0; q < app.o.queues; q++) {
-		k = rte_eth_rx_burst(port, q, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, k);
-		while ((k = rte_pmd_ofld_tcp_events(port, q, ev, 64)) != 0)
-			for (i = 0; i < k; i++) {
-				if (rx_side)
-					rx_event(port, q, &ev[i]);
-				else
-					tx_event(&ev[i], now);
-			}
-	}
+	for (uint16_t q = 0; q < n; q++)
+		poll_queue(port, q, rx_side, now);
 }
 
 void
 rx_events(void)
 {
 	poll_queues(app.rx_port, true, 0);
+}
+
+/* The lcore of one queue (--queues with 2 x N lcores): arg is the queue,
+ * plus QUEUE_LCORE_RX for the receiving port's.
+ */
+int
+queue_lcore(void *arg)
+{
+	const uintptr_t a = (uintptr_t)arg;
+	const bool rx_side = (a & QUEUE_LCORE_RX) != 0;
+	const uint16_t q = (uint16_t)(a & ~QUEUE_LCORE_RX);
+
+	while (!app.rx_stop)
+		poll_queue(rx_side ? app.rx_port : app.tx_port, q, rx_side,
+			   rte_get_tsc_cycles());
+	return 0;
 }
 
 int
