@@ -23,6 +23,7 @@
  * mutex. Nothing is looked up while the table is empty.
  */
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -39,13 +40,16 @@
 
 #define HANDOFF_RING	1024	/**< segments waiting for one owner */
 
-/** A connection as its received segments name it. */
+/** A connection as its received segments name it (no padding inside:
+ * hashed and compared as bytes).
+ */
 struct ho_key {
 	uint8_t v6;
 	uint8_t pad;
 	uint16_t lport, rport;	/**< network order */
 	uint8_t lip[16], rip[16];
-} __rte_packed;
+};
+static_assert(sizeof(struct ho_key) == 38, "ho_key has padding");
 
 static void
 ho_key_of(struct ho_key *k, const struct ofld_tcp_open *o, uint16_t lport)
