@@ -412,6 +412,16 @@ ofld_neigh_poll(struct ofld_neigh *t, const struct ofld_neigh_io *io)
 }
 
 void
+ofld_neigh_set_mac(struct ofld_neigh *t, const struct rte_ether_addr *mac)
+{
+	rte_spinlock_lock(&t->wlock);
+	rte_seqcount_write_begin(&t->sc);
+	t->conf.mac = *mac;
+	rte_seqcount_write_end(&t->sc);
+	rte_spinlock_unlock(&t->wlock);
+}
+
+void
 ofld_neigh_announce(struct ofld_neigh *t)
 {
 	if (t != NULL)

@@ -161,6 +161,9 @@ int ofld_neigh_resolve(struct ofld_neigh *t, bool ipv6, const uint8_t *dst,
  */
 void ofld_neigh_poll(struct ofld_neigh *t, const struct ofld_neigh_io *io);
 
+/** The port's MAC changed (control path; may wait for a writer). */
+void ofld_neigh_set_mac(struct ofld_neigh *t, const struct rte_ether_addr *mac);
+
 /** A gratuitous ARP and an unsolicited NA go at the next poll. */
 void ofld_neigh_announce(struct ofld_neigh *t);
 
