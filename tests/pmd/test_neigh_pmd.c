@@ -496,6 +496,87 @@ test_no_route(void)
 	CU_ASSERT(xstat(pa, "neigh_unreachable") >= 1);
 }
 
+/* Ageing at the port, on times a test can wait for: c learns d by a
+ * connect, the entry turns stale after 20 ms and is gone 40 ms later;
+ * the timers run in c's rx_burst.
+ */
+static void
+test_ageing(void)
+{
+	int pc = ofld_test_vdev("net_ofld_nc", "pair=nage,ip=198.18.4.1/24,"
+				"neigh_reachable_ms=20,neigh_gc_ms=40");
+	int pd = ofld_test_vdev("net_ofld_nd", "pair=nage,ip=198.18.4.2/24");
+	struct ofld_tcp_open o;
+	struct ofld_tcp_event ev[8];
+	struct ofld_tcp_conn *c;
+	struct rte_mbuf *m[32];
+	uint64_t dl, t0;
+	bool up = false;
+	uint16_t k, i;
+	int p;
+
+	CU_ASSERT_FATAL(pc >= 0 && pd >= 0);
+	CU_ASSERT_FATAL(ofld_test_port_start((uint16_t)pc, 1, 1) == 0);
+	CU_ASSERT_FATAL(ofld_test_port_start((uint16_t)pd, 1, 1) == 0);
+	memset(&o, 0, sizeof(o));
+	o.local_port = 9;	/* d listens on any address */
+	CU_ASSERT_FATAL(rte_pmd_ofld_tcp_listen((uint16_t)pd, 0, &o) == 0);
+	memcpy(o.local_ip, (uint8_t[]){ 198, 18, 4, 1 }, 4);
+	memcpy(o.remote_ip, (uint8_t[]){ 198, 18, 4, 2 }, 4);
+	o.local_port = 40000;
+	o.remote_port = 9;
+	c = rte_pmd_ofld_tcp_connect((uint16_t)pc, 0, &o);
+	CU_ASSERT_FATAL(c != NULL);
+	t0 = rte_get_timer_cycles();
+	dl = ofld_test_deadline(5000);
+	while ((!up || ofld_test_xstat((uint16_t)pc, "neigh_entries") != 0) &&
+	       !ofld_test_expired(dl, "c's entry for d resolved, then aged "
+				  "out (neigh_entries 0)")) {
+		for (p = 0; p < 2; p++) {
+			uint16_t port = (uint16_t)(p ? pd : pc);
+
+			k = rte_eth_rx_burst(port, 0, m, 32);
+			rte_pktmbuf_free_bulk(m, k);
+			k = rte_pmd_ofld_tcp_events(port, 0, ev, 8);
+			for (i = 0; i < k; i++) {
+				rte_pktmbuf_free(ev[i].m);
+				if (port == pc && ev[i].kind ==
+				    OFLD_TCP_EV_CONNECTED) {
+					/* resolved, then connected: gone */
+					up = true;
+					rte_pmd_ofld_tcp_abort((uint16_t)pc,
+							       0, c);
+				}
+			}
+		}
+	}
+	printf("\n    resolved, connected, aged out after %.0f ms\n",
+	       (double)(rte_get_timer_cycles() - t0) * 1000 /
+	       rte_get_timer_hz());
+	CU_ASSERT(up);
+	if (!up) {
+		const char *n[] = { "neigh_arp_sent", "neigh_arp_answered",
+			"neigh_resolved", "neigh_entries", "neigh_passed",
+			"neigh_arp_learned", "tcp_q0_segs_out", "tcp_q0_syn_in",
+			"tcp_q0_resolve_waits", "rx_q0_packets", "tx_q0_packets",
+			"tx_q0_link_down", "rx_q0_mac_filtered" };
+		for (i = 0; i < RTE_DIM(n); i++)
+			fprintf(stderr, "%s c=%" PRIu64 " d=%" PRIu64 "\n", n[i],
+				ofld_test_xstat((uint16_t)pc, n[i]),
+				ofld_test_xstat((uint16_t)pd, n[i]));
+	}
+	CU_ASSERT_EQUAL(ofld_test_xstat((uint16_t)pc, "neigh_resolved"), 1);
+	CU_ASSERT_EQUAL(ofld_test_xstat((uint16_t)pc, "neigh_aged"), 1);
+	CU_ASSERT_EQUAL(ofld_test_xstat((uint16_t)pc, "neigh_entries"), 0);
+	CU_ASSERT(rte_pmd_ofld_tcp_release((uint16_t)pc, 0, c) == 0);
+	for (p = 0; p < 2; p++) {
+		rte_eth_dev_stop((uint16_t)(p ? pd : pc));
+		rte_eth_dev_close((uint16_t)(p ? pd : pc));
+	}
+	CU_ASSERT(rte_vdev_uninit("net_ofld_nc") == 0);
+	CU_ASSERT(rte_vdev_uninit("net_ofld_nd") == 0);
+}
+
 static void
 test_bad_devargs(void)
 {
@@ -575,6 +656,8 @@ main(int argc, char **argv)
 		{ "N1 a silent peer ends the connect UNREACHABLE",
 		  test_unreachable },
 		{ "N1 no route ends the connect UNREACHABLE", test_no_route },
+		{ "N1 ageing: reachable, stale, removed, on a port's own times",
+		  test_ageing },
 		{ "N1 bad address device arguments refused, naming the key",
 		  test_bad_devargs },
 		{ "every port closed, every mbuf back", test_teardown },
