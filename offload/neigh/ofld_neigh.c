@@ -23,10 +23,11 @@
 /* Solicitations one sweep sends at most; the rest go at the next sweep. */
 #define SWEEP_SENDS	32
 
+/* ms (or the default) in the table's ticks */
 static uint64_t
-ms_or(uint32_t ms, uint32_t dflt)
+ticks_of(const struct ofld_neigh *t, uint32_t ms, uint32_t dflt)
 {
-	return (uint64_t)(ms != 0 ? ms : dflt) * 1000;
+	return (uint64_t)(ms != 0 ? ms : dflt) * t->tick_hz / 1000;
 }
 
 struct ofld_neigh *
@@ -50,20 +51,24 @@ ofld_neigh_create(const char *name, const struct ofld_neigh_conf *conf)
 	}
 	t->conf = *conf;
 	t->nb = nb;
-	t->reachable_us = ms_or(conf->reachable_ms, OFLD_NEIGH_REACHABLE_MS);
-	t->retrans_us = ms_or(conf->retrans_ms, OFLD_NEIGH_RETRANS_MS);
-	t->gc_us = ms_or(conf->gc_ms, OFLD_NEIGH_GC_MS);
+	/* ticks: the test's microseconds, else TSC cycles (no division
+	 * on the per-burst look at the timers)
+	 */
+	t->tick_hz = conf->clock_us != NULL ? 1000000 : rte_get_timer_hz();
+	t->reachable_t = ticks_of(t, conf->reachable_ms,
+				  OFLD_NEIGH_REACHABLE_MS);
+	t->retrans_t = ticks_of(t, conf->retrans_ms, OFLD_NEIGH_RETRANS_MS);
+	t->gc_t = ticks_of(t, conf->gc_ms, OFLD_NEIGH_GC_MS);
 	if (t->conf.probes == 0)
 		t->conf.probes = OFLD_NEIGH_PROBES;
 	/* timers are looked at 8 times per shortest period, at most every
 	 * 100 us: a retransmission is at most 1/8 of a period late
 	 */
-	t->sweep_us = t->reachable_us < t->retrans_us ? t->reachable_us :
-		t->retrans_us;
-	if (t->gc_us < t->sweep_us)
-		t->sweep_us = t->gc_us;
-	t->sweep_us = t->sweep_us / 8 > 100 ? t->sweep_us / 8 : 100;
-	t->tsc_hz = rte_get_timer_hz();
+	t->sweep_t = t->reachable_t < t->retrans_t ? t->reachable_t :
+		t->retrans_t;
+	if (t->gc_t < t->sweep_t)
+		t->sweep_t = t->gc_t;
+	t->sweep_t = RTE_MAX(t->sweep_t / 8, t->tick_hz / 10000);
 	t->snm6[0] = 0xff;
 	t->snm6[1] = 0x02;
 	t->snm6[11] = 0x01;
@@ -89,14 +94,11 @@ ofld_neigh_conf_get(const struct ofld_neigh *t)
 }
 
 uint64_t
-neigh_now_us(const struct ofld_neigh *t)
+neigh_now(const struct ofld_neigh *t)
 {
-	uint64_t c;
-
 	if (t->conf.clock_us != NULL)
 		return t->conf.clock_us(t->conf.clock_arg);
-	c = rte_get_timer_cycles();
-	return c / t->tsc_hz * 1000000 + c % t->tsc_hz * 1000000 / t->tsc_hz;
+	return rte_get_timer_cycles();
 }
 
 static struct neigh_entry *
@@ -127,7 +129,7 @@ slot_new(struct ofld_neigh *t, bool ipv6, const uint8_t *ip)
 		}
 		if ((x->state == OFLD_NEIGH_STALE ||
 		     x->state == OFLD_NEIGH_FAILED) &&
-		    (best == NULL || x->changed_us < best->changed_us))
+		    (best == NULL || x->changed < best->changed))
 			best = x;
 	}
 	if (best == NULL) {
@@ -208,7 +210,7 @@ resolve_write(struct ofld_neigh *t, bool ipv6, const uint8_t *nh, bool start,
 	      struct rte_ether_addr *mac, bool *send)
 {
 	struct neigh_entry *x;
-	uint64_t now = neigh_now_us(t);
+	uint64_t now = neigh_now(t);
 	int ret = -EAGAIN;
 
 	if (!rte_spinlock_trylock(&t->wlock)) {
@@ -220,8 +222,8 @@ resolve_write(struct ofld_neigh *t, bool ipv6, const uint8_t *nh, bool start,
 	if (x != NULL && x->state == OFLD_NEIGH_STALE) {
 		*mac = x->mac;
 		ret = 0;
-		if (now >= x->probe_at_us) {
-			x->probe_at_us = now + t->retrans_us;
+		if (now >= x->probe_at) {
+			x->probe_at = now + t->retrans_t;
 			*send = true;
 		}
 	} else if (x != NULL && x->state == OFLD_NEIGH_REACHABLE) {
@@ -235,8 +237,8 @@ resolve_write(struct ofld_neigh *t, bool ipv6, const uint8_t *nh, bool start,
 		if (x != NULL) {
 			x->state = OFLD_NEIGH_INCOMPLETE;
 			x->probes = 1;
-			x->changed_us = now;
-			x->probe_at_us = now + t->retrans_us;
+			x->changed = now;
+			x->probe_at = now + t->retrans_t;
 			*send = true;
 		}
 	}
@@ -305,8 +307,8 @@ learn_entry(struct ofld_neigh *t, struct neigh_entry *x,
 	}
 	x->mac = *mac;
 	x->probes = 0;
-	x->probe_at_us = 0;
-	x->changed_us = now;
+	x->probe_at = 0;
+	x->changed = now;
 }
 
 int
@@ -325,7 +327,7 @@ neigh_learn(struct ofld_neigh *t, bool ipv6, const uint8_t *ip,
 	if (x == NULL && how == NEIGH_LEARN_REQUEST)
 		x = slot_new(t, ipv6, ip);
 	if (x != NULL)
-		learn_entry(t, x, mac, how, neigh_now_us(t));
+		learn_entry(t, x, mac, how, neigh_now(t));
 	else
 		ret = 0;
 	rte_seqcount_write_end(&t->sc);
@@ -348,29 +350,29 @@ sweep_entry(struct ofld_neigh *t, struct neigh_entry *x, uint64_t now,
 {
 	switch (x->state) {
 	case OFLD_NEIGH_INCOMPLETE:
-		if (now < x->probe_at_us)
+		if (now < x->probe_at)
 			break;
 		if (x->probes >= t->conf.probes) {
 			x->state = OFLD_NEIGH_FAILED;
-			x->changed_us = now;
+			x->changed = now;
 			NSTAT_INC(t, failed);
 		} else if (s->n < SWEEP_SENDS) {
 			x->probes++;
-			x->probe_at_us = now + t->retrans_us;
+			x->probe_at = now + t->retrans_t;
 			s->to[s->n].ipv6 = x->ipv6;
 			memcpy(s->to[s->n].ip, x->ip, 16);
 			s->n++;
 		}
 		break;
 	case OFLD_NEIGH_REACHABLE:
-		if (now - x->changed_us >= t->reachable_us) {
+		if (now - x->changed >= t->reachable_t) {
 			x->state = OFLD_NEIGH_STALE;
-			x->changed_us = now;
+			x->changed = now;
 		}
 		break;
 	case OFLD_NEIGH_STALE:
 	case OFLD_NEIGH_FAILED:
-		if (now - x->changed_us >= t->gc_us) {
+		if (now - x->changed >= t->gc_t) {
 			x->state = OFLD_NEIGH_FREE;
 			NSTAT_INC(t, aged);
 		}
@@ -388,20 +390,20 @@ ofld_neigh_poll(struct ofld_neigh *t, const struct ofld_neigh_io *io)
 	bool announce;
 	uint32_t i;
 
-	now = neigh_now_us(t);
-	if (now < __atomic_load_n(&t->next_sweep_us, __ATOMIC_RELAXED) &&
+	now = neigh_now(t);
+	if (now < __atomic_load_n(&t->next_sweep, __ATOMIC_RELAXED) &&
 	    !__atomic_load_n(&t->announce, __ATOMIC_RELAXED))
 		return;
 	if (!rte_spinlock_trylock(&t->wlock))
 		return;		/* another thread is at it */
 	announce = __atomic_exchange_n(&t->announce, 0, __ATOMIC_RELAXED);
 	s.n = 0;
-	if (now >= t->next_sweep_us) {
+	if (now >= t->next_sweep) {
 		rte_seqcount_write_begin(&t->sc);
 		for (i = 0; i < t->nb; i++)
 			sweep_entry(t, &t->e[i], now, &s);
 		rte_seqcount_write_end(&t->sc);
-		__atomic_store_n(&t->next_sweep_us, now + t->sweep_us,
+		__atomic_store_n(&t->next_sweep, now + t->sweep_t,
 				 __ATOMIC_RELAXED);
 	}
 	rte_spinlock_unlock(&t->wlock);
@@ -443,7 +445,7 @@ uint32_t
 ofld_neigh_dump(const struct ofld_neigh *t, struct ofld_neigh_entry_info *out,
 		uint32_t max)
 {
-	uint64_t now = neigh_now_us(t);
+	uint64_t now = neigh_now(t);
 	uint32_t i, n, sn;
 
 	do {
@@ -458,8 +460,8 @@ ofld_neigh_dump(const struct ofld_neigh *t, struct ofld_neigh_entry_info *out,
 			out[n].mac = x->mac;
 			out[n].state = (enum ofld_neigh_state)x->state;
 			out[n].probes = x->probes;
-			out[n].age_ms = now > x->changed_us ?
-				(now - x->changed_us) / 1000 : 0;
+			out[n].age_ms = now > x->changed ?
+				(now - x->changed) / (t->tick_hz / 1000) : 0;
 			n++;
 		}
 	} while (rte_seqcount_read_retry(&t->sc, sn));

@@ -30,7 +30,12 @@
 #define ND_NA_F_SOLICIT	0x40000000u
 #define ND_NA_F_OVERRIDE 0x20000000u
 #define ND_HOP_LIMIT	255
-#define IPPROTO_ICMPV6_	58
+
+/* Wire formats, packed (2-byte aligned: they follow a 14-byte Ethernet
+ * header). The attribute itself, not DPDK's __rte_packed, whose use
+ * changed in 25.11 (__rte_packed_begin / _end).
+ */
+#define NEIGH_WIRE	__attribute__((__packed__, __aligned__(2)))
 
 /** NS and NA: type, code, checksum, flags (NA) or reserved, target. */
 struct nd_msg {
@@ -39,14 +44,14 @@ struct nd_msg {
 	rte_be16_t cksum;
 	rte_be32_t flags;
 	uint8_t target[16];
-} __rte_packed __rte_aligned(2);
+} NEIGH_WIRE;
 
 /** The source / target link-layer address option, Ethernet. */
 struct nd_opt_lla {
 	uint8_t type;
 	uint8_t len;		/* in 8-byte units: 1 */
 	struct rte_ether_addr mac;
-} __rte_packed __rte_aligned(2);
+} NEIGH_WIRE;
 
 /** The shortest Ethernet frame without FCS: ARP frames are padded to it. */
 #define NEIGH_MIN_FRAME	60
@@ -60,14 +65,15 @@ struct neigh_entry {
 	uint8_t state;		/* enum ofld_neigh_state */
 	uint8_t probes;		/* solicitations sent */
 	struct rte_ether_addr mac;
-	uint64_t changed_us;	/* last change of state or confirmation */
-	uint64_t probe_at_us;	/* INCOMPLETE: next solicitation due */
+	uint64_t changed;	/* last change of state or confirmation */
+	uint64_t probe_at;	/* INCOMPLETE: next solicitation due */
 };
 
 struct ofld_neigh {
 	struct ofld_neigh_conf conf;
-	uint64_t reachable_us, retrans_us, gc_us, sweep_us;
-	uint64_t tsc_hz;
+	/* times in ticks: TSC cycles, or the test clock's microseconds */
+	uint64_t tick_hz;
+	uint64_t reachable_t, retrans_t, gc_t, sweep_t;
 	/* ff02::1:ffXX:XXXX of our address and its MAC (RFC 4291 2.7.1) */
 	uint8_t snm6[16];
 	struct rte_ether_addr snm6_mac;
@@ -75,7 +81,7 @@ struct ofld_neigh {
 	rte_spinlock_t wlock;	/* writers: try-lock only */
 	rte_seqcount_t sc;	/* readers: copy and retry */
 	uint32_t announce;	/* an announcement is due */
-	uint64_t next_sweep_us;
+	uint64_t next_sweep;	/* ticks */
 	struct ofld_neigh_stats st;
 	uint32_t nb;		/* entries */
 	struct neigh_entry e[];
@@ -95,7 +101,8 @@ enum neigh_learn_how {
 	NEIGH_LEARN_UNSOLICITED,
 };
 
-uint64_t neigh_now_us(const struct ofld_neigh *t);
+/* now, in ticks */
+uint64_t neigh_now(const struct ofld_neigh *t);
 /* 1: learned; 0: no entry (not asked); -EBUSY: the table was busy */
 int neigh_learn(struct ofld_neigh *t, bool ipv6, const uint8_t *ip,
 		const struct rte_ether_addr *mac, enum neigh_learn_how how);

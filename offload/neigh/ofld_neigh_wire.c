@@ -104,7 +104,7 @@ send_nd(struct ofld_neigh *t, const struct ofld_neigh_io *io, uint8_t type,
 	ip6 = (struct rte_ipv6_hdr *)(eth + 1);
 	ip6->vtc_flow = rte_cpu_to_be_32(0x60000000);
 	ip6->payload_len = rte_cpu_to_be_16(sizeof(*nd) + sizeof(*o));
-	ip6->proto = IPPROTO_ICMPV6_;
+	ip6->proto = IPPROTO_ICMPV6;
 	ip6->hop_limits = ND_HOP_LIMIT;
 	memcpy(&ip6->src_addr, t->conf.ip6, 16);
 	memcpy(&ip6->dst_addr, dst, 16);
@@ -179,7 +179,7 @@ ofld_neigh_is_nd(const struct rte_mbuf *m)
 		return false;
 	ip6 = (const struct rte_ipv6_hdr *)(eth + 1);
 	icmp = (const uint8_t *)(ip6 + 1);
-	return ip6->proto == IPPROTO_ICMPV6_ &&
+	return ip6->proto == IPPROTO_ICMPV6 &&
 		(icmp[0] == ND_NS || icmp[0] == ND_NA);
 }
 
