@@ -233,13 +233,13 @@ static void
 op_resolve(struct ofld_neigh *t, struct fz_in *in)
 {
 	static const uint8_t far4[4] = { 198, 19, 0, 9 };
-	uint8_t b = fz_u8(in), dst[16];
+	uint8_t b = fz_u8(in), dst[16] = { 0 };
 	bool v6 = b & 1;
 	struct rte_ether_addr mac;
 	int ret;
 
 	ip_of(in, (b >> 2) & 3, v6 ? peer6 : peer4, v6 ? NULL : far4,
-	      NULL, dst, 16);
+	      NULL, dst, v6 ? 16 : 4);
 	if (((b >> 2) & 3) == 3)
 		memcpy(dst, v6 ? our6 : our4, v6 ? 16 : 4);
 	ret = ofld_neigh_resolve(t, v6, dst, b & 2, &mac, &io);
