@@ -28,6 +28,7 @@
 #include <rte_bus_vdev.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_service.h>
 
 #include "ofld_test.h"
 #include "rte_pmd_ofld.h"
@@ -577,6 +578,74 @@ test_ageing(void)
 	CU_ASSERT(rte_vdev_uninit("net_ofld_nd") == 0);
 }
 
+/* engine=service: the ARP reply reaches the service's receive path, the
+ * connect (through the mailbox) resolves there.
+ */
+static void
+test_service_engine(void)
+{
+	int pe = ofld_test_vdev("net_ofld_ne", "pair=nsvc,ip=198.18.5.1/24,"
+				"engine=service");
+	int pf = ofld_test_vdev("net_ofld_nf", "pair=nsvc,ip=198.18.5.2/24");
+	uint32_t sid, lcore = rte_get_next_lcore(-1, 1, 0);
+	struct ofld_tcp_event ev[8];
+	struct ofld_tcp_open o;
+	struct ofld_tcp_conn *c;
+	struct rte_mbuf *m[32];
+	bool up = false;
+	uint64_t dl;
+	uint16_t k, i;
+
+	CU_ASSERT_FATAL(lcore < RTE_MAX_LCORE);	/* main asks for two */
+	CU_ASSERT_FATAL(pe >= 0 && pf >= 0);
+	CU_ASSERT_FATAL(ofld_test_port_start((uint16_t)pe, 1, 1) == 0);
+	CU_ASSERT_FATAL(ofld_test_port_start((uint16_t)pf, 1, 1) == 0);
+	CU_ASSERT_FATAL(rte_pmd_ofld_service_id((uint16_t)pe, &sid) == 0);
+	CU_ASSERT(rte_service_lcore_add(lcore) == 0);
+	CU_ASSERT(rte_service_map_lcore_set(sid, lcore, 1) == 0);
+	CU_ASSERT(rte_service_runstate_set(sid, 1) == 0);
+	CU_ASSERT(rte_service_lcore_start(lcore) == 0);
+	memset(&o, 0, sizeof(o));
+	o.local_port = 9;
+	CU_ASSERT_FATAL(rte_pmd_ofld_tcp_listen((uint16_t)pf, 0, &o) == 0);
+	memcpy(o.local_ip, (uint8_t[]){ 198, 18, 5, 1 }, 4);
+	memcpy(o.remote_ip, (uint8_t[]){ 198, 18, 5, 2 }, 4);
+	o.local_port = 40000;
+	o.remote_port = 9;
+	c = rte_pmd_ofld_tcp_connect((uint16_t)pe, 0, &o);
+	CU_ASSERT_FATAL(c != NULL);
+	dl = ofld_test_deadline(5000);
+	while (!up && !ofld_test_expired(dl, "CONNECTED with the engine on "
+					 "the service lcore")) {
+		k = rte_eth_rx_burst((uint16_t)pf, 0, m, 32);
+		rte_pktmbuf_free_bulk(m, k);
+		k = rte_pmd_ofld_tcp_events((uint16_t)pf, 0, ev, 8);
+		for (i = 0; i < k; i++)
+			rte_pktmbuf_free(ev[i].m);
+		k = rte_pmd_ofld_tcp_events((uint16_t)pe, 0, ev, 8);
+		for (i = 0; i < k; i++) {
+			rte_pktmbuf_free(ev[i].m);
+			up |= ev[i].kind == OFLD_TCP_EV_CONNECTED;
+		}
+	}
+	CU_ASSERT(up);
+	CU_ASSERT_EQUAL(xstat(pe, "neigh_resolved"), 1);
+	CU_ASSERT_EQUAL(xstat(pf, "neigh_arp_answered"), 1);
+	CU_ASSERT(rte_pmd_ofld_tcp_abort((uint16_t)pe, 0, c) == 0);
+	CU_ASSERT(rte_pmd_ofld_tcp_release((uint16_t)pe, 0, c) == 0);
+	CU_ASSERT(rte_service_runstate_set(sid, 0) == 0);
+	CU_ASSERT(rte_service_lcore_stop(lcore) == 0);
+	/* the lcore may be in its last iteration (see test_tcp_pmd.c) */
+	dl = ofld_test_deadline(10000);
+	while (rte_service_lcore_may_be_active(lcore) == 1 &&
+	       !ofld_test_expired(dl, "service lcore %u to leave its loop",
+				  lcore))
+		rte_delay_us_sleep(100);
+	CU_ASSERT(rte_service_lcore_del(lcore) == 0);
+	CU_ASSERT(rte_vdev_uninit("net_ofld_ne") == 0);
+	CU_ASSERT(rte_vdev_uninit("net_ofld_nf") == 0);
+}
+
 static void
 test_bad_devargs(void)
 {
@@ -658,6 +727,7 @@ main(int argc, char **argv)
 		{ "N1 no route ends the connect UNREACHABLE", test_no_route },
 		{ "N1 ageing: reachable, stale, removed, on a port's own times",
 		  test_ageing },
+		{ "N1 with the engine on a service lcore", test_service_engine },
 		{ "N1 bad address device arguments refused, naming the key",
 		  test_bad_devargs },
 		{ "every port closed, every mbuf back", test_teardown },
@@ -665,5 +735,6 @@ main(int argc, char **argv)
 	};
 
 	RTE_SET_USED(argc);
+	ofld_test_want_lcores(2);	/* the service case */
 	return ofld_test_main(argv[0], "neighbours (ethdev)", cases);
 }
