@@ -294,13 +294,14 @@ handle_arg(const char *key, const char *val, void *opaque)
 	return -EINVAL; /* not reached: keys are checked first */
 }
 
-static bool
-key_known(const char *key)
+/* Whether key is in the NULL-terminated list keys. */
+bool
+ofld_devargs_key_in(const char *const *keys, const char *key)
 {
 	unsigned int i;
 
-	for (i = 0; valid_keys[i] != NULL; i++)
-		if (strcmp(valid_keys[i], key) == 0)
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(keys[i], key) == 0)
 			return true;
 	return false;
 }
@@ -314,7 +315,7 @@ check_keys(const char *name, const struct rte_kvargs *kv)
 	for (i = 0; i < kv->count; i++) {
 		const char *key = kv->pairs[i].key;
 
-		if (!key_known(key)) {
+		if (!ofld_devargs_key_in(valid_keys, key)) {
 			OFLD_LOG(ERR, "%s: unknown device argument '%s' (known: "
 				 "pair, lower, speed, delay, loss, reorder, dup, "
 				 "seed, mac, gso_l3, gso_l4, gso_max_size, "

@@ -29,12 +29,7 @@ static const char *const addr_keys[] = {
 bool
 ofld_devargs_addr_key(const char *key)
 {
-	unsigned int i;
-
-	for (i = 0; addr_keys[i] != NULL; i++)
-		if (strcmp(addr_keys[i], key) == 0)
-			return true;
-	return false;
+	return ofld_devargs_key_in(addr_keys, key);
 }
 
 /* A unicast address we may take or route through. */

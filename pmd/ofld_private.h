@@ -107,6 +107,7 @@ int ofld_devargs_parse(const char *name, const char *args,
 #define OFLD_ARG_NEIGH_RETRANS		"neigh_retrans_ms"
 #define OFLD_ARG_NEIGH_GC		"neigh_gc_ms"
 #define OFLD_ARG_NEIGH_PROBES		"neigh_probes"
+bool ofld_devargs_key_in(const char *const *keys, const char *key);
 bool ofld_devargs_addr_key(const char *key);
 int ofld_devargs_addr(const char *dev, const char *key, const char *val,
 		      struct ofld_neigh_conf *nc);
