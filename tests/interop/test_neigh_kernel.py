@@ -9,6 +9,10 @@ and no neighbour entry given by hand. A kernel socket connects to each of
 our addresses. Checked:
   - the kernel learned our MAC by ARP and by neighbour discovery (its
     entries hold our MAC, are not permanent);
+  - tshark, on a capture of the tap, finds our ARP reply (to the kernel,
+    our MAC and address) and our NA (checksum good, S and O set, hop
+    limit 255, our MAC as target link-layer address), with no expert
+    warning on either (when tshark is given);
   - /ofld/neigh (DPDK telemetry) lists the kernel's two addresses with the
     kernel's MAC, learned from its questions;
   - the neigh_* xstats (through telemetry's /ethdev/xstats) count one ARP
@@ -21,6 +25,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
@@ -33,6 +38,8 @@ NS = f"ofldn{os.getpid()}"
 TAP = "ofldn0"
 PREFIX = f"ofldn{os.getpid()}"
 checks = []
+TMP = [None]
+TSHARK = []
 
 
 def check(name, cond, detail=""):
@@ -81,7 +88,7 @@ def connect(addr, v6):
               f"s.settimeout(1); s.connect_ex(('{addr}', 9))"))
 
 
-def run(testpmd, so, tel):
+def run(testpmd, so, tel, tshark):
     # line-buffered: testpmd's stdout is a pipe here
     argv = in_ns("stdbuf", "-oL", testpmd, eal_lcores(2), "--no-huge", "-m", "1024",
                  "--no-pci", "--file-prefix", PREFIX, "-d", so,
@@ -111,6 +118,7 @@ def run(testpmd, so, tel):
             r = sh("ip", "-n", NS, *cmd)
             if r.returncode != 0:
                 raise WaitError(f"ip {' '.join(cmd)}: {r.stderr}")
+        cap = capture_start(tshark)
         for addr, v6 in (("198.18.1.2", False), ("2001:2::2", True)):
             connect(addr, v6)
             wait_until(lambda: kernel_neigh(addr) is not None and
@@ -120,6 +128,8 @@ def run(testpmd, so, tel):
             check(f"the kernel learned {addr} by "
                   f"{'ND' if v6 else 'ARP'}: our MAC, not permanent",
                   n[0] == ofld_mac and n[1] != "PERMANENT", str(n))
+        if cap:
+            capture_check(tshark, cap, ofld_mac)
         t = telemetry(tel, "/ofld/neigh,1", "/ethdev/xstats,1")
         entries = t.get("/ofld/neigh", [])
         for addr in ("198.18.1.1", "2001:2::1"):
@@ -143,6 +153,57 @@ def run(testpmd, so, tel):
             check("testpmd exits", False, str(e))
 
 
+def tshark_fields(tshark, cap, flt, *fields):
+    r = sh(tshark, "-r", cap, "-Y", flt, "-T", "fields", "-E",
+           "separator=;", *sum((["-e", f] for f in fields), []))
+    return [ln.split(";") for ln in r.stdout.splitlines() if ln]
+
+
+def capture_start(tshark):
+    """tshark on the tap (ARP and ICMPv6), once it captures; the file."""
+    if not tshark:
+        return None
+    cap = os.path.join(TMP[0], "neigh.pcapng")
+    # "Capture started" (Main domain, info) once dumpcap has the file
+    p = Proc(in_ns(tshark, "-q", "-i", TAP, "-w", cap, "-f",
+                   "arp or icmp6", "--log-level", "info",
+                   "--log-domains", "Main"), "tshark")
+    TSHARK.append(p)
+    p.expect("Capture started", 120, "tshark to capture on the tap",
+             stream="err")
+    return cap
+
+
+def capture_check(tshark, cap, ofld_mac):
+    """Stop tshark once the file holds our ARP reply and NA, then check
+    them field by field."""
+    def both():
+        return (tshark_fields(tshark, cap, "arp.opcode == 2", "frame.number")
+                and tshark_fields(tshark, cap, "icmpv6.type == 136",
+                                  "frame.number"))
+    wait_until(both, 30, "our ARP reply and NA in the capture")
+    TSHARK[0].stop()
+    arp = tshark_fields(tshark, cap, "arp.opcode == 2", "arp.src.hw_mac",
+                        "arp.src.proto_ipv4", "arp.dst.proto_ipv4",
+                        "frame.len", "_ws.expert")
+    check("capture: our ARP reply (our MAC and address, to the kernel, "
+          "60 bytes, no expert note)", any(
+              a[0] == ofld_mac and a[1] == "198.18.1.2" and
+              a[2] == "198.18.1.1" and a[3] == "60" and a[4] == ""
+              for a in arp), str(arp))
+    na = tshark_fields(tshark, cap, f"icmpv6.type == 136 && eth.src == "
+                       f"{ofld_mac}", "icmpv6.checksum.status",
+                       "icmpv6.nd.na.flag.s", "icmpv6.nd.na.flag.o",
+                       "ipv6.hlim", "icmpv6.opt.linkaddr", "ipv6.src",
+                       "_ws.expert")
+    check("capture: our NA (checksum good, S and O, hop limit 255, our "
+          "MAC as option, no expert note)", any(
+              n[0] == "1" and n[1] in ("1", "True") and
+              n[2] in ("1", "True") and n[3] == "255" and
+              n[4] == ofld_mac and n[5] == "2001:2::2" and n[6] == ""
+              for n in na), str(na))
+
+
 def open_mac():
     """net_ofld's MAC: the tap's, as net_ofld gave it (wait for it)."""
     path = f"/sys/class/net/{TAP}/address"
@@ -163,17 +224,23 @@ def main():
         print("SKIP: needs root and iproute2 (network namespaces)")
         return 77
     testpmd, so, tel = sys.argv[1], sys.argv[2], sys.argv[3]
+    tshark = sys.argv[4] if len(sys.argv) > 4 and sys.argv[4] else None
     if sh("ip", "netns", "add", NS).returncode != 0:
         print("SKIP: cannot create a network namespace here")
         return 77
     so, plugin_dir = loadable_plugin(so)
     try:
         sh("ip", "-n", NS, "link", "set", "lo", "up")
-        run(testpmd, so, tel)
+        TMP[0] = tempfile.mkdtemp(prefix="ofld-neigh-")
+        run(testpmd, so, tel, tshark)
     except WaitError as e:
         check("set-up and waits", False, str(e))
     finally:
+        for p in TSHARK:
+            p.stop()
         sh("ip", "netns", "del", NS)
+        if TMP[0]:
+            shutil.rmtree(TMP[0], ignore_errors=True)
         if plugin_dir:
             shutil.rmtree(plugin_dir, ignore_errors=True)
     failed = checks.count(False)
