@@ -65,7 +65,19 @@ ofld_neigh_teardown(struct pmd_internals *pi)
 void
 ofld_neigh_started(struct pmd_internals *pi)
 {
+	int ret;
+
 	ofld_neigh_announce(pi->neigh);
+	if (pi->cable != OFLD_CABLE_LOWER || !pi->nd_mcast_set)
+		return;
+	/* a NIC below filters multicast: let our solicited-node group in */
+	ret = rte_eth_dev_set_mc_addr_list(pi->lower_port, &pi->nd_mcast, 1);
+	if (ret != 0)
+		OFLD_LOG(INFO, "%s: lower port %u takes no multicast list (%s): "
+			 "neighbour solicitations reach us only if it passes "
+			 "multicast (all-multicast or promiscuous)",
+			 pi->dev->data->name, pi->lower_port,
+			 rte_strerror(-ret));
 }
 
 void
