@@ -141,12 +141,8 @@ ofld_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->qid = qid;
 	txq->lower_port = pi->lower_port;
 	if (pi->cable == OFLD_CABLE_PAIR) {
-		txq->lane = &pi->pair->lanes[pi->end][qid];
-		/* R0: the lane's ring (made at attach) before its bit; pairs
-		 * with A0 in ofld_pair_rx_raw()
-		 */
-		__atomic_fetch_or(&pi->pair->lanes_used[pi->end], 1u << qid,
-				  __ATOMIC_RELEASE);
+		txq->lanes = pi->pair->lanes[pi->end];
+		txq->steer = &pi->pair->steer[pi->end];
 	}
 	ofld_fault_init(&txq->fault, pi->fault_cfg.seed, dev->data->port_id,
 			qid);
@@ -171,7 +167,10 @@ ofld_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = OFLD_MAX_MTU;
 	info->max_rx_queues = OFLD_MAX_QUEUES;
 	info->max_tx_queues = OFLD_MAX_QUEUES;
-	info->rx_offload_capa = 0;
+	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	info->flow_type_rss_offloads = OFLD_RSS_OFFLOAD;
+	info->reta_size = OFLD_RETA_SIZE;
+	info->hash_key_size = OFLD_RSS_KEY_LEN;
 	/* G5: what the hardware GSO record and the checksum engine can do. */
 	info->tx_offload_capa = RTE_ETH_TX_OFFLOAD_MULTI_SEGS |
 		RTE_ETH_TX_OFFLOAD_IPV4_CKSUM | RTE_ETH_TX_OFFLOAD_TCP_CKSUM |
@@ -204,6 +203,12 @@ ofld_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 					      li.max_rx_pktlen);
 		info->rx_desc_lim = li.rx_desc_lim;
 		info->tx_desc_lim = li.tx_desc_lim;
+		/* RSS is the lower port's (ofld_rss.c passes it through) */
+		info->rx_offload_capa = li.rx_offload_capa &
+			RTE_ETH_RX_OFFLOAD_RSS_HASH;
+		info->flow_type_rss_offloads = li.flow_type_rss_offloads;
+		info->reta_size = li.reta_size;
+		info->hash_key_size = li.hash_key_size;
 	}
 	return 0;
 }
@@ -272,10 +277,15 @@ ofld_dev_configure(struct rte_eth_dev *dev)
 	if (ret != 0)
 		return ret;
 	if (pi->cable != OFLD_CABLE_LOWER)
-		return 0;
+		return ofld_rss_configure(pi);
 
 	memset(&conf, 0, sizeof(conf));
 	conf.link_speeds = RTE_ETH_LINK_SPEED_AUTONEG;
+	/* RSS as asked of us, for the lower port to do (N2) */
+	conf.rxmode.mq_mode = dev->data->dev_conf.rxmode.mq_mode;
+	conf.rxmode.offloads = dev->data->dev_conf.rxmode.offloads &
+		RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	conf.rx_adv_conf.rss_conf = dev->data->dev_conf.rx_adv_conf.rss_conf;
 	/* Segments are chains: the lower port must take multi-segment mbufs. */
 	if (rte_eth_dev_info_get(pi->lower_port, &li) == 0 &&
 	    (li.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS))
@@ -345,6 +355,7 @@ ofld_dev_start(struct rte_eth_dev *dev)
 			return ret;
 		}
 		pi->lower_started = true;
+		ofld_rss_lower_sync(pi);
 	}
 	ret = ofld_tcp_start(pi);
 	if (ret != 0) {
@@ -601,5 +612,9 @@ const struct eth_dev_ops ofld_ops = {
 	.promiscuous_disable = ofld_promisc_disable,
 	.allmulticast_enable = ofld_allmulti_enable,
 	.allmulticast_disable = ofld_allmulti_disable,
+	.reta_update = ofld_reta_update,
+	.reta_query = ofld_reta_query,
+	.rss_hash_update = ofld_rss_hash_update,
+	.rss_hash_conf_get = ofld_rss_hash_conf_get,
 };
 

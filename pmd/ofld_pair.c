@@ -6,12 +6,14 @@
  * The pair cable: two net_ofld ports with the same `pair=NAME` are cabled
  * back to back, in one process, through lockless rings.
  *
- * Each end's transmit queue q has one lane (an rte_ring) towards the other
- * end: multi-producer (the application's transmit queue and that queue's
- * TCP engine, which may run on a service lcore), single consumer. The
- * other end's receive queue r drains every lane q with
- * q % nb_rx_queues == r, so any queue counts on the two ends work and
- * every lane has exactly one consumer.
+ * Each end has one lane (an rte_ring) towards every receive queue of the
+ * other end: multi-producer (the application's transmit queues and the
+ * TCP engines, which may run on a service lcore), single consumer (that
+ * receive queue). The sender chooses the lane as the receiving NIC would
+ * (ofld_rss.c): by the Toeplitz hash of the frame and the receiver's RETA
+ * when the receiver hashes (RSS on, several receive queues), else transmit
+ * queue q to receive queue q mod n. The receiver publishes that set-up
+ * (struct ofld_steer) when it starts.
  *
  * The lanes from one end are made when the first port plugs into that end,
  * sized for its speed x delay (ofld_delay.h: with `delay=` a lane is also
@@ -60,6 +62,7 @@ lanes_free(struct ofld_pair *p, int d)
 {
 	unsigned int q;
 
+	__atomic_store_n(&p->lanes_ready[d], 0, __ATOMIC_RELEASE);
 	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
 		lane_drain(&p->lanes[d][q]);
 		rte_ring_free(p->lanes[d][q].ring);
@@ -93,6 +96,8 @@ lanes_make(struct ofld_pair *p, int d, uint32_t size, bool delayed,
 		lane->due_off = -1;
 	}
 	p->lane_size[d] = size;
+	/* R0: the rings before the flag; pairs with A0 in ofld_pair_rx_raw() */
+	__atomic_store_n(&p->lanes_ready[d], 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -285,11 +290,10 @@ pair_lanes_to_me_down(struct ofld_pair *p, int end)
 {
 	unsigned int q;
 
-	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-		/* Pairs with the acquire in ofld_pair_tx_burst(). */
-		__atomic_store_n(&p->lanes[!end][q].rx_up, 0, __ATOMIC_RELEASE);
+	/* Pairs with the acquire in ofld_pair_tx_burst(). */
+	__atomic_store_n(&p->steer[!end].rx_up, 0, __ATOMIC_RELEASE);
+	for (q = 0; q < OFLD_MAX_QUEUES; q++)
 		lane_drain(&p->lanes[!end][q]);
-	}
 }
 
 /** Unplug a port; the last end out frees the cable and what is on it. */
@@ -359,31 +363,28 @@ ofld_pair_start(struct pmd_internals *pi)
 	uint16_t r, q;
 	int ret;
 
+	pi->rss_known = true;
 	ret = pair_delay_start(pi);
 	if (ret != 0)
 		return ret;
 
 	for (r = 0; r < data->nb_rx_queues; r++) {
 		rxq = data->rx_queues[r];
-		rxq->nb_lanes = 0;
-		rxq->next_lane = 0;
-		for (q = r; q < OFLD_MAX_QUEUES; q += data->nb_rx_queues) {
-			rxq->lane_qid[rxq->nb_lanes] = (uint8_t)q;
-			rxq->lanes[rxq->nb_lanes++] = &p->lanes[!pi->end][q];
-		}
-		rxq->lanes_used = &p->lanes_used[!pi->end];
+		rxq->lane = &p->lanes[!pi->end][r];
+		rxq->lane_ready = &p->lanes_ready[!pi->end];
 	}
 	/* the other end's port may be plugging in (making its lanes) */
 	pthread_mutex_lock(&pair_lock);
-	for (q = 0; q < OFLD_MAX_QUEUES; q++) {
-		/* Frames that sat on the cable while this end was down,
-		 * those still in a delay line too.
-		 */
+	/* Frames that sat on the cable while this end was down, those still
+	 * in a delay line too.
+	 */
+	for (q = 0; q < OFLD_MAX_QUEUES; q++)
 		lane_drain(&p->lanes[!pi->end][q]);
-		/* Pairs with the acquire in ofld_pair_tx_burst(). */
-		__atomic_store_n(&p->lanes[!pi->end][q].rx_up, 1,
-				 __ATOMIC_RELEASE);
-	}
+	/* How senders choose our queues; pairs with the acquire in
+	 * ofld_pair_tx_burst(), which reads it only once rx_up is set.
+	 */
+	p->steer[!pi->end].rss = pi->rss;
+	__atomic_store_n(&p->steer[!pi->end].rx_up, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&pair_lock);
 	done_drain(p->done[pi->end]);	/* given back after our last stop */
 	__atomic_store_n(&p->started[pi->end], 1, __ATOMIC_RELEASE);
@@ -423,12 +424,8 @@ ofld_pair_link_up(const struct pmd_internals *pi)
 uint64_t
 ofld_pair_rx_missed(const struct ofld_rxq *rxq)
 {
-	uint64_t sum = 0;
-	uint16_t i;
-
-	for (i = 0; i < rxq->nb_lanes; i++)
-		sum += __atomic_load_n(&rxq->lanes[i]->overrun, __ATOMIC_RELAXED);
-	return sum;
+	return rxq->lane == NULL ? 0 :
+		__atomic_load_n(&rxq->lane->overrun, __ATOMIC_RELAXED);
 }
 
 /* Received frames become this port's: metadata reset, MAC filter applied. */
@@ -439,6 +436,10 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 	const bool promisc = data->promiscuous;
 	const bool allmulti = data->all_multicast;
 	const uint32_t max_frame = rxq->pi->max_frame;
+	/* the sender hashed with our set-up (ofld_rss.c) */
+	const uint64_t keep = RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL |
+		(rxq->pi->rss.hash_to_mbuf && rxq->pi->rss.hf != 0 ?
+		 RTE_MBUF_F_RX_RSS_HASH : 0);
 	const struct rte_ether_hdr *eth;
 	uint64_t bytes = 0;
 	uint16_t i, k = 0;
@@ -472,8 +473,7 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 		 * checksum the sender left to the (virtual) wire arrives
 		 * marked good, as over veth.
 		 */
-		m->ol_flags = (m->ol_flags &
-			       (RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL)) |
+		m->ol_flags = (m->ol_flags & keep) |
 			((m->ol_flags & RTE_MBUF_F_TX_L4_MASK) ==
 			 RTE_MBUF_F_TX_TCP_CKSUM ?
 			 RTE_MBUF_F_RX_L4_CKSUM_GOOD |
@@ -503,23 +503,13 @@ lane_take(struct ofld_lane *lane, struct rte_mbuf **bufs, uint16_t n)
 uint16_t
 ofld_pair_rx_raw(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n)
 {
-	uint16_t got = 0, j, l = rxq->next_lane;
-	const uint16_t nl = rxq->nb_lanes;
-	/* A0: pairs with R0 in ofld_tx_queue_setup(): a lane whose bit is
-	 * set has its ring
-	 */
-	const uint32_t used = nl != 0 ?
-		__atomic_load_n(rxq->lanes_used, __ATOMIC_ACQUIRE) : 0;
+	uint16_t got;
 
-	for (j = 0; j < nl && got < n; j++) {
-		/* only lanes some transmit queue of the peer feeds */
-		if (used & (1u << rxq->lane_qid[l]))
-			got += lane_take(rxq->lanes[l], bufs + got, n - got);
-		if (++l == nl)
-			l = 0;
-	}
-	/* Start from the next lane next time, so no lane starves. */
-	rxq->next_lane = nl != 0 ? (rxq->next_lane + 1) % nl : 0;
+	/* A0: pairs with R0 in lanes_make(): the lane's ring exists */
+	if (unlikely(rxq->lane == NULL ||
+		     !__atomic_load_n(rxq->lane_ready, __ATOMIC_ACQUIRE)))
+		return 0;
+	got = lane_take(rxq->lane, bufs, n);
 	if (got == 0)
 		return 0;
 	return pair_rx_finish(rxq, bufs, got);

@@ -127,8 +127,6 @@ struct ofld_lane {
 	 * then); replaced only while the other end is empty.
 	 */
 	struct rte_ring *ring;
-	/** Receiving end is started (written by control path, read by tx). */
-	uint32_t rx_up;
 	/** Frames carry due times (a delay line): fixed with the ring. */
 	uint32_t delayed;
 	/** Their mbuf field, set by the sender's start; -1 until then. */
@@ -139,16 +137,73 @@ struct ofld_lane {
 	uint64_t overrun;
 } __rte_cache_aligned;
 
+/** Toeplitz key bytes and RETA entries of a pair port (as most 10-100G
+ * NICs); a lower port's may be longer, up to the _MAX.
+ */
+#define OFLD_RSS_KEY_LEN	40
+#define OFLD_RSS_KEY_MAX	64
+#define OFLD_RETA_SIZE		128
+#define OFLD_RETA_MAX		512
+/** The hash types a port offers (flow_type_rss_offloads). */
+#define OFLD_RSS_OFFLOAD (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 | \
+	RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV4_UDP | \
+	RTE_ETH_RSS_NONFRAG_IPV4_OTHER | RTE_ETH_RSS_IPV6 | \
+	RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_TCP | \
+	RTE_ETH_RSS_NONFRAG_IPV6_UDP | RTE_ETH_RSS_NONFRAG_IPV6_OTHER)
+
+/**
+ * Receive-side scaling of a port (ofld_rss.c): which receive queue a
+ * frame reaches. Written on the control path while the port is stopped.
+ */
+struct ofld_rss {
+	uint64_t hf;		/**< hash types; 0: no RSS */
+	uint16_t nb_rx;		/**< receive queues */
+	bool hash_to_mbuf;	/**< RTE_ETH_RX_OFFLOAD_RSS_HASH */
+	uint8_t key_len;
+	uint16_t reta_size;	/**< a power of two */
+	uint8_t key[OFLD_RSS_KEY_MAX] __rte_aligned(4); /**< as configured */
+	uint32_t key_be[OFLD_RSS_KEY_MAX / 4];	/**< for rte_softrss_be() */
+	uint16_t reta[OFLD_RETA_MAX];
+};
+
+/** How the pair cable delivers frames towards one end. */
+struct ofld_steer {
+	/** The receiving end is started (control path writes, senders
+	 * read with acquire: rss below is valid once it is set).
+	 */
+	uint32_t rx_up;
+	struct ofld_rss rss;	/**< the receiving port's, at its start */
+};
+
 struct pmd_internals;
 struct ofld_tcp_ctl;
+struct rte_hash;
+struct rte_rcu_qsbr;
 
-/** A pair cable: lanes[d][q] carries frames from end d, queue q. */
+/** Segments handed between queues (ofld_handoff.c). */
+struct ofld_handoff {
+	struct rte_hash *h;	/**< 4-tuple -> owning queue */
+	struct rte_rcu_qsbr *qsbr;	/**< one reader id per queue */
+	struct rte_ring *ring[OFLD_MAX_QUEUES];	/**< to each owner */
+	uint32_t count;		/**< entries: readers skip an empty table */
+	pthread_mutex_t lock;	/**< writers (control path) */
+	/* lower port: 4-tuple -> its rte_flow rule (control path only) */
+	struct rte_hash *flows;
+	uint32_t nb_flows;
+	bool flow_refused;	/**< the lower port refused one: no more */
+};
+
+/** A pair cable: lanes[d][r] carries frames from end d to the other end's
+ * receive queue r.
+ */
 struct ofld_pair {
 	char name[OFLD_NAME_MAX];
 	struct pmd_internals *end[2];
 	uint32_t started[2];
-	/** Lanes a transmit queue of end d was set up for (bit q). */
-	uint32_t lanes_used[2];
+	/** The lanes from end d exist (release after they are made). */
+	uint32_t lanes_ready[2];
+	/** Delivery of frames from end d (the receiving end's RSS). */
+	struct ofld_steer steer[2];
 	/** Frames per lane from end d (0: no lanes yet). */
 	uint32_t lane_size[2];
 	struct ofld_lane lanes[2][OFLD_MAX_QUEUES];
@@ -169,17 +224,18 @@ struct ofld_rxq_stats {
 	uint64_t mac_filtered;	/**< dropped: not for us, promiscuous off */
 	uint64_t oversize;	/**< dropped: longer than MTU + L2 overhead */
 	uint64_t stash_full;	/**< dropped: polled, nobody read them */
+	uint64_t handed_off;	/**< segments handed to their owner queue */
+	uint64_t handed_in;	/**< segments other queues handed here */
+	uint64_t handoff_full;	/**< dropped: the owner's ring was full */
+	uint64_t handoff_unknown; /**< handed here, connection gone: freed */
 };
 
 struct ofld_rxq {
 	struct pmd_internals *pi;
 	uint16_t qid;
 	uint16_t port_id;
-	uint16_t nb_lanes;	/**< pair: lanes this queue drains */
-	uint16_t next_lane;	/**< round robin start */
-	struct ofld_lane *lanes[OFLD_MAX_QUEUES];
-	uint8_t lane_qid[OFLD_MAX_QUEUES];	/**< their queue numbers */
-	const uint32_t *lanes_used;	/**< the peer's lanes in use */
+	struct ofld_lane *lane;	/**< pair: the lane towards this queue */
+	const uint32_t *lane_ready;	/**< pair: its ring exists */
 	struct rte_mempool *mp;
 	struct ofld_tcp_engine *tcp;	/**< this queue's TCP engine */
 	struct rte_ring *stash;		/**< frames rte_pmd_ofld_poll() took */
@@ -212,7 +268,8 @@ struct ofld_txq {
 	struct pmd_internals *pi;
 	uint16_t qid;
 	uint16_t lower_port;
-	struct ofld_lane *lane;	/**< pair: lane towards the peer */
+	struct ofld_lane *lanes;	/**< pair: lanes towards the peer */
+	struct ofld_steer *steer;	/**< pair: which lane a frame takes */
 	struct ofld_fault fault;
 	struct ofld_txq_stats st;
 	struct ofld_txq_stats base;	/**< snapshot at the last reset */
@@ -258,6 +315,15 @@ struct pmd_internals {
 	/* the port is closing: an iteration that starts now does nothing */
 	uint32_t service_dying;
 
+	/* Receive-side scaling (ofld_rss.c): ours, and whether it tells
+	 * where the peer's segments arrive (pair: yes; lower: when the
+	 * lower port gave its key and RETA back). Connections placed
+	 * elsewhere (or anywhere, when not) are in the hand-off table.
+	 */
+	struct ofld_rss rss;
+	bool rss_known;
+	struct ofld_handoff *handoff;
+	uint32_t eph_next;	/**< next ephemeral port to try */
 	/* neighbour table (N1): NULL when the port has no address; made at
 	 * probe, freed at close
 	 */
@@ -290,6 +356,63 @@ int ofld_xstats_get_names(struct rte_eth_dev *dev,
 			  struct rte_eth_xstat_name *names, unsigned int size);
 int ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		    unsigned int size);
+
+/* receive-side scaling (ofld_rss.c) */
+int ofld_rss_configure(struct pmd_internals *pi);
+void ofld_rss_reta_default(struct ofld_rss *r);
+void ofld_rss_lower_sync(struct pmd_internals *pi);
+uint32_t ofld_rss_tuple_hash(const struct ofld_rss *r, bool v6,
+			     const uint8_t *src, const uint8_t *dst,
+			     uint16_t sport, uint16_t dport, uint8_t proto);
+uint16_t ofld_rss_conn_queue(const struct ofld_rss *r,
+			     const struct ofld_tcp_open *o, uint16_t lport);
+uint32_t ofld_rss_frame_hash(const struct ofld_rss *r,
+			     const struct rte_mbuf *m, bool *hashed);
+int ofld_reta_update(struct rte_eth_dev *dev,
+		     struct rte_eth_rss_reta_entry64 *rc, uint16_t reta_size);
+int ofld_reta_query(struct rte_eth_dev *dev,
+		    struct rte_eth_rss_reta_entry64 *rc, uint16_t reta_size);
+int ofld_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc);
+int ofld_rss_hash_conf_get(struct rte_eth_dev *dev,
+			   struct rte_eth_rss_conf *rc);
+
+/* segments handed between queues (ofld_handoff.c) */
+int ofld_handoff_make(struct pmd_internals *pi, uint16_t nb_queues);
+void ofld_handoff_free(struct pmd_internals *pi);
+int ofld_handoff_add(struct pmd_internals *pi, const struct ofld_tcp_open *o,
+		     uint16_t lport, uint16_t q);
+void ofld_handoff_del(struct pmd_internals *pi, const struct ofld_tcp_open *o,
+		      uint16_t lport);
+uint16_t ofld_handoff_steal(struct ofld_rxq *rxq, struct rte_mbuf **bufs,
+			    uint16_t n);
+void ofld_handoff_drain_ring(struct ofld_rxq *rxq);
+
+/* A port with hand-off entries: what its queue's engine did not take. */
+static inline bool
+ofld_handoff_on(const struct pmd_internals *pi)
+{
+	return unlikely(pi->handoff != NULL) &&
+		__atomic_load_n(&pi->handoff->count, __ATOMIC_RELAXED) != 0;
+}
+
+/* What other queues handed to this one, into its engine first. */
+static inline void
+ofld_handoff_drain(struct ofld_rxq *rxq)
+{
+	const struct ofld_handoff *ho = rxq->pi->handoff;
+
+	if (unlikely(ho != NULL) && ho->ring[rxq->qid] != NULL &&
+	    !rte_ring_empty(ho->ring[rxq->qid]))
+		ofld_handoff_drain_ring(rxq);
+}
+
+/* placement of connections on queues (ofld_place.c) */
+int ofld_place_open(struct pmd_internals *pi, uint16_t q,
+		    struct ofld_tcp_open *o, bool *entry);
+int ofld_place_state(struct pmd_internals *pi, uint16_t q,
+		     const struct ofld_tcp_state *st, bool *entry);
+void ofld_place_forget(struct pmd_internals *pi,
+		       const struct ofld_tcp_state *st);
 
 /* pair cable registry and data path (ofld_pair.c) */
 int ofld_pair_attach(struct pmd_internals *pi, const char *name);
@@ -383,12 +506,18 @@ ofld_rx_common(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n,
 static inline uint16_t
 ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 {
-	if (rxq->tcp == NULL || ofld_tcp_idle(rxq->tcp))
+	if (rxq->tcp == NULL)
 		return got;
+	ofld_handoff_drain(rxq);
+	if (ofld_tcp_idle(rxq->tcp))
+		return got != 0 && ofld_handoff_on(rxq->pi) ?
+			ofld_handoff_steal(rxq, bufs, got) : got;
 	if (rxq->pi->cable == OFLD_CABLE_PAIR)
 		ofld_pair_reclaim(rxq->pi);
 	if (got != 0)
 		got = ofld_tcp_input(rxq->tcp, bufs, got, bufs);
+	if (got != 0 && ofld_handoff_on(rxq->pi))
+		got = ofld_handoff_steal(rxq, bufs, got);
 	ofld_tcp_poll(rxq->tcp);
 	return got;
 }

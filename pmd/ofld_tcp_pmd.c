@@ -91,6 +91,8 @@ ctl_run(struct ofld_tcp_engine *e, struct ofld_tcp_ctl *m)
 		m->ret = ofld_tcp_terminate(m->conn, m->st_out);
 		break;
 	case CTL_RELEASE:
+		if (m->st_out != NULL)	/* its 4-tuple, for placement */
+			ofld_tcp_query(m->conn, m->st_out);
 		m->ret = ofld_tcp_release(m->conn);
 		break;
 	case CTL_SETOPT:
@@ -190,7 +192,8 @@ engine_make(struct pmd_internals *pi, uint16_t q)
 	etq->pi = pi;
 	etq->qid = q;
 	etq->lower_port = txq->lower_port;
-	etq->lane = txq->lane;
+	etq->lanes = txq->lanes;
+	etq->steer = txq->steer;
 	ofld_fault_init(&etq->fault, pi->fault_cfg.seed ^ 0x7c9, pi->port_id,
 			q);
 	memset(&conf, 0, sizeof(conf));
@@ -257,6 +260,9 @@ ofld_tcp_start(struct pmd_internals *pi)
 			 data->name, rte_strerror(-ret));
 		return 0;
 	}
+	ret = ofld_handoff_make(pi, n);
+	if (ret != 0)
+		return ret;
 	for (q = 0; q < n; q++) {
 		if (pi->tcp[q] == NULL) {
 			ret = engine_make(pi, q);
@@ -328,6 +334,7 @@ ofld_tcp_free_all(struct pmd_internals *pi)
 		rte_free(pi->tcp_ctl[q]);
 		pi->tcp_ctl[q] = NULL;
 	}
+	ofld_handoff_free(pi);
 	pthread_mutex_unlock(&ofld_tel_lock);
 }
 
@@ -399,17 +406,67 @@ rte_pmd_ofld_tcp_offload(uint16_t port, uint16_t queue,
 			 const struct ofld_tcp_state *st)
 {
 	struct ofld_tcp_ctl req = { .op = CTL_OFFLOAD, .st_in = st };
+	struct ofld_tcp_engine *e;
+	struct pmd_internals *pi;
+	struct ofld_tcp_conn *c;
+	bool entry = false;
+	int ret = started_engine_of(port, queue, &pi, &e);
 
-	return ctl_conn_op(port, queue, &req);
+	if (ret == 0 && st != NULL)
+		ret = ofld_place_state(pi, queue, st, &entry);
+	if (ret != 0) {
+		rte_errno = -ret;
+		return NULL;
+	}
+	c = ctl_conn_op(port, queue, &req);
+	if (c == NULL && entry)
+		ofld_place_forget(pi, st);
+	return c;
 }
+
+/* Tries of ephemeral ports the engine refuses (4-tuple in use). */
+#define CONNECT_TRIES	64
 
 struct ofld_tcp_conn *
 rte_pmd_ofld_tcp_connect(uint16_t port, uint16_t queue,
 			 const struct ofld_tcp_open *o)
 {
-	struct ofld_tcp_ctl req = { .op = CTL_CONNECT, .open = o };
+	struct ofld_tcp_ctl req = { .op = CTL_CONNECT };
+	struct ofld_tcp_engine *e;
+	struct pmd_internals *pi;
+	struct ofld_tcp_open oo;
+	struct ofld_tcp_conn *c;
+	unsigned int tries = 0;
+	bool entry;
+	int ret = started_engine_of(port, queue, &pi, &e);
 
-	return ctl_conn_op(port, queue, &req);
+	if (ret != 0 || o == NULL) {
+		rte_errno = ret != 0 ? -ret : EINVAL;
+		return NULL;
+	}
+	do {
+		oo = *o;
+		ret = ofld_place_open(pi, queue, &oo, &entry);
+		if (ret != 0) {
+			rte_errno = -ret;
+			return NULL;
+		}
+		req.open = &oo;
+		c = ctl_conn_op(port, queue, &req);
+		if (c == NULL && entry) {
+			struct ofld_tcp_state st = { .ipv6 = oo.ipv6,
+				.local_port = oo.local_port,
+				.remote_port = oo.remote_port };
+
+			memcpy(st.local_ip, oo.local_ip, sizeof(st.local_ip));
+			memcpy(st.remote_ip, oo.remote_ip,
+			       sizeof(st.remote_ip));
+			ofld_place_forget(pi, &st);
+		}
+		/* an ephemeral port in use here: the next one */
+	} while (c == NULL && rte_errno == EEXIST && o->local_port == 0 &&
+		 ++tries < CONNECT_TRIES);
+	return c;
 }
 
 int
@@ -446,8 +503,13 @@ rte_pmd_ofld_tcp_terminate(uint16_t port, uint16_t queue,
 {
 	struct ofld_tcp_ctl req = { .op = CTL_TERMINATE, .conn = c,
 				    .st_out = st };
+	struct ofld_tcp_engine *e;
+	struct pmd_internals *pi;
+	int ret = ctl_int_op(port, queue, &req);
 
-	return ctl_int_op(port, queue, &req);
+	if (ret == 0 && st != NULL && engine_of(port, queue, &pi, &e) == 0)
+		ofld_place_forget(pi, st);
+	return ret;
 }
 
 int
@@ -455,8 +517,19 @@ rte_pmd_ofld_tcp_release(uint16_t port, uint16_t queue,
 			 struct ofld_tcp_conn *c)
 {
 	struct ofld_tcp_ctl req = { .op = CTL_RELEASE, .conn = c };
+	struct ofld_tcp_engine *e;
+	struct pmd_internals *pi;
+	struct ofld_tcp_state st;
+	bool placed = engine_of(port, queue, &pi, &e) == 0 &&
+		pi->handoff != NULL;
+	int ret;
 
-	return ctl_int_op(port, queue, &req);
+	if (placed)
+		req.st_out = &st;
+	ret = ctl_int_op(port, queue, &req);
+	if (ret == 0 && placed)
+		ofld_place_forget(pi, &st);
+	return ret;
 }
 
 int
@@ -495,6 +568,7 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 	 * the queue's rx_burst hands to the application first. Not on a
 	 * stopped port (nor from its stopped lower port).
 	 */
+	ofld_handoff_drain(rxq);
 	for (round = 0; round < 8 && pi->dev->data->dev_started; round++) {
 		got = pi->cable == OFLD_CABLE_PAIR ?
 			ofld_pair_rx_raw(rxq, bufs, RTE_DIM(bufs)) :
@@ -503,6 +577,8 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 			break;
 		kept = pi->neigh != NULL ? ofld_neigh_rx(rxq, bufs, got) : got;
 		kept = ofld_tcp_input(e, bufs, kept, bufs);
+		if (kept != 0 && ofld_handoff_on(pi))
+			kept = ofld_handoff_steal(rxq, bufs, kept);
 		put = rte_ring_sp_enqueue_burst(rxq->stash, (void **)bufs, kept,
 						NULL);
 		if (put < kept) {

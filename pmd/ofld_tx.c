@@ -57,19 +57,59 @@ ofld_fault_apply(struct ofld_txq *txq, struct rte_mbuf *m,
 	return k;
 }
 
-/* Put frames on the pair cable, into the delay line first when the lane
- * is one (stamped with their due times from their wire slot): what the
- * receiver has no room for is lost. @return the slot after them.
+/* Frames onto one lane: what the receiver has no room for is lost. */
+static __rte_always_inline void
+lane_put(struct ofld_txq *txq, struct ofld_lane *lane, struct rte_mbuf **f,
+	 uint16_t n)
+{
+	/* The ring's own mode, multi-producer: the application's transmit
+	 * queues and the TCP engines (on a service lcore, or inline in
+	 * another thread's rx_burst) may all send on this lane.
+	 */
+	uint16_t sent = rte_ring_enqueue_burst(lane->ring, (void **)f, n, NULL);
+
+	if (unlikely(sent < n)) {
+		rte_pktmbuf_free_bulk(f + sent, n - sent);
+		__atomic_fetch_add(&lane->overrun, n - sent, __ATOMIC_RELAXED);
+		txq->st.peer_overrun += n - sent;
+	}
+}
+
+/* The receive queue a frame reaches, by the receiver's hash and RETA
+ * (N2); the hash goes with the frame for its RTE_MBUF_F_RX_RSS_HASH.
+ * Indices are masked: a receiver restarting under a burst may change the
+ * set-up being read (the frame then lands on a queue that drains it at
+ * its next start, never out of bounds).
+ */
+static __rte_always_inline uint16_t
+steer_frame(const struct ofld_rss *r, struct rte_mbuf *m)
+{
+	bool hashed;
+	uint32_t h = ofld_rss_frame_hash(r, m, &hashed);
+
+	if (!hashed) {
+		m->ol_flags &= ~RTE_MBUF_F_RX_RSS_HASH;
+		return 0;
+	}
+	m->hash.rss = h;
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	return r->reta[h & (r->reta_size - 1) & (OFLD_RETA_MAX - 1)] &
+		(OFLD_MAX_QUEUES - 1);
+}
+
+/* Put frames on the pair cable, into the delay line first when the lanes
+ * are ones (stamped with their due times from their wire slot), each on
+ * the lane of the receive queue it reaches. @return the slot after them.
  */
 static __rte_always_inline uint64_t
 emit_pair(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n,
 	  uint64_t slot)
 {
-	struct ofld_lane *lane = txq->lane;
+	const struct ofld_rss *r = &txq->steer->rss;
 	const struct pmd_internals *pi = txq->pi;
-	uint16_t sent, j;
+	uint16_t i, j, q, q0;
 
-	if (unlikely(lane->delayed)) {
+	if (unlikely(txq->lanes[0].delayed)) {
 		if (unlikely(pi->delay.due_off < 0)) {
 			/* never started: no due times, so not on the wire */
 			rte_pktmbuf_free_bulk(f, n);
@@ -78,16 +118,22 @@ emit_pair(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n,
 		}
 		slot = ofld_delay_stamp(&pi->delay, &pi->pacer, f, n, slot);
 	}
-	/* The ring's own mode, multi-producer: the application's transmit
-	 * queue and its TCP engine (on a service lcore, or inline in
-	 * another thread's rx_burst) may both send on this lane.
+	if (likely(r->hf == 0 || (r->nb_rx <= 1 && !r->hash_to_mbuf))) {
+		/* no hash: transmit queue q to receive queue q mod n */
+		q = r->nb_rx > 1 ? txq->qid % r->nb_rx : 0;
+		lane_put(txq, &txq->lanes[q & (OFLD_MAX_QUEUES - 1)], f, n);
+		return slot;
+	}
+	/* runs of frames for one queue (a TCP engine's bursts are runs of
+	 * one connection) go in one enqueue
 	 */
-	sent = rte_ring_enqueue_burst(lane->ring, (void **)f, n, NULL);
-	if (unlikely(sent < n)) {
-		for (j = sent; j < n; j++)
-			rte_pktmbuf_free(f[j]);
-		__atomic_fetch_add(&lane->overrun, n - sent, __ATOMIC_RELAXED);
-		txq->st.peer_overrun += n - sent;
+	q = 0;
+	q0 = steer_frame(r, f[0]);
+	for (i = 0; i < n; i = j) {
+		for (j = i + 1; j < n && (q = steer_frame(r, f[j])) == q0; j++)
+			;
+		lane_put(txq, &txq->lanes[q0], f + i, j - i);
+		q0 = q;
 	}
 	return slot;
 }
@@ -326,7 +372,7 @@ ofld_pair_tx_burst(void *q, struct rte_mbuf **pkts, uint16_t n)
 	struct ofld_txq *txq = q;
 
 	/* Pairs with the release in ofld_pair_start()/_stop(). */
-	if (unlikely(!__atomic_load_n(&txq->lane->rx_up, __ATOMIC_ACQUIRE))) {
+	if (unlikely(!__atomic_load_n(&txq->steer->rx_up, __ATOMIC_ACQUIRE))) {
 		rte_pktmbuf_free_bulk(pkts, n);
 		txq->st.link_down += n;
 		return n;
@@ -431,7 +477,7 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 	 */
 	if (unlikely(!pi->dev->data->dev_started) ||
 	    (pi->cable == OFLD_CABLE_PAIR &&
-	     unlikely(!__atomic_load_n(&txq->lane->rx_up, __ATOMIC_ACQUIRE)))) {
+	     unlikely(!__atomic_load_n(&txq->steer->rx_up, __ATOMIC_ACQUIRE)))) {
 		rte_pktmbuf_free_bulk(f, n);
 		txq->st.link_down += n;
 		return;

@@ -104,19 +104,29 @@ int rte_pmd_ofld_gso_caps_set(uint16_t port_id,
  * net_ofld port (the chimney way: its delegated state).
  * @return the connection, or NULL with rte_errno: ENODEV (no port),
  *   ENOTSUP (not net_ofld), EINVAL (no such started queue, bad state),
- *   EEXIST (4-tuple in use), ENOSPC (tcp_max_conns reached).
+ *   EEXIST (4-tuple in use, on any queue of the port), ENOSPC
+ *   (tcp_max_conns reached).
  */
 struct ofld_tcp_conn *rte_pmd_ofld_tcp_offload(uint16_t port, uint16_t queue,
 					       const struct ofld_tcp_state *st);
 
 /**
- * Active open from queue pair @p queue (see ofld_tcp_connect()).
- * @return the connection, or NULL with rte_errno.
+ * Active open from queue pair @p queue (see ofld_tcp_connect()). With
+ * o->local_port 0 the port picks one of 32768-60999 whose receive hash
+ * (RSS) brings the peer's segments to @p queue (rule N2); segments of a
+ * connection that land on another queue are handed to it.
+ * @return the connection, or NULL with rte_errno: as
+ *   rte_pmd_ofld_tcp_offload(), and EADDRNOTAVAIL (no local port hashes
+ *   to @p queue: the hash types leave the ports out, or the RETA names
+ *   no such queue).
  */
 struct ofld_tcp_conn *rte_pmd_ofld_tcp_connect(uint16_t port, uint16_t queue,
 					       const struct ofld_tcp_open *o);
 
-/** Passive open on queue pair @p queue (see ofld_tcp_listen()). */
+/** Passive open on queue pair @p queue (see ofld_tcp_listen()): its
+ * connections live on the queue where their SYN arrived, so a server on a
+ * port with several queues listens on each.
+ */
 int rte_pmd_ofld_tcp_listen(uint16_t port, uint16_t queue,
 			    const struct ofld_tcp_open *o);
 

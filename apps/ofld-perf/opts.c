@@ -51,6 +51,16 @@ usage(const char *prog)
 	       "  --engine MODE    inline or service (default inline)\n"
 	       "  --depth N        requests outstanding per connection "
 	       "(default 4)\n"
+	       "  --queues N       queue pairs per port, 1..16 (default 1):\n"
+	       "                   RSS spreads the connections; each port's\n"
+	       "                   lcore polls its queues in turn\n"
+	       "  --placement P    with --queues: placed (default: local\n"
+	       "                   ports chosen so the peer's segments reach\n"
+	       "                   the connection's queue) or fixed (ports\n"
+	       "                   10000 + i: segments landing elsewhere are\n"
+	       "                   handed to their queue; always with\n"
+	       "                   --peer kernel, whose tap picks queues by\n"
+	       "                   its own flow hash)\n"
 	       "  --rcv-wnd B      receive window each end advertises "
 	       "(default 4194304;\n"
 	       "                   the window in flight per connection is at\n"
@@ -178,6 +188,11 @@ opt_num(int ch, const char *arg, struct opts *o)
 			return -1;
 		o->depth = (uint32_t)v;
 		break;
+	case 'Q':
+		if (num("queues", arg, 1, 16, &v))
+			return -1;
+		o->queues = (uint16_t)v;
+		break;
 	}
 	return 0;
 }
@@ -238,6 +253,9 @@ opt_word(int ch, const char *arg, struct opts *o, bool *dir_set)
 			      &o->tx_free_receiver);
 	case 'P':
 		return choice("peer", arg, "pair", "kernel", &o->kernel);
+	case 'T':
+		return choice("placement", arg, "placed", "fixed",
+			      &o->fixed_ports);
 	case 'D':
 		*dir_set = true;
 		return choice("direction", arg, "send", "recv", &o->recv);
@@ -337,6 +355,8 @@ parse(int argc, char **argv, struct opts *o)
 		{ "delay", required_argument, NULL, 'y' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "rcv-wnd", required_argument, NULL, 'w' },
+		{ "queues", required_argument, NULL, 'Q' },
+		{ "placement", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -345,16 +365,16 @@ parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .req_size = 256 * 1024, .conns = 4, .seconds = 5,
 			    .speed = 100000, .mtu = 1500, .depth = 4,
-			    .rcv_wnd = 4u << 20, .ack_loss = -1 };
+			    .rcv_wnd = 4u << 20, .ack_loss = -1, .queues = 1 };
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'r': case 'n': case 's': case 'b': case 'p': case 'm':
-		case 'd':
+		case 'd': case 'Q':
 			ret = opt_num(ch, optarg, o);
 			break;
 		case 'c': case 'e': case 'F': case 'P': case 'D': case '6': case 'j':
-		case 'q':
+		case 'q': case 'T':
 			ret = opt_word(ch, optarg, o, &dir_set);
 			break;
 		case 'L': case 'A': case 'R': case 'U': case 'y': case 'S':
@@ -378,6 +398,11 @@ parse(int argc, char **argv, struct opts *o)
 	}
 	if (check(o, dir_set) != 0)
 		return -1;
+	/* with the kernel the tap's hash is its own: ports 10000 + i, and
+	 * segments landing elsewhere go through the hand-off
+	 */
+	if (o->kernel && o->queues > 1)
+		o->fixed_ports = true;
 	window_note(o);
 	return 0;
 }

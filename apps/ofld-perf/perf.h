@@ -49,6 +49,8 @@ struct opts {
 	uint64_t seed;
 	bool cable_set;			/* one of them given */
 	uint32_t rcv_wnd;		/* bytes each end advertises */
+	uint16_t queues;		/* queue pairs per port (pair) */
+	bool fixed_ports;		/* --placement fixed: 10000 + i */
 };
 
 struct conn {
@@ -64,6 +66,7 @@ struct conn {
 	bool established;			/* connected once */
 	bool closing, closed, peer_fin;		/* --peer kernel */
 	int close_status;
+	uint16_t txq, rxq;	/* the queues its two ends live on */
 };
 
 struct app {
@@ -86,6 +89,8 @@ struct app {
 	 * service one (--engine service); RTE_MAX_LCORE: none
 	 */
 	uint32_t rx_lc, svc_lc, svc_id;
+	/* the sender's local port -> connection index + 1 */
+	uint32_t *by_port;
 };
 
 /* The one application state (main.c). */
@@ -106,7 +111,7 @@ int opts_get(int argc, char **argv, struct opts *o, int *eal_argc);
 /* traffic.c */
 int traffic_init(void);
 double hist_pct(double p);
-void rx_event(uint16_t port, struct ofld_tcp_event *ev);
+void rx_event(uint16_t port, uint16_t q, struct ofld_tcp_event *ev);
 void rx_events(void);
 int rx_lcore(void *arg);
 void tx_event(struct ofld_tcp_event *ev, uint64_t now);
@@ -116,6 +121,8 @@ void tx_events(uint64_t now);
 int setup_memory(void);
 int setup_open(void);
 uint64_t xstat(uint16_t port, const char *name);
+uint64_t xstat_tcp(uint16_t port, const char *name);
+uint64_t xstat_rxq(uint16_t port, const char *name);
 
 /* run.c */
 void run_catch_signals(void);

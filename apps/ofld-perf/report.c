@@ -78,7 +78,7 @@ result_get(struct result *r, uint64_t t0, uint64_t now)
 	wire_get(&pk, &by);
 	rte_eth_stats_get(app.rx_port, &s1);
 	r->rx_ipackets = s1.ipackets;
-	r->retrans = xstat(app.tx_port, "tcp_q0_retrans_segs");
+	r->retrans = xstat_tcp(app.tx_port, "retrans_segs");
 	r->got = delivered();
 	for (i = 0; i < app.o.conns; i++) {
 		const struct conn *c = &app.c[i];
@@ -132,7 +132,9 @@ report_json_cable(const struct result *r)
 	       r->srtt_avg_us);
 }
 
-/* The engine counters of a loss run, per side (tcp_q0_NAME xstats). */
+/* The engine counters of a loss run, per side (tcp_qN_NAME xstats, summed
+ * over the queues).
+ */
 static const char *const sender_xstats[] = {
 	"segs_out", "retrans_segs", "fast_retrans", "rto_fired",
 	"sack_recoveries", "reno_recoveries", "rack_marked", "tlp_sent",
@@ -149,7 +151,6 @@ static void
 report_json_xstats(const char *key, bool have, uint16_t port,
 		   const char *const *names, unsigned int n)
 {
-	char xname[RTE_ETH_XSTATS_NAME_SIZE];
 	unsigned int i;
 
 	printf("\"%s\": ", key);
@@ -158,9 +159,8 @@ report_json_xstats(const char *key, bool have, uint16_t port,
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		snprintf(xname, sizeof(xname), "tcp_q0_%s", names[i]);
 		printf("%s\"%s\": %" PRIu64, i == 0 ? "{" : ", ", names[i],
-		       xstat(port, xname));
+		       xstat_tcp(port, names[i]));
 	}
 	printf("}, ");
 }
@@ -218,13 +218,18 @@ report_json(const struct result *r)
 	       "\"wire_gbps\": %.3f, \"wire_mpps\": %.3f, "
 	       "\"retransmitted_segments\": %" PRIu64 ", "
 	       "\"latency_us\": %s, \"cycles_per_byte\": %.3f, "
-	       "\"jain_fairness\": %.4f, \"conn_state_bytes\": %zu}\n",
+	       "\"jain_fairness\": %.4f, \"conn_state_bytes\": %zu, "
+	       "\"queues\": %u, \"placement\": \"%s\", "
+	       "\"handed_off\": %" PRIu64 "}\n",
 	       app.o.conns, app.o.req_size, app.o.ipv6 ? "true" : "false",
 	       app.o.mtu, app.o.kernel ? 0 : app.o.speed,
 	       app.o.cc ? "cubic" : "newreno",
 	       app.o.service ? "service" : "inline", r->secs, r->got,
 	       bad, reqs, r->goodput, maxg, r->wire, r->mpps,
-	       r->retrans, lat, r->cpb, r->jain, ofld_tcp_conn_size());
+	       r->retrans, lat, r->cpb, r->jain, ofld_tcp_conn_size(),
+	       app.o.queues, app.o.fixed_ports ? "fixed" : "placed",
+	       xstat_rxq(app.tx_port, "handed_off") +
+	       (app.o.kernel ? 0 : xstat_rxq(app.rx_port, "handed_off")));
 }
 
 /* How the sender recovered, from its engine's counters. */
@@ -233,11 +238,11 @@ report_recovery(void)
 {
 	printf("  %-28s %10" PRIu64 " SACK + %" PRIu64 " dup-ACK recoveries, "
 	       "%" PRIu64 " RTOs, %" PRIu64 " TLPs, %" PRIu64 " undone\n",
-	       "loss recovery", xstat(app.tx_port, "tcp_q0_sack_recoveries"),
-	       xstat(app.tx_port, "tcp_q0_reno_recoveries"),
-	       xstat(app.tx_port, "tcp_q0_rto_fired"),
-	       xstat(app.tx_port, "tcp_q0_tlp_sent"),
-	       xstat(app.tx_port, "tcp_q0_spurious_undone"));
+	       "loss recovery", xstat_tcp(app.tx_port, "sack_recoveries"),
+	       xstat_tcp(app.tx_port, "reno_recoveries"),
+	       xstat_tcp(app.tx_port, "rto_fired"),
+	       xstat_tcp(app.tx_port, "tlp_sent"),
+	       xstat_tcp(app.tx_port, "spurious_undone"));
 }
 
 /* The summary as text. */
@@ -289,6 +294,12 @@ report_text(const struct result *r)
 	printf("  %-28s %10.3f%s\n", "CPU cycles per byte", r->cpb,
 	       app.o.kernel ? " (ofld's lcores; not the kernel's)" : "");
 	printf("  %-28s %10.4f\n", "fairness (Jain)", r->jain);
+	if (app.o.queues > 1)
+		printf("  %-28s %10u per port, %s ports: %" PRIu64
+		       " segments handed to their queue\n", "queues",
+		       app.o.queues, app.o.fixed_ports ? "fixed" : "placed",
+		       xstat_rxq(app.tx_port, "handed_off") + (app.o.kernel ?
+		       0 : xstat_rxq(app.rx_port, "handed_off")));
 	printf("  %-28s %10zu B in the NIC (+%zu B in this app)\n",
 	       "state per connection", ofld_tcp_conn_size(),
 	       sizeof(struct conn) + (app.o.depth + 1) * sizeof(uint64_t));
@@ -366,13 +377,13 @@ report_debug(const struct result *r)
 	fprintf(stderr, "tx segs_out %" PRIu64 " hs %" PRIu64 "; rx syn_in %"
 		PRIu64 " hs %" PRIu64 " segs_in %" PRIu64 " not_ours %" PRIu64
 		" ipackets %" PRIu64 " rx mac_filtered %" PRIu64 "\n",
-		xstat(app.tx_port, "tcp_q0_segs_out"),
-		xstat(app.tx_port, "tcp_q0_handshakes"),
-		xstat(app.rx_port, "tcp_q0_syn_in"),
-		xstat(app.rx_port, "tcp_q0_handshakes"),
-		xstat(app.rx_port, "tcp_q0_segs_in"),
-		xstat(app.rx_port, "tcp_q0_not_ours"), r->rx_ipackets,
-		xstat(app.rx_port, "rx_q0_mac_filtered"));
+		xstat_tcp(app.tx_port, "segs_out"),
+		xstat_tcp(app.tx_port, "handshakes"),
+		xstat_tcp(app.rx_port, "syn_in"),
+		xstat_tcp(app.rx_port, "handshakes"),
+		xstat_tcp(app.rx_port, "segs_in"),
+		xstat_tcp(app.rx_port, "not_ours"), r->rx_ipackets,
+		xstat_rxq(app.rx_port, "mac_filtered"));
 }
 
 /* The exit status of a run: 0 when every byte arrived as sent. */

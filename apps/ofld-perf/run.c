@@ -52,11 +52,11 @@ run_banner(void)
 		;
 	else if (!app.o.kernel)
 		printf("ofld-perf: %u connection(s), %u-byte requests, %s, MTU "
-		       "%u, %s, %s, engine %s\n", app.o.conns,
+		       "%u, %s, %s, engine %s, %u queue(s)\n", app.o.conns,
 		       app.o.req_size, app.o.ipv6 ? "IPv6" : "IPv4", app.o.mtu,
 		       cable, app.o.cc == OFLD_TCP_CC_CUBIC ? "CUBIC" :
 		       "NewReno", app.o.service ? "on a service lcore" :
-		       "inline");
+		       "inline", app.o.queues);
 	else if (app.o.recv)
 		printf("ofld-perf: the Linux kernel on %s sends, ofld receives: "
 		       "listening on %s port %u for %u connection(s), %s, MTU "
@@ -149,19 +149,25 @@ done_all_posted(void)
 
 /* ---- running ---------------------------------------------------------- */
 
+/* With the kernel: every queue of our port in turn, frames then events. */
 static void
 kernel_events(uint16_t port, uint64_t now)
 {
 	struct ofld_tcp_event ev[64];
-	uint16_t k, i;
+	struct rte_mbuf *pkts[64];
+	uint16_t k, i, q;
 
-	while ((k = rte_pmd_ofld_tcp_events(port, 0, ev, 64)) != 0)
-		for (i = 0; i < k; i++) {
-			if (app.o.recv)
-				rx_event(port, &ev[i]);
-			else
-				tx_event(&ev[i], now);
-		}
+	for (q = 0; q < app.o.queues; q++) {
+		k = rte_eth_rx_burst(port, q, pkts, 64);
+		rte_pktmbuf_free_bulk(pkts, k);
+		while ((k = rte_pmd_ofld_tcp_events(port, q, ev, 64)) != 0)
+			for (i = 0; i < k; i++) {
+				if (app.o.recv)
+					rx_event(port, q, &ev[i]);
+				else
+					tx_event(&ev[i], now);
+			}
+	}
 }
 
 /* Close every connection the kernel did not end, once. */
@@ -177,9 +183,9 @@ close_all(void)
 			continue;
 		c->closing = true;
 		if (c->tx != NULL)
-			rte_pmd_ofld_tcp_close(app.tx_port, 0, c->tx);
+			rte_pmd_ofld_tcp_close(app.tx_port, c->txq, c->tx);
 		else if (c->rx != NULL)
-			rte_pmd_ofld_tcp_close(app.rx_port, 0, c->rx);
+			rte_pmd_ofld_tcp_close(app.rx_port, c->rxq, c->rx);
 	}
 }
 
@@ -208,7 +214,7 @@ progress(uint64_t now, uint64_t t0, uint64_t *t_last, uint64_t *last)
 	else
 		printf("%8.0f compl/s  retrans %" PRIu64 "  in flight %" PRIu64
 		       " B\n", (double)(app.lat_n - last[3]) / dt,
-		       xstat(app.tx_port, "tcp_q0_retrans_segs"), in_flight());
+		       xstat_tcp(app.tx_port, "retrans_segs"), in_flight());
 	fflush(stdout);
 	last[0] = got;
 	last[1] = pk;
@@ -226,8 +232,6 @@ run_send(uint64_t t0, uint64_t hz, uint64_t per_conn_limit)
 {
 	uint64_t t_end = t0 + (uint64_t)(app.o.seconds * hz), now = t0;
 	uint64_t t_last = t0, t_stop = 0, last[4] = { 0 };
-	struct rte_mbuf *pkts[64];
-	uint16_t n;
 	uint32_t i;
 
 	for (;;) {
@@ -235,16 +239,11 @@ run_send(uint64_t t0, uint64_t hz, uint64_t per_conn_limit)
 
 		now = rte_get_tsc_cycles();
 		app.posting = now < t_end && !stop_signal;
-		n = rte_eth_rx_burst(app.tx_port, 0, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, n);
 		if (app.o.kernel) {
 			kernel_events(app.tx_port, now);
 		} else {
-			if (app.rx_lc >= RTE_MAX_LCORE) {
-				n = rte_eth_rx_burst(app.rx_port, 0, pkts, 64);
-				rte_pktmbuf_free_bulk(pkts, n);
+			if (app.rx_lc >= RTE_MAX_LCORE)
 				rx_events();
-			}
 			tx_events(now);
 		}
 		if (all_done) {
@@ -304,14 +303,10 @@ run_recv(uint64_t *t0, uint64_t hz)
 {
 	uint64_t start = rte_get_tsc_cycles(), now = start, t_last = 0;
 	uint64_t t_stop = 0, last[4] = { 0 }, seen = 0;
-	struct rte_mbuf *pkts[64];
-	uint16_t n;
 
 	*t0 = 0;
 	for (;;) {
 		now = rte_get_tsc_cycles();
-		n = rte_eth_rx_burst(app.rx_port, 0, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, n);
 		kernel_events(app.rx_port, now);
 		if (*t0 == 0 && count_conns(true, false, false) != 0) {
 			*t0 = now;

@@ -53,22 +53,33 @@ setup_memory(void)
 
 /* ---- ports and connections --------------------------------------------- */
 
+/* nq queue pairs; with several, RSS over TCP's 4-tuple spreads the
+ * connections (the default key and RETA).
+ */
 static int
-port_start(uint16_t port, const char *name)
+port_start(uint16_t port, const char *name, uint16_t nq)
 {
 	struct rte_eth_conf conf;
+	uint16_t q;
 	int ret;
 
 	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
+	if (nq > 1) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IPV4 |
+			RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV4_TCP |
+			RTE_ETH_RSS_NONFRAG_IPV6_TCP;
+	}
+	ret = rte_eth_dev_configure(port, nq, nq, &conf);
 	if (ret == 0)
 		ret = rte_eth_dev_set_mtu(port, app.o.mtu);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, 1024, rte_socket_id(),
+	for (q = 0; ret == 0 && q < nq; q++) {
+		ret = rte_eth_rx_queue_setup(port, q, 1024, rte_socket_id(),
 					     NULL, app.pool);
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, 1024, rte_socket_id(),
-					     NULL);
+		if (ret == 0)
+			ret = rte_eth_tx_queue_setup(port, q, 1024,
+						     rte_socket_id(), NULL);
+	}
 	if (ret == 0)
 		ret = rte_eth_dev_start(port);
 	if (ret != 0)
@@ -88,7 +99,7 @@ port_up(const char *name, const char *args, uint16_t *port)
 		fprintf(stderr, "ofld-perf: %s: %s\n", name, rte_strerror(-ret));
 		return ret;
 	}
-	return port_start(*port, name);
+	return port_start(*port, name, app.o.queues);
 }
 
 static void
@@ -116,6 +127,34 @@ xstat(uint16_t port, const char *name)
 	    rte_eth_xstats_get_by_id(port, &id, &v, 1) != 1)
 		return 0;
 	return v;
+}
+
+/* PREFIX_qN_NAME summed over the port's queues. */
+static uint64_t
+xstat_queues(uint16_t port, const char *prefix, const char *name)
+{
+	char xname[RTE_ETH_XSTATS_NAME_SIZE];
+	uint64_t sum = 0;
+
+	for (uint16_t q = 0; q < app.o.queues; q++) {
+		snprintf(xname, sizeof(xname), "%s_q%u_%s", prefix, q, name);
+		sum += xstat(port, xname);
+	}
+	return sum;
+}
+
+/** A TCP engine counter of every queue of the port, summed. */
+uint64_t
+xstat_tcp(uint16_t port, const char *name)
+{
+	return xstat_queues(port, "tcp", name);
+}
+
+/** A receive queue counter of every queue of the port, summed. */
+uint64_t
+xstat_rxq(uint16_t port, const char *name)
+{
+	return xstat_queues(port, "rx", name);
 }
 
 /* ---- opening: two ports on the pair cable, or one on the kernel's tap --- */
@@ -169,9 +208,18 @@ static int
 pair_open(void)
 {
 	struct ofld_tcp_open lo, co;
+	struct ofld_tcp_state st;
 	char args[256];
 	uint32_t i;
+	uint16_t q;
 	int ret;
+
+	if (app.o.queues > 1 && !app.o.fixed_ports) {
+		app.by_port = rte_zmalloc("perf_ports", 65536 *
+					  sizeof(*app.by_port), 0);
+		if (app.by_port == NULL)
+			return 1;
+	}
 
 	pair_args(args, sizeof(args), true);
 	if (port_up("net_ofld_perf_tx", args, &app.tx_port) != 0)
@@ -196,24 +244,34 @@ pair_open(void)
 	lo.local_port = SERVER_PORT;
 	lo.backlog = (uint16_t)RTE_MIN(app.o.conns + 16, 65535u);
 	lo.cookie = LISTEN_COOKIE;
-	if (rte_pmd_ofld_tcp_listen(app.rx_port, 0, &lo) != 0) {
-		fprintf(stderr, "ofld-perf: listen failed\n");
-		return 1;
-	}
+	for (q = 0; q < app.o.queues; q++)	/* SYNs arrive anywhere */
+		if (rte_pmd_ofld_tcp_listen(app.rx_port, q, &lo) != 0) {
+			fprintf(stderr, "ofld-perf: listen failed\n");
+			return 1;
+		}
 	for (i = 0; i < app.o.conns; i++) {
 		co = lo;
 		co.cookie = i;
 		co.backlog = 0;
 		addr(co.local_ip, app.o.ipv6, 1);
 		addr(co.remote_ip, app.o.ipv6, 2);
-		co.local_port = (uint16_t)(10000 + i);
+		/* one queue or fixed: port 10000 + i; else the port's
+		 * choice, placed on the connection's queue
+		 */
+		co.local_port = app.by_port != NULL ? 0 : (uint16_t)(10000 + i);
 		co.remote_port = SERVER_PORT;
 		rte_eth_macaddr_get(app.rx_port, &co.remote_mac);
-		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port, 0, &co);
+		app.c[i].txq = (uint16_t)(i % app.o.queues);
+		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port,
+						       app.c[i].txq, &co);
 		if (app.c[i].tx == NULL) {
 			fprintf(stderr, "ofld-perf: connect %u: %s\n", i,
 				rte_strerror(rte_errno));
 			return 1;
+		}
+		if (app.by_port != NULL) {
+			ofld_tcp_query(app.c[i].tx, &st);
+			app.by_port[st.local_port] = i + 1;
 		}
 	}
 	if (app.rx_lc < RTE_MAX_LCORE)
@@ -235,7 +293,7 @@ kernel_open(void)
 		return 2;
 	app.tx_port = app.rx_port = app.kt.ofld_port;
 	rte_eth_dev_get_name_by_port(app.kt.ofld_port, name);
-	if (port_start(app.kt.ofld_port, name) != 0 ||
+	if (port_start(app.kt.ofld_port, name, app.o.queues) != 0 ||
 	    app_ktap_setup("ofld-perf", &app.kt) != 0)
 		return 1;
 	/* engine=service in the device arguments: the engine runs only if
@@ -257,10 +315,11 @@ kernel_open(void)
 		o.local_port = SERVER_PORT;
 		o.backlog = (uint16_t)RTE_MIN(app.o.conns + 16, 65535u);
 		o.cookie = LISTEN_COOKIE;
-		if (rte_pmd_ofld_tcp_listen(app.rx_port, 0, &o) != 0) {
-			fprintf(stderr, "ofld-perf: listen failed\n");
-			return 1;
-		}
+		for (uint16_t q = 0; q < app.o.queues; q++)
+			if (rte_pmd_ofld_tcp_listen(app.rx_port, q, &o) != 0) {
+				fprintf(stderr, "ofld-perf: listen failed\n");
+				return 1;
+			}
 		return 0;
 	}
 	app_ktap_ip(o.remote_ip, app.o.ipv6, true);
@@ -269,7 +328,9 @@ kernel_open(void)
 	for (i = 0; i < app.o.conns; i++) {
 		o.cookie = i;
 		o.local_port = (uint16_t)(10000 + i);
-		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port, 0, &o);
+		app.c[i].txq = (uint16_t)(i % app.o.queues);
+		app.c[i].tx = rte_pmd_ofld_tcp_connect(app.tx_port,
+						       app.c[i].txq, &o);
 		if (app.c[i].tx == NULL) {
 			fprintf(stderr, "ofld-perf: connect %u: %s\n", i,
 				rte_strerror(rte_errno));

@@ -98,7 +98,7 @@ hist_pct(double p)
  * (a kernel connection from a port we did not expect, now aborted).
  */
 static struct conn *
-rx_conn(uint16_t port, const struct ofld_tcp_event *ev)
+rx_conn(uint16_t port, uint16_t q, const struct ofld_tcp_event *ev)
 {
 	struct ofld_tcp_state st;
 	struct conn *c;
@@ -109,18 +109,19 @@ rx_conn(uint16_t port, const struct ofld_tcp_event *ev)
 			&app.c[ev->conn_cookie] : NULL;
 	/* new: which sender is it (its port says) */
 	ofld_tcp_query(ev->conn, &st);
-	idx = (uint32_t)st.remote_port - 10000;
+	idx = app.by_port != NULL ? app.by_port[st.remote_port] - 1 :
+		(uint32_t)st.remote_port - 10000;
 	if (idx < app.o.conns && app.c[idx].rx == ev->conn)
 		return &app.c[idx];	/* queued before its cookie was set */
-	if (st.remote_port < 10000 || idx >= app.o.conns ||
-	    app.c[idx].accepted) {
+	if (idx >= app.o.conns || app.c[idx].accepted) {
 		ofld_tcp_set_cookie(ev->conn, LISTEN_COOKIE - 1);
-		rte_pmd_ofld_tcp_abort(port, 0, ev->conn);
+		rte_pmd_ofld_tcp_abort(port, q, ev->conn);
 		app.strays++;
 		return NULL;
 	}
 	c = &app.c[idx];
 	c->rx = ev->conn;
+	c->rxq = q;
 	c->accepted = true;
 	ofld_tcp_set_cookie(ev->conn, idx);
 	return c;
@@ -138,14 +139,14 @@ rx_check(struct conn *c, struct rte_mbuf *m)
 
 /* An event of the receiving port: ACCEPTED, RECV, PEER_FIN, CLOSED. */
 void
-rx_event(uint16_t port, struct ofld_tcp_event *ev)
+rx_event(uint16_t port, uint16_t q, struct ofld_tcp_event *ev)
 {
 	struct conn *c;
 
 	if (ev->kind != OFLD_TCP_EV_ACCEPTED && ev->kind != OFLD_TCP_EV_RECV &&
 	    ev->kind != OFLD_TCP_EV_PEER_FIN && ev->kind != OFLD_TCP_EV_CLOSED)
 		return;
-	c = rx_conn(port, ev);
+	c = rx_conn(port, q, ev);
 	if (ev->kind == OFLD_TCP_EV_RECV) {
 		if (c != NULL)
 			rx_check(c, ev->m);
@@ -158,7 +159,7 @@ rx_event(uint16_t port, struct ofld_tcp_event *ev)
 		/* the kernel is done sending: close our side too */
 		c->peer_fin = true;
 		if (!c->closing)
-			rte_pmd_ofld_tcp_close(port, 0, c->rx);
+			rte_pmd_ofld_tcp_close(port, q, c->rx);
 		c->closing = true;
 	} else if (ev->kind == OFLD_TCP_EV_CLOSED) {
 		c->closed = true;
@@ -166,29 +167,30 @@ rx_event(uint16_t port, struct ofld_tcp_event *ev)
 	}
 }
 
+/* Every queue of the receiving port in turn: frames, then events. */
 void
 rx_events(void)
 {
 	struct ofld_tcp_event ev[64];
-	uint16_t k, i;
+	struct rte_mbuf *pkts[64];
+	uint16_t k, i, q;
 
-	while ((k = rte_pmd_ofld_tcp_events(app.rx_port, 0, ev, 64)) != 0)
-		for (i = 0; i < k; i++)
-			rx_event(app.rx_port, &ev[i]);
+	for (q = 0; q < app.o.queues; q++) {
+		k = rte_eth_rx_burst(app.rx_port, q, pkts, 64);
+		rte_pktmbuf_free_bulk(pkts, k);
+		while ((k = rte_pmd_ofld_tcp_events(app.rx_port, q, ev,
+						    64)) != 0)
+			for (i = 0; i < k; i++)
+				rx_event(app.rx_port, q, &ev[i]);
+	}
 }
 
 int
 rx_lcore(void *arg)
 {
-	struct rte_mbuf *pkts[64];
-	uint16_t k;
-
 	RTE_SET_USED(arg);
-	while (!app.rx_stop) {
-		k = rte_eth_rx_burst(app.rx_port, 0, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, k);
+	while (!app.rx_stop)
 		rx_events();
-	}
 	return 0;
 }
 
@@ -263,13 +265,20 @@ tx_event(struct ofld_tcp_event *ev, uint64_t now)
 	}
 }
 
+/* Every queue of the sending port in turn: frames, then events. */
 void
 tx_events(uint64_t now)
 {
 	struct ofld_tcp_event ev[64];
-	uint16_t k, i;
+	struct rte_mbuf *pkts[64];
+	uint16_t k, i, q;
 
-	while ((k = rte_pmd_ofld_tcp_events(app.tx_port, 0, ev, 64)) != 0)
-		for (i = 0; i < k; i++)
-			tx_event(&ev[i], now);
+	for (q = 0; q < app.o.queues; q++) {
+		k = rte_eth_rx_burst(app.tx_port, q, pkts, 64);
+		rte_pktmbuf_free_bulk(pkts, k);
+		while ((k = rte_pmd_ofld_tcp_events(app.tx_port, q, ev,
+						    64)) != 0)
+			for (i = 0; i < k; i++)
+				tx_event(&ev[i], now);
+	}
 }

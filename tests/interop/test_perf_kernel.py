@@ -105,6 +105,51 @@ def run_for(argv, timeout, what):
                                            f"{timeout} s waiting for {what}")
 
 
+def check_send(what, rc, j, err, want):
+    """ofld sent TOTAL bytes to the kernel's sink: all of it right."""
+    kp = j.get("kernel_peer", {})
+    det = kp.get("connections_detail", [])
+    per_conn = TOTAL // CONNS
+    reqs = CONNS * -(-per_conn // REQ)
+    check(f"{what}: exit 0, both ends agree", rc == 0 and
+          j.get("ok") is True and kp.get("agrees") is True,
+          f"rc {rc}: {err[-1500:]}")
+    check(f"{what}: 64 MiB acknowledged and read by the kernel",
+          j.get("bytes_received") == TOTAL and kp.get("bytes") == TOTAL,
+          f"{j.get('bytes_received')} / {kp.get('bytes')}")
+    check(f"{what}: every request completed, none failed",
+          j.get("requests_completed") == reqs and
+          j.get("requests_failed") == 0,
+          f"{j.get('requests_completed')} of {reqs}")
+    check(f"{what}: every connection closed cleanly",
+          j.get("connections_closed_ok") == CONNS and
+          all(d.get("state") == "closed" for d in det), str(det)[:500])
+    check(f"{what}: the kernel's sha256 per connection is ours",
+          len(det) == CONNS and kp.get("bad") == 0 and
+          all(d.get("sha256") == want[d.get("conn")] and
+              d.get("bytes") == per_conn for d in det),
+          str([(d.get("conn"), d.get("bytes")) for d in det]))
+
+
+def check_recv(what, rc, j, err, want):
+    """The kernel's source sent TOTAL bytes to ofld: all of it right."""
+    kp = j.get("kernel_peer", {})
+    det = kp.get("connections_detail", [])
+    check(f"{what}: exit 0, both ends agree", rc == 0 and
+          j.get("ok") is True and kp.get("agrees") is True,
+          f"rc {rc}: {err[-1500:]}")
+    check(f"{what}: 64 MiB received, every byte checked, none bad",
+          j.get("bytes_received") == TOTAL and j.get("bytes_bad") == 0 and
+          j.get("checked_by") == "ofld-perf",
+          f"{j.get('bytes_received')}, bad {j.get('bytes_bad')}")
+    check(f"{what}: every connection ended by the kernel and closed",
+          j.get("connections_closed_ok") == CONNS and
+          all(d.get("state") == "closed" for d in det), str(det)[:500])
+    check(f"{what}: the kernel sent our pattern (sha256)",
+          len(det) == CONNS and all(d.get("sha256") == want[d.get("conn")]
+                                    for d in det))
+
+
 def main():
     wrapper, perf = sys.argv[1], sys.argv[2]
     if os.geteuid() != 0 or shutil.which("ip") is None:
@@ -119,44 +164,16 @@ def main():
     if rc == 77:
         print("SKIP: " + err.strip())
         return 77
-    kp = j.get("kernel_peer", {})
-    det = kp.get("connections_detail", [])
-    reqs = CONNS * -(-per_conn // REQ)
-    check("ofld -> kernel: exit 0, both ends agree", rc == 0 and
-          j.get("ok") is True and kp.get("agrees") is True,
-          f"rc {rc}: {err[-1500:]}")
-    check("ofld -> kernel: 64 MiB acknowledged and read by the kernel",
-          j.get("bytes_received") == TOTAL and kp.get("bytes") == TOTAL,
-          f"{j.get('bytes_received')} / {kp.get('bytes')}")
-    check("ofld -> kernel: every request completed, none failed",
-          j.get("requests_completed") == reqs and
-          j.get("requests_failed") == 0,
-          f"{j.get('requests_completed')} of {reqs}")
-    check("ofld -> kernel: every connection closed cleanly",
-          j.get("connections_closed_ok") == CONNS and
-          all(d.get("state") == "closed" for d in det), str(det)[:500])
-    check("ofld -> kernel: the kernel's sha256 per connection is ours",
-          len(det) == CONNS and kp.get("bad") == 0 and
-          all(d.get("sha256") == want[d.get("conn")] and
-              d.get("bytes") == per_conn for d in det),
-          str([(d.get("conn"), d.get("bytes")) for d in det]))
-
-    rc, j, err = run(wrapper, perf, "--direction", "recv")
-    kp = j.get("kernel_peer", {})
-    det = kp.get("connections_detail", [])
-    check("kernel -> ofld: exit 0, both ends agree", rc == 0 and
-          j.get("ok") is True and kp.get("agrees") is True,
-          f"rc {rc}: {err[-1500:]}")
-    check("kernel -> ofld: 64 MiB received, every byte checked, none bad",
-          j.get("bytes_received") == TOTAL and j.get("bytes_bad") == 0 and
-          j.get("checked_by") == "ofld-perf",
-          f"{j.get('bytes_received')}, bad {j.get('bytes_bad')}")
-    check("kernel -> ofld: every connection ended by the kernel and closed",
-          j.get("connections_closed_ok") == CONNS and
-          all(d.get("state") == "closed" for d in det), str(det)[:500])
-    check("kernel -> ofld: the kernel sent our pattern (sha256)",
-          len(det) == CONNS and all(d.get("sha256") == want[d.get("conn")]
-                                    for d in det))
+    check_send("ofld -> kernel", rc, j, err, want)
+    check_recv("kernel -> ofld", *run(wrapper, perf, "--direction", "recv"),
+               want)
+    # N2: two queues on the tap; connections on both, segments the tap
+    # puts on the other queue handed to their owner
+    check_send("ofld -> kernel, 2 queues", *run(
+        wrapper, perf, "--direction", "send", "--req-size", str(REQ),
+        "--queues", "2"), want)
+    check_recv("kernel -> ofld, 2 queues", *run(
+        wrapper, perf, "--direction", "recv", "--queues", "2"), want)
 
     # no listener in the kernel: refused, and ofld-perf says so
     ns = f"ofldpk{os.getpid()}"

@@ -266,8 +266,13 @@ test_foreign_and_bogus_handles(void)
 	setup();
 	state(&st, 1003, pb);
 	ca = rte_pmd_ofld_tcp_offload((uint16_t)pa, 0, &st);
-	cq1 = rte_pmd_ofld_tcp_offload((uint16_t)pa, 1, &st);
 	cb = rte_pmd_ofld_tcp_offload((uint16_t)pb, 0, &st);
+	/* N2: a 4-tuple is open once per port, whatever the queue */
+	rte_errno = 0;
+	CU_ASSERT_PTR_NULL(rte_pmd_ofld_tcp_offload((uint16_t)pa, 1, &st));
+	CU_ASSERT_EQUAL(rte_errno, EEXIST);
+	state(&st, 1004, pb);
+	cq1 = rte_pmd_ofld_tcp_offload((uint16_t)pa, 1, &st);
 	CU_ASSERT_FATAL(ca != NULL && cq1 != NULL && cb != NULL);
 	inside = (struct ofld_tcp_conn *)(void *)((uint8_t *)ca + 8);
 
