@@ -152,7 +152,7 @@ static void
 ip_of(struct fz_in *in, unsigned int choice, const uint8_t *a,
       const uint8_t *b, const uint8_t *c, uint8_t *out, size_t len)
 {
-	const uint8_t *pick[3] = { a, b, c };
+	const uint8_t *pick[3] = { a, b, c }, *src;
 	size_t n = len;
 
 	if (choice < 3) {
@@ -163,7 +163,8 @@ ip_of(struct fz_in *in, unsigned int choice, const uint8_t *a,
 		return;
 	}
 	memset(out, 0, len);
-	memcpy(out, fz_bytes(in, &n), n);
+	src = fz_bytes(in, &n);		/* n: how many there were */
+	memcpy(out, src, n);
 }
 
 static void
@@ -176,8 +177,11 @@ op_arp(struct ofld_neigh *t, struct fz_in *in)
 
 	ip_of(in, who & 3, peer4, our4, zero, f + 28, 4);
 	ip_of(in, (who >> 2) & 3, our4, peer4, gw4, f + 38, 4);
-	if (who & 0x20)
-		memcpy(&sha, fz_bytes(in, &n), n);
+	if (who & 0x20) {
+		const uint8_t *src = fz_bytes(in, &n);
+
+		memcpy(&sha, src, n);
+	}
 	memset(f, 0xff, 6);
 	if (who & 0x10)
 		memcpy(f, &our_mac, 6);
@@ -203,6 +207,7 @@ op_nd(struct ofld_neigh *t, struct fz_in *in)
 	uint8_t f[86] = { 0 }, *ip = f + 14, *icmp = f + 54;
 	uint8_t type = fz_u8(in), how = fz_u8(in), olen;
 	uint16_t plen = (how & 0x20) ? 24 : 32, ck;
+	const uint8_t *src;
 	size_t n = 6;
 
 	memcpy(f, &our_mac, 6);
@@ -221,7 +226,8 @@ op_nd(struct ofld_neigh *t, struct fz_in *in)
 	olen = fz_u8(in);
 	icmp[24] = (type & 1) ? 2 : 1;
 	icmp[25] = olen % 3;
-	memcpy(icmp + 26, fz_bytes(in, &n), n);
+	src = fz_bytes(in, &n);
+	memcpy(icmp + 26, src, n);
 	ck = rte_ipv6_udptcp_cksum((const void *)ip, icmp);
 	if (how & 0x10)
 		ck ^= 0x0100;
@@ -300,8 +306,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		switch (fz_u8(&in) % 6) {
 		case 0: {
 			size_t len = fz_u16(&in) % sizeof(raw);
+			const uint8_t *src = fz_bytes(&in, &len);
 
-			memcpy(raw, fz_bytes(&in, &len), len);
+			memcpy(raw, src, len);
 			if (len != 0)
 				feed(t, raw, (uint16_t)len);
 			break;
