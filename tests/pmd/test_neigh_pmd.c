@@ -296,6 +296,40 @@ test_not_ours_to_rx_burst(void)
 	CU_ASSERT_EQUAL(xstat(p_ans, "neigh_entries"), 2);	/* a gauge */
 }
 
+/* A new MAC is announced at once and answered with. */
+static void
+test_mac_change(void)
+{
+	static const struct rte_ether_addr bc = { .addr_bytes = { 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff } };
+	struct rte_ether_addr nmac = { .addr_bytes = { 0x02, 0x6e, 0x65,
+		0x77, 0, 1 } }, old = mac_ans;
+	unsigned int i, arp = 0;
+	const uint8_t *p;
+
+	setup();
+	CU_ASSERT_FATAL(rte_eth_dev_default_mac_addr_set((uint16_t)p_ans,
+							 &nmac) == 0);
+	pump_raw(2, "the announcements with the new MAC");
+	for (i = 0; i < nraw; i++) {
+		p = bytes(raw_got[i]);
+		if (p[12] == 0x08 && p[13] == 0x06 &&
+		    memcmp(p + 22, &nmac, 6) == 0 && memcmp(p + 6, &nmac, 6) == 0)
+			arp++;
+	}
+	CU_ASSERT_EQUAL(arp, 1);	/* and the NA beside it */
+	got_free();
+	raw_send_arp(RTE_ARP_OP_REQUEST, &bc, raw4, ans4);
+	pump_raw(1, "the ARP reply after the MAC change");
+	CU_ASSERT_EQUAL_FATAL(nraw, 1);
+	p = bytes(raw_got[0]);
+	CU_ASSERT(memcmp(p + 6, &nmac, 6) == 0 && memcmp(p + 22, &nmac, 6) == 0);
+	got_free();
+	CU_ASSERT(rte_eth_dev_default_mac_addr_set((uint16_t)p_ans, &old) == 0);
+	pump_raw(2, "the announcements with the old MAC again");
+	got_free();
+}
+
 /* ---- a and b: connects without a MAC ---- */
 
 /* Every connection event of a and b seen so far (data events freed). */
@@ -646,6 +680,116 @@ test_service_engine(void)
 	CU_ASSERT(rte_vdev_uninit("net_ofld_nf") == 0);
 }
 
+/* A port of 4 queues with RSS: the connects of every queue ask the one
+ * table; ARP (not hashed) arrives on queue 0, NS/NA (hashed on the
+ * addresses) wherever RSS puts them; every queue is polled.
+ */
+static int
+port_rss4(const char *name, const char *args)
+{
+	struct rte_eth_conf conf;
+	int port = ofld_test_vdev(name, args);
+	uint16_t q;
+
+	if (port < 0)
+		return -1;
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+	conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	conf.rx_adv_conf.rss_conf.rss_hf = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_IPV6 |
+		RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_NONFRAG_IPV6_TCP;
+	if (rte_eth_dev_configure((uint16_t)port, 4, 4, &conf) != 0)
+		return -1;
+	for (q = 0; q < 4; q++)
+		if (rte_eth_rx_queue_setup((uint16_t)port, q, 1024, 0, NULL,
+					   ofld_test_pool()) != 0 ||
+		    rte_eth_tx_queue_setup((uint16_t)port, q, 1024, 0,
+					   NULL) != 0)
+			return -1;
+	return rte_eth_dev_start((uint16_t)port) == 0 ? port : -1;
+}
+
+static void
+test_rss_queues(void)
+{
+	int pg = port_rss4("net_ofld_ng", "pair=nrss,ip=198.18.6.1/24,"
+			   "ip6=fd00:6::1/64");
+	int ph = port_rss4("net_ofld_nh", "pair=nrss,ip=198.18.6.2/24,"
+			   "ip6=fd00:6::2/64");
+	struct ofld_tcp_conn *c[4];
+	struct ofld_tcp_event ev[8];
+	struct ofld_tcp_open o;
+	struct rte_mbuf *m[32];
+	unsigned int up = 0, want = 0;
+	uint16_t q, k, i;
+	uint64_t dl;
+	int p;
+
+	CU_ASSERT_FATAL(pg >= 0 && ph >= 0);
+	memset(&o, 0, sizeof(o));
+	o.local_port = 9;
+	for (q = 0; q < 4; q++)	/* h listens on every queue */
+		CU_ASSERT(rte_pmd_ofld_tcp_listen((uint16_t)ph, q, &o) == 0);
+	o.ipv6 = true;
+	for (q = 0; q < 4; q++)
+		CU_ASSERT(rte_pmd_ofld_tcp_listen((uint16_t)ph, q, &o) == 0);
+	/* g: queues 1 and 3 connect over IPv4, 0 and 2 over IPv6, no MAC,
+	 * local port chosen by the port (placed by RSS)
+	 */
+	for (q = 0; q < 4; q++) {
+		memset(&o, 0, sizeof(o));
+		o.ipv6 = q % 2 == 0;
+		if (o.ipv6) {
+			memcpy(o.local_ip, (uint8_t[]){ 0xfd, 0, 0, 6 }, 4);
+			memcpy(o.remote_ip, (uint8_t[]){ 0xfd, 0, 0, 6 }, 4);
+			o.local_ip[15] = 1;
+			o.remote_ip[15] = 2;
+		} else {
+			memcpy(o.local_ip, (uint8_t[]){ 198, 18, 6, 1 }, 4);
+			memcpy(o.remote_ip, (uint8_t[]){ 198, 18, 6, 2 }, 4);
+		}
+		o.remote_port = 9;
+		o.cookie = q;
+		c[q] = rte_pmd_ofld_tcp_connect((uint16_t)pg, q, &o);
+		CU_ASSERT_FATAL(c[q] != NULL);
+		want |= 1u << q;
+	}
+	dl = ofld_test_deadline(5000);
+	while (up != want && !ofld_test_expired(dl, "CONNECTED on all 4 "
+			"queues (mask 0x%x) without a MAC, RSS on", up)) {
+		for (p = 0; p < 2; p++) {
+			uint16_t port = (uint16_t)(p ? ph : pg);
+
+			for (q = 0; q < 4; q++) {
+				k = rte_eth_rx_burst(port, q, m, 32);
+				rte_pktmbuf_free_bulk(m, k);
+				k = rte_pmd_ofld_tcp_events(port, q, ev, 8);
+				for (i = 0; i < k; i++) {
+					rte_pktmbuf_free(ev[i].m);
+					if (port == pg && ev[i].kind ==
+					    OFLD_TCP_EV_CONNECTED)
+						up |= 1u << q;
+				}
+			}
+		}
+	}
+	CU_ASSERT_EQUAL(up, want);
+	/* one resolution per family: the other queues found the entry */
+	CU_ASSERT_EQUAL(xstat(pg, "neigh_arp_sent"), 1);
+	CU_ASSERT_EQUAL(xstat(pg, "neigh_ns_sent"), 1);
+	CU_ASSERT_EQUAL(xstat(pg, "neigh_resolved"), 2);
+	for (q = 0; q < 4; q++) {
+		CU_ASSERT(rte_pmd_ofld_tcp_abort((uint16_t)pg, q, c[q]) == 0);
+		CU_ASSERT(rte_pmd_ofld_tcp_release((uint16_t)pg, q, c[q]) == 0);
+	}
+	for (p = 0; p < 2; p++) {
+		rte_eth_dev_stop((uint16_t)(p ? ph : pg));
+		rte_eth_dev_close((uint16_t)(p ? ph : pg));
+	}
+	CU_ASSERT(rte_vdev_uninit("net_ofld_ng") == 0);
+	CU_ASSERT(rte_vdev_uninit("net_ofld_nh") == 0);
+}
+
 static void
 test_bad_devargs(void)
 {
@@ -720,6 +864,8 @@ main(int argc, char **argv)
 		{ "N1 announced at start; ARP and NS answered over the cable, "
 		  "byte for byte", test_answers_over_cable },
 		{ "W1 ARP not ours reaches rx_burst", test_not_ours_to_rx_burst },
+		{ "N1 a new MAC is announced and answered with",
+		  test_mac_change },
 		{ "N1 connects without a MAC resolve, IPv4 and IPv6",
 		  test_connect_resolves },
 		{ "N1 a silent peer ends the connect UNREACHABLE",
@@ -728,6 +874,8 @@ main(int argc, char **argv)
 		{ "N1 ageing: reachable, stale, removed, on a port's own times",
 		  test_ageing },
 		{ "N1 with the engine on a service lcore", test_service_engine },
+		{ "N1 4 queues with RSS: one table for every queue's connects",
+		  test_rss_queues },
 		{ "N1 bad address device arguments refused, naming the key",
 		  test_bad_devargs },
 		{ "every port closed, every mbuf back", test_teardown },
