@@ -36,13 +36,14 @@
 #define ARG_TCP_CONNS	"tcp_max_conns"
 #define ARG_ENGINE	"engine"
 #define ARG_TX_FREE	"tx_free"
+#define ARG_LOWER_OFL	"lower_offload"
 
 #define GSO_MAX_SIZE_LIMIT	(16u << 20)
 
 static const char *const valid_keys[] = {
 	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_DELAY, ARG_LOSS, ARG_REORDER, ARG_DUP,
 	ARG_SEED, ARG_MAC, ARG_GSO_L3, ARG_GSO_L4, ARG_GSO_MAX, ARG_GSO_MINSEG,
-	ARG_GSO_L4OFF, ARG_TCP_CONNS, ARG_ENGINE, ARG_TX_FREE,
+	ARG_GSO_L4OFF, ARG_TCP_CONNS, ARG_ENGINE, ARG_TX_FREE, ARG_LOWER_OFL,
 	/* addresses and neighbours (ofld_devargs_addr.c) */
 	OFLD_ARG_IP, OFLD_ARG_GW, OFLD_ARG_IP6, OFLD_ARG_GW6,
 	OFLD_ARG_NEIGH_ENTRIES, OFLD_ARG_NEIGH_REACHABLE,
@@ -286,6 +287,11 @@ handle_arg(const char *key, const char *val, void *opaque)
 		return parse_choice(key, val, "sender", "receiver",
 				    &da->tx_free_receiver, ctx);
 	}
+	if (strcmp(key, ARG_LOWER_OFL) == 0) {
+		da->lower_offload_set = true;
+		return parse_choice(key, val, "on", "off",
+				    &da->lower_offload_off, ctx);
+	}
 	if (strcmp(key, ARG_TCP_CONNS) == 0) {
 		ret = parse_u64(key, val, 1, 1u << 20, &v, ctx);
 		da->tcp_max_conns = (uint32_t)v;
@@ -320,9 +326,10 @@ check_keys(const char *name, const struct rte_kvargs *kv)
 				 "pair, lower, speed, delay, loss, reorder, dup, "
 				 "seed, mac, gso_l3, gso_l4, gso_max_size, "
 				 "gso_min_segs, gso_l4_offset_max, tcp_max_conns, "
-				 "engine, tx_free, ip, gw, ip6, gw6, neigh_entries, "
-				 "neigh_reachable_ms, neigh_retrans_ms, neigh_gc_ms, "
-				 "neigh_probes)", name, key);
+				 "engine, tx_free, lower_offload, ip, gw, ip6, gw6, "
+				 "neigh_entries, neigh_reachable_ms, "
+				 "neigh_retrans_ms, neigh_gc_ms, neigh_probes)",
+				 name, key);
 			return -EINVAL;
 		}
 		if (kv->pairs[i].value == NULL) {
@@ -432,6 +439,10 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 	} else if (da->pair[0] == '\0' && da->lower[0] == '\0') {
 		OFLD_LOG(ERR, "%s: a cable is needed: give device argument "
 			 "'pair=NAME' or 'lower=PORTNAME'", name);
+		ret = -EINVAL;
+	} else if (da->pair[0] != '\0' && da->lower_offload_set) {
+		OFLD_LOG(ERR, "%s: device argument 'lower_offload' is the lower "
+			 "port's (over 'pair=' there is no port below)", name);
 		ret = -EINVAL;
 	} else if (da->lower[0] != '\0' && da->tx_free_set) {
 		OFLD_LOG(ERR, "%s: device argument 'tx_free' is the pair "

@@ -22,6 +22,8 @@
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 
+#include <rte_version.h>
+
 #include "ofld_private.h"
 #include "rte_pmd_ofld.h"
 
@@ -250,6 +252,61 @@ ofld_gso_apply(struct pmd_internals *pi, const struct ofld_gso_caps *active)
 	return 0;
 }
 
+/*
+ * Lower ports whose offloads are known to go wrong, and what of them is
+ * not used. net_tap segments with rte_gso (IPv4 only, and it checks
+ * headers + MSS against the MTU) so large sends are cut here; before
+ * DPDK 23.11 it sums the L4 checksum of a multi-segment mbuf piece by
+ * piece without carrying odd lengths over (measured: the kernel dropped
+ * ofld's segments, a connection stalled), so only one-segment frames
+ * have their L4 checksum done there.
+ */
+static void
+ofld_lower_quirks(struct pmd_internals *pi, const char *driver)
+{
+	pi->pt_l4_one_seg = false;
+	if (driver == NULL || strcmp(driver, "net_tap") != 0)
+		return;
+	pi->pt_offloads &= ~(RTE_ETH_TX_OFFLOAD_TCP_TSO |
+			     RTE_ETH_TX_OFFLOAD_UDP_TSO);
+	pi->pt_l4_one_seg = RTE_VERSION < RTE_VERSION_NUM(23, 11, 0, 0);
+}
+
+/*
+ * What the lower port does for us (N3): segments are chains, so
+ * multi-segment mbufs when it takes them; TSO, USO and checksums when it
+ * has them and pass-through is on (lower_offload=on, the default).
+ */
+static void
+ofld_lower_offloads(struct pmd_internals *pi, struct rte_eth_conf *conf)
+{
+	const uint64_t down = RTE_ETH_TX_OFFLOAD_TCP_TSO |
+		RTE_ETH_TX_OFFLOAD_UDP_TSO | RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+		RTE_ETH_TX_OFFLOAD_TCP_CKSUM | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	struct rte_eth_dev_info li;
+
+	pi->pt_offloads = 0;
+	pi->pt_seg_max = 0;
+	if (rte_eth_dev_info_get(pi->lower_port, &li) != 0)
+		return;
+	conf->txmode.offloads = li.tx_offload_capa &
+		RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (pi->da.lower_offload_off)
+		return;
+	pi->pt_offloads = li.tx_offload_capa & down;
+	pi->pt_seg_max = li.tx_desc_lim.nb_seg_max;
+	ofld_lower_quirks(pi, li.driver_name);
+	conf->txmode.offloads |= pi->pt_offloads;
+	OFLD_LOG(INFO, "%s: lower port %u does%s%s%s%s%s", pi->dev->data->name,
+		 pi->lower_port,
+		 pi->pt_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO ? " TSO" : "",
+		 pi->pt_offloads & RTE_ETH_TX_OFFLOAD_UDP_TSO ? " USO" : "",
+		 pi->pt_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM ? " IPv4-csum" :
+		 "", pi->pt_offloads & RTE_ETH_TX_OFFLOAD_TCP_CKSUM ?
+		 " TCP-csum" : "", pi->pt_offloads &
+		 RTE_ETH_TX_OFFLOAD_UDP_CKSUM ? " UDP-csum" : "");
+}
+
 static int
 ofld_dev_configure(struct rte_eth_dev *dev)
 {
@@ -257,7 +314,6 @@ ofld_dev_configure(struct rte_eth_dev *dev)
 	const uint64_t req = dev->data->dev_conf.txmode.offloads;
 	const uint32_t tcp = OFLD_GSO_L4_TCP | OFLD_GSO_L4_TCP_OPTS;
 	struct ofld_gso_caps active;
-	struct rte_eth_dev_info li;
 	struct rte_eth_conf conf;
 	int ret;
 
@@ -281,15 +337,12 @@ ofld_dev_configure(struct rte_eth_dev *dev)
 
 	memset(&conf, 0, sizeof(conf));
 	conf.link_speeds = RTE_ETH_LINK_SPEED_AUTONEG;
+	ofld_lower_offloads(pi, &conf);
 	/* RSS as asked of us, for the lower port to do (N2) */
 	conf.rxmode.mq_mode = dev->data->dev_conf.rxmode.mq_mode;
 	conf.rxmode.offloads = dev->data->dev_conf.rxmode.offloads &
 		RTE_ETH_RX_OFFLOAD_RSS_HASH;
 	conf.rx_adv_conf.rss_conf = dev->data->dev_conf.rx_adv_conf.rss_conf;
-	/* Segments are chains: the lower port must take multi-segment mbufs. */
-	if (rte_eth_dev_info_get(pi->lower_port, &li) == 0 &&
-	    (li.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS))
-		conf.txmode.offloads = RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
 	ret = rte_eth_dev_configure(pi->lower_port, dev->data->nb_rx_queues,
 				    dev->data->nb_tx_queues, &conf);
 	if (ret != 0) {

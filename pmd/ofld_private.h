@@ -90,6 +90,9 @@ struct ofld_devargs {
 	/** pair: the TCP engine frees what it received (else the sender) */
 	bool tx_free_receiver;
 	bool tx_free_set;
+	/** lower: do everything in software (lower_offload=off) */
+	bool lower_offload_off;
+	bool lower_offload_set;
 	/** addresses, gateways, neighbour table times (N1) */
 	struct ofld_neigh_conf neigh;
 };
@@ -260,6 +263,10 @@ struct ofld_txq_stats {
 	uint64_t gso_sends;	/**< large sends segmented */
 	uint64_t gso_nomem;	/**< large sends dropped: mempool empty */
 	uint64_t csum_bad;	/**< dropped: checksum flags do not fit */
+	uint64_t tso_down;	/**< large sends the lower port segments */
+	uint64_t csum_down;	/**< frames whose checksums the lower does */
+	uint64_t csum_here;	/**< frames whose checksums were done here */
+	uint64_t prepare_refused; /**< the lower's tx_prepare said no: here */
 	/** large sends refused, by reason (G7); [0] unused */
 	uint64_t gso_refused[OFLD_GSO_NB_VERDICTS];
 };
@@ -336,6 +343,10 @@ struct pmd_internals {
 	struct ofld_neigh_stats neigh_base;	/* xstats at the last reset */
 
 	/* lower cable */
+	/** what goes down to it as flags (N3), fixed at configure */
+	uint64_t pt_offloads;
+	uint16_t pt_seg_max;	/**< its mbuf segments per packet; 0: any */
+	bool pt_l4_one_seg;	/**< L4 checksums down for one-segment only */
 	uint16_t lower_port;
 	uint64_t lower_owner;
 	bool lower_configured;

@@ -258,6 +258,7 @@ RTE_PMD_REGISTER_PARAM_STRING(net_ofld,
 	"gso_l3=<ipv4:ipv4opts:ipv6:ipv6ext> gso_l4=<tcp:tcpopts:udp> "
 	"gso_max_size=<bytes> gso_min_segs=<n> gso_l4_offset_max=<bytes> "
 	"tcp_max_conns=<n> engine=<inline|service> tx_free=<sender|receiver> "
+	"lower_offload=<on|off> "
 	"ip=<a.b.c.d/len> gw=<a.b.c.d> ip6=<addr/len> gw6=<addr> "
 	"neigh_entries=<n> neigh_reachable_ms=<ms> neigh_retrans_ms=<ms> "
 	"neigh_gc_ms=<ms> neigh_probes=<n>");

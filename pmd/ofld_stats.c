@@ -34,6 +34,7 @@ static const struct xstat_def tx_xstats[] = {
 	TXS(pacing_stalls), TXS(fault_loss), TXS(fault_dup),
 	TXS(fault_reorder), TXS(fault_nomem), TXS(peer_overrun),
 	TXS(lower_full), TXS(gso_sends), TXS(gso_nomem), TXS(csum_bad),
+	TXS(tso_down), TXS(csum_down), TXS(csum_here), TXS(prepare_refused),
 #define GSO_REFUSED(v, n) \
 	{ "gso_" n, offsetof(struct ofld_txq_stats, gso_refused[v]) }
 	GSO_REFUSED(OFLD_GSO_BAD_FLAGS, "bad_flags"),
@@ -214,6 +215,7 @@ int
 ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		unsigned int size)
 {
+	const struct pmd_internals *pi = dev->data->dev_private;
 	unsigned int n = xstats_count(dev), k = 0, i, j;
 
 	if (xs == NULL || size < n)
@@ -231,10 +233,14 @@ ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
 		const struct ofld_txq *q = dev->data->tx_queues[i];
+		/* and the queue's TCP engine's frames (its own view of it) */
+		const struct ofld_txq *e = i < OFLD_MAX_QUEUES ?
+			pi->tcp_txq[i] : NULL;
 
 		for (j = 0; j < RTE_DIM(tx_xstats); j++, k++) {
 			xs[k].id = k;
-			xs[k].value = q ? txq_stat(q, tx_xstats[j].off) : 0;
+			xs[k].value = (q ? txq_stat(q, tx_xstats[j].off) : 0) +
+				(e ? txq_stat(e, tx_xstats[j].off) : 0);
 		}
 	}
 	k += ofld_tcp_xstats_values(dev->data->dev_private, xs + k, k);

@@ -225,14 +225,89 @@ gso_over_mtu(const struct pmd_internals *pi, const struct ofld_gso_pkt *p)
 		pi->max_frame - OFLD_L2_OVERHEAD;
 }
 
-/* Checksum offloads of a plain packet, done here (G14). Leaving them to a
- * lower port that has them needs the pseudo-header prepared its way; not
- * done yet, so software always computes them.
+/* The lower port's offloads a frame's checksum flags need. */
+static inline uint64_t
+csum_needs(uint64_t ol)
+{
+	uint64_t need = ol & RTE_MBUF_F_TX_IP_CKSUM ?
+		RTE_ETH_TX_OFFLOAD_IPV4_CKSUM : 0;
+
+	switch (ol & RTE_MBUF_F_TX_L4_MASK) {
+	case RTE_MBUF_F_TX_TCP_CKSUM:
+		return need | RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	case RTE_MBUF_F_TX_UDP_CKSUM:
+		return need | RTE_ETH_TX_OFFLOAD_UDP_CKSUM;
+	case 0:
+		return need;
+	default:
+		return UINT64_MAX;	/* SCTP: not handed down */
+	}
+}
+
+/* The lower port's tx_prepare on one frame (the pseudo-header its way). */
+static inline bool
+lower_prepare(struct ofld_txq *txq, struct rte_mbuf *m)
+{
+	if (likely(rte_eth_tx_prepare(txq->pi->lower_port, txq->qid, &m,
+				      1) == 1))
+		return true;
+	txq->st.prepare_refused++;
+	return false;
+}
+
+/* Checksum offloads of a plain frame (G14, N3): left to a lower port that
+ * has them, else done here. @return 0, or <0: the flags do not fit.
  */
 static inline int
-tx_csum(struct rte_mbuf *m)
+tx_csum(struct ofld_txq *txq, struct rte_mbuf *m, bool pair)
 {
-	return ofld_csum_apply(m);
+	const uint64_t need = csum_needs(m->ol_flags);
+	int ret;
+
+	if (!pair && (txq->pi->pt_offloads & need) == need &&
+	    (m->nb_segs == 1 || !txq->pi->pt_l4_one_seg ||
+	     !(m->ol_flags & RTE_MBUF_F_TX_L4_MASK)) &&
+	    lower_prepare(txq, m)) {
+		txq->st.csum_down++;
+		return 0;
+	}
+	ret = ofld_csum_apply(m);
+	if (ret == 0)
+		txq->st.csum_here++;
+	return ret;
+}
+
+/* A large send the lower port can segment itself (N3): plain IPv4 or
+ * IPv6 (no options, no extension headers), an IP packet of at most 64
+ * KiB, within its segments per packet; its metadata set the way TSO/USO
+ * wants it and the lower's tx_prepare said yes. @return whether it goes
+ * down whole.
+ */
+static inline bool
+tx_large_down(struct ofld_txq *txq, struct rte_mbuf *m,
+	      const struct ofld_gso_pkt *p)
+{
+	const struct pmd_internals *pi = txq->pi;
+	const uint64_t need = p->udp ? RTE_ETH_TX_OFFLOAD_UDP_TSO :
+		RTE_ETH_TX_OFFLOAD_TCP_TSO;
+
+	if (!(pi->pt_offloads & need) ||
+	    (p->kind_l3 & (OFLD_GSO_L3_IPV4_OPTS | OFLD_GSO_L3_IPV6_EXT)) ||
+	    (uint32_t)p->l3_len + p->l4_len + p->payload > UINT16_MAX ||
+	    (pi->pt_seg_max != 0 && m->nb_segs > pi->pt_seg_max))
+		return false;
+	m->l2_len = p->l2_len;
+	m->l3_len = p->l3_len;
+	m->l4_len = p->l4_len;
+	m->tso_segsz = p->mss;
+	m->ol_flags = (m->ol_flags & ~(RTE_MBUF_F_TX_OFFLOAD_MASK |
+				       RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6)) |
+		(p->udp ? RTE_MBUF_F_TX_UDP_SEG | RTE_MBUF_F_TX_UDP_CKSUM :
+		 RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_TCP_CKSUM) |
+		(p->ipv4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6) |
+		(p->ipv4 && (pi->pt_offloads & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM) ?
+		 RTE_MBUF_F_TX_IP_CKSUM : 0);
+	return lower_prepare(txq, m);
 }
 
 /* One transmit burst's state: the frames gathered for the wire and their
@@ -247,6 +322,20 @@ struct tx_run {
 	struct ofld_gso_caps caps;
 	bool have_caps;
 };
+
+/* A frame joins the burst's batch for the wire (sent when full). */
+static __rte_always_inline void
+tx_gather(struct ofld_txq *txq, struct tx_run *t, struct rte_mbuf *m,
+	  uint64_t bits, bool pair)
+{
+	t->batch_bits += bits;
+	t->batch[t->nb++] = m;
+	if (t->nb == OFLD_BURST_CHUNK) {
+		tx_wire(txq, t->batch, t->nb, t->batch_bits, pair);
+		t->nb = 0;
+		t->batch_bits = 0;
+	}
+}
 
 /* A large send (G7, G8, G11): refused and counted, or cut and sent after
  * the frames gathered before it. @return false when the paced link has
@@ -276,6 +365,18 @@ tx_large(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 	}
 	if (unlikely(t->used >= t->budget))
 		return false;
+	if (!pair && tx_large_down(txq, m, p)) {
+		/* one frame to the lower port, its segments on the wire */
+		bits = ((uint64_t)p->nb_segs * (p->hdr_len + 24) +
+			p->payload) * 8;
+		t->used += bits;
+		txq->st.tso_down++;
+		txq->st.packets += p->nb_segs;
+		txq->st.bytes += (uint64_t)p->nb_segs * p->hdr_len +
+			p->payload;
+		tx_gather(txq, t, m, bits, pair);
+		return true;
+	}
 	/* Earlier frames first: order is kept. */
 	tx_wire(txq, t->batch, t->nb, t->batch_bits, pair);
 	t->nb = 0;
@@ -305,7 +406,7 @@ tx_plain(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 {
 	uint64_t bits;
 
-	if ((m->ol_flags & CSUM_FLAGS) && unlikely(tx_csum(m))) {
+	if ((m->ol_flags & CSUM_FLAGS) && unlikely(tx_csum(txq, m, pair))) {
 		rte_pktmbuf_free(m);
 		txq->st.csum_bad++;
 		return true;
@@ -319,15 +420,9 @@ tx_plain(struct ofld_txq *txq, struct rte_mbuf *m, struct tx_run *t,
 		return false;
 	bits = ofld_frame_bits(m);
 	t->used += bits;
-	t->batch_bits += bits;
 	txq->st.packets++;
 	txq->st.bytes += m->pkt_len;
-	t->batch[t->nb++] = m;
-	if (t->nb == OFLD_BURST_CHUNK) {
-		tx_wire(txq, t->batch, t->nb, t->batch_bits, pair);
-		t->nb = 0;
-		t->batch_bits = 0;
-	}
+	tx_gather(txq, t, m, bits, pair);
 	return true;
 }
 
@@ -487,9 +582,12 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 	txq->st.packets += n;
 	txq->st.bytes += bytes;
 	if (pi->cable != OFLD_CABLE_PAIR) {
-		/* a real wire below: the checksums the engine left to us */
+		/* a real wire below: the checksums the engine left to us,
+		 * to the lower port when it has them (N3)
+		 */
 		for (i = 0; i < n; i++)
-			ofld_csum_apply(f[i]);
+			if (f[i]->ol_flags & CSUM_FLAGS)
+				tx_csum(txq, f[i], false);
 	}
 	tx_frames(txq, f, n, pi->cable == OFLD_CABLE_PAIR, slot);
 }

@@ -112,6 +112,7 @@ int opts_get(int argc, char **argv, struct opts *o, int *eal_argc);
 int traffic_init(void);
 double hist_pct(double p);
 void rx_event(uint16_t port, uint16_t q, struct ofld_tcp_event *ev);
+void poll_queues(uint16_t port, bool rx_side, uint64_t now);
 void rx_events(void);
 int rx_lcore(void *arg);
 void tx_event(struct ofld_tcp_event *ev, uint64_t now);

@@ -173,11 +173,32 @@ report_json_engines(void)
 {
 	bool snd = !app.o.kernel || !app.o.recv;
 	bool rcv = !app.o.kernel || app.o.recv;
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	static const char *const paths[] = {
+		"tso_down", "gso_sends", "csum_down", "csum_here",
+		"prepare_refused",
+	};
+	unsigned int i;
+	uint64_t sum;
 
 	report_json_xstats("sender_xstats", snd, app.tx_port, sender_xstats,
 			   RTE_DIM(sender_xstats));
 	report_json_xstats("receiver_xstats", rcv, app.rx_port,
 			   receiver_xstats, RTE_DIM(receiver_xstats));
+	/* which path our frames took to the lower port (N3) */
+	printf("\"lower_path\": ");
+	for (i = 0; i < RTE_DIM(paths); i++) {
+		sum = 0;
+		for (uint16_t q = 0; app.o.kernel && q < app.o.queues; q++) {
+			snprintf(name, sizeof(name), "tx_q%u_%s", q, paths[i]);
+			sum += xstat(app.tx_port, name);
+		}
+		if (!app.o.kernel)
+			break;
+		printf("%s\"%s\": %" PRIu64, i == 0 ? "{" : ", ", paths[i],
+		       sum);
+	}
+	printf("%s, ", app.o.kernel ? "}" : "null");
 }
 
 /* The summary as one line of JSON. */

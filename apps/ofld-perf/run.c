@@ -149,25 +149,11 @@ done_all_posted(void)
 
 /* ---- running ---------------------------------------------------------- */
 
-/* With the kernel: every queue of our port in turn, frames then events. */
+/* With the kernel: our one port, receiving or sending. */
 static void
 kernel_events(uint16_t port, uint64_t now)
 {
-	struct ofld_tcp_event ev[64];
-	struct rte_mbuf *pkts[64];
-	uint16_t k, i, q;
-
-	for (q = 0; q < app.o.queues; q++) {
-		k = rte_eth_rx_burst(port, q, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, k);
-		while ((k = rte_pmd_ofld_tcp_events(port, q, ev, 64)) != 0)
-			for (i = 0; i < k; i++) {
-				if (app.o.recv)
-					rx_event(port, q, &ev[i]);
-				else
-					tx_event(&ev[i], now);
-			}
-	}
+	poll_queues(port, app.o.recv, now);
 }
 
 /* Close every connection the kernel did not end, once. */

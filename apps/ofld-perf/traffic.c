@@ -167,22 +167,34 @@ rx_event(uint16_t port, uint16_t q, struct ofld_tcp_event *ev)
 	}
 }
 
-/* Every queue of the receiving port in turn: frames, then events. */
+/* Every queue of port in turn: its frames (the engine took what is its;
+ * nothing else is ours), then its TCP events, to the receiving or the
+ * sending side's handler.
+ */
 void
-rx_events(void)
+poll_queues(uint16_t port, bool rx_side, uint64_t now)
 {
 	struct ofld_tcp_event ev[64];
 	struct rte_mbuf *pkts[64];
 	uint16_t k, i, q;
 
 	for (q = 0; q < app.o.queues; q++) {
-		k = rte_eth_rx_burst(app.rx_port, q, pkts, 64);
+		k = rte_eth_rx_burst(port, q, pkts, 64);
 		rte_pktmbuf_free_bulk(pkts, k);
-		while ((k = rte_pmd_ofld_tcp_events(app.rx_port, q, ev,
-						    64)) != 0)
-			for (i = 0; i < k; i++)
-				rx_event(app.rx_port, q, &ev[i]);
+		while ((k = rte_pmd_ofld_tcp_events(port, q, ev, 64)) != 0)
+			for (i = 0; i < k; i++) {
+				if (rx_side)
+					rx_event(port, q, &ev[i]);
+				else
+					tx_event(&ev[i], now);
+			}
 	}
+}
+
+void
+rx_events(void)
+{
+	poll_queues(app.rx_port, true, 0);
 }
 
 int
@@ -265,20 +277,8 @@ tx_event(struct ofld_tcp_event *ev, uint64_t now)
 	}
 }
 
-/* Every queue of the sending port in turn: frames, then events. */
 void
 tx_events(uint64_t now)
 {
-	struct ofld_tcp_event ev[64];
-	struct rte_mbuf *pkts[64];
-	uint16_t k, i, q;
-
-	for (q = 0; q < app.o.queues; q++) {
-		k = rte_eth_rx_burst(app.tx_port, q, pkts, 64);
-		rte_pktmbuf_free_bulk(pkts, k);
-		while ((k = rte_pmd_ofld_tcp_events(app.tx_port, q, ev,
-						    64)) != 0)
-			for (i = 0; i < k; i++)
-				tx_event(&ev[i], now);
-	}
+	poll_queues(app.tx_port, false, now);
 }

@@ -163,15 +163,14 @@ ofld_test_vdev(const char *name, const char *args)
 	return port;
 }
 
-int
-ofld_test_port_start(uint16_t port, uint16_t nrxq, uint16_t ntxq)
+static int
+port_start_conf(uint16_t port, uint16_t nrxq, uint16_t ntxq,
+		const struct rte_eth_conf *conf)
 {
-	struct rte_eth_conf conf;
 	uint16_t q;
 	int ret;
 
-	memset(&conf, 0, sizeof(conf));
-	ret = rte_eth_dev_configure(port, nrxq, ntxq, &conf);
+	ret = rte_eth_dev_configure(port, nrxq, ntxq, conf);
 	if (ret != 0)
 		return ret;
 	for (q = 0; q < nrxq; q++) {
@@ -187,6 +186,25 @@ ofld_test_port_start(uint16_t port, uint16_t nrxq, uint16_t ntxq)
 			return ret;
 	}
 	return rte_eth_dev_start(port);
+}
+
+int
+ofld_test_port_start(uint16_t port, uint16_t nrxq, uint16_t ntxq)
+{
+	struct rte_eth_conf conf;
+
+	memset(&conf, 0, sizeof(conf));
+	return port_start_conf(port, nrxq, ntxq, &conf);
+}
+
+int
+ofld_test_port_start_tx(uint16_t port, uint64_t tx_offloads)
+{
+	struct rte_eth_conf conf;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.txmode.offloads = tx_offloads;
+	return port_start_conf(port, 1, 1, &conf);
 }
 
 uint64_t

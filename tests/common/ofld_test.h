@@ -47,6 +47,8 @@ bool ofld_test_mempool_full(struct rte_mempool *mp, unsigned int size);
 int ofld_test_vdev(const char *name, const char *args);
 /** Configure nrxq/ntxq queues with the test pool and start the port. */
 int ofld_test_port_start(uint16_t port, uint16_t nrxq, uint16_t ntxq);
+/** One queue pair with these transmit offloads, started. */
+int ofld_test_port_start_tx(uint16_t port, uint64_t tx_offloads);
 /** Value of the named xstat, or UINT64_MAX when the name is unknown. */
 uint64_t ofld_test_xstat(uint16_t port, const char *name);
 

@@ -65,12 +65,13 @@ def stream_sha(reg, conn, n):
     return h.hexdigest()
 
 
-def run(wrapper, perf, *opts):
+def run(wrapper, perf, *opts, ofld_args=""):
     """The wrapper to its end (300 s; then SIGTERM, on which it stops
     ofld-perf and the kernel peer and deletes its namespace, and a note
     of what was waited for)."""
+    extra = ["--ofld-args", ofld_args] if ofld_args else []
     p = subprocess.Popen([sys.executable, wrapper, "--sha256",
-                          "--lcores", lcores_spec(1), perf,
+                          "--lcores", lcores_spec(1)] + extra + [perf,
                           "--conns", str(CONNS), "--bytes", str(TOTAL),
                           "--seconds", "120", "--json"] + list(opts),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -174,6 +175,22 @@ def main():
         "--queues", "2"), want)
     check_recv("kernel -> ofld, 2 queues", *run(
         wrapper, perf, "--direction", "recv", "--queues", "2"), want)
+
+    # N3: our ACKs (one-segment frames) have their TCP checksum done by
+    # net_tap, unless lower_offload=off; large sends are never handed to
+    # net_tap (its rte_gso: IPv4 only, headers + MSS within the MTU)
+    rc, j, err = run(wrapper, perf, "--direction", "recv")
+    check_recv("kernel -> ofld (path counters)", rc, j, err, want)
+    lp = j.get("lower_path") or {}
+    check("N3: checksums handed down to net_tap, none refused",
+          lp.get("csum_down", 0) > 0 and lp.get("prepare_refused") == 0 and
+          lp.get("tso_down") == 0, str(lp))
+    rc, j, err = run(wrapper, perf, "--direction", "recv",
+                     ofld_args="lower_offload=off")
+    check_recv("kernel -> ofld, lower_offload=off", rc, j, err, want)
+    lp = j.get("lower_path") or {}
+    check("N3: lower_offload=off: every checksum done here",
+          lp.get("csum_down") == 0 and lp.get("csum_here", 0) > 0, str(lp))
 
     # no listener in the kernel: refused, and ofld-perf says so
     ns = f"ofldpk{os.getpid()}"

@@ -39,24 +39,6 @@ remove_all(void)
 	rte_vdev_uninit("net_ofld_b");
 }
 
-static int
-start_with(uint16_t port, uint64_t tx_offloads)
-{
-	struct rte_eth_conf conf;
-	int ret;
-
-	memset(&conf, 0, sizeof(conf));
-	conf.txmode.offloads = tx_offloads;
-	ret = rte_eth_dev_configure(port, 1, 1, &conf);
-	if (ret == 0)
-		ret = rte_eth_rx_queue_setup(port, 0, 1024, rte_socket_id(),
-					     NULL, ofld_test_pool());
-	if (ret == 0)
-		ret = rte_eth_tx_queue_setup(port, 0, 1024, rte_socket_id(),
-					     NULL);
-	return ret == 0 ? rte_eth_dev_start(port) : ret;
-}
-
 static void
 pair_up(const char *extra, uint64_t offloads, int *a, int *b)
 {
@@ -67,8 +49,8 @@ pair_up(const char *extra, uint64_t offloads, int *a, int *b)
 	*a = ofld_test_vdev("net_ofld_a", args);
 	*b = ofld_test_vdev("net_ofld_b", "pair=gso");
 	CU_ASSERT_FATAL(*a >= 0 && *b >= 0);
-	CU_ASSERT_FATAL(start_with(*a, offloads) == 0);
-	CU_ASSERT_FATAL(start_with(*b, 0) == 0);
+	CU_ASSERT_FATAL(ofld_test_port_start_tx(*a, offloads) == 0);
+	CU_ASSERT_FATAL(ofld_test_port_start_tx(*b, 0) == 0);
 	/* test packets are addressed to no port in particular */
 	CU_ASSERT_FATAL(rte_eth_promiscuous_enable(*b) == 0);
 }
@@ -207,7 +189,7 @@ test_ethdev_view(void)
 	CU_ASSERT_EQUAL(act.l3, L3_ALL);
 
 	CU_ASSERT_EQUAL(rte_eth_dev_stop(a), 0);
-	CU_ASSERT_EQUAL(start_with(a, RTE_ETH_TX_OFFLOAD_UDP_TSO), 0);
+	CU_ASSERT_EQUAL(ofld_test_port_start_tx(a, RTE_ETH_TX_OFFLOAD_UDP_TSO), 0);
 	CU_ASSERT_EQUAL(rte_pmd_ofld_gso_caps_get(a, NULL, &act), 0);
 	CU_ASSERT_EQUAL(act.l4, RTE_PMD_OFLD_GSO_L4_UDP);
 
@@ -226,7 +208,7 @@ test_ethdev_view(void)
 	remove_all();
 	a = ofld_test_vdev("net_ofld_a", "pair=v,gso_l4=tcp");
 	CU_ASSERT_FATAL(a >= 0);
-	CU_ASSERT(start_with(a, RTE_ETH_TX_OFFLOAD_UDP_TSO) != 0);
+	CU_ASSERT(ofld_test_port_start_tx(a, RTE_ETH_TX_OFFLOAD_UDP_TSO) != 0);
 	remove_all();
 	CU_ASSERT(ofld_test_pool_full());
 }

@@ -28,6 +28,9 @@
 #include <CUnit/Basic.h>
 
 #include <rte_byteorder.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_service.h>
 #include <rte_errno.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
@@ -725,15 +728,59 @@ port_landing_on(bool v6, uint16_t want)
 	return 0;
 }
 
-static void
-test_n2_handoff(void)
+/* Port a's engines on a service lcore: its service id. */
+static uint32_t
+service_on(int a, unsigned int lcore)
 {
-	int a = port_rss("net_ofld_r4a", "pair=rss4", NQ, HF_L4 | HF_L3);
-	int b = port_rss("net_ofld_r4b", "pair=rss4", NQ, HF_L4 | HF_L3);
-	struct ofld_tcp_conn *c;
-	uint16_t p[2];
+	uint32_t sid;
 
+	CU_ASSERT_FATAL(rte_pmd_ofld_service_id(a, &sid) == 0);
+	CU_ASSERT(rte_service_lcore_add(lcore) == 0);
+	CU_ASSERT(rte_service_map_lcore_set(sid, lcore, 1) == 0);
+	CU_ASSERT(rte_service_runstate_set(sid, 1) == 0);
+	CU_ASSERT(rte_service_lcore_start(lcore) == 0);
+	return sid;
+}
+
+/* The service lcore stopped and out of its loop (sleeping meanwhile: it
+ * may need our core to get there), then no longer a service lcore.
+ */
+static void
+service_off(uint32_t sid, unsigned int lcore)
+{
+	uint64_t dl = ofld_test_deadline(10000);
+
+	CU_ASSERT(rte_service_runstate_set(sid, 0) == 0);
+	CU_ASSERT(rte_service_lcore_stop(lcore) == 0);
+	while (rte_service_lcore_may_be_active(lcore) == 1 &&
+	       !ofld_test_expired(dl, "service lcore %u to leave its loop",
+				  lcore))
+		rte_delay_us_sleep(100);
+	CU_ASSERT(rte_service_lcore_del(lcore) == 0);
+}
+
+/* A connection opened on queue 0 with ports whose segments land on queue
+ * 2: handed to queue 0, both ways intact; port a's engines inline or on a
+ * service lcore (the hand-off then runs there, releases wait for it).
+ */
+static void
+run_handoff(bool service)
+{
+	const unsigned int lcore = rte_get_next_lcore(-1, 1, 0);
+	int a = service ? port_rss("net_ofld_r6a", "pair=rss6,engine=service",
+				   NQ, HF_L4 | HF_L3) :
+		port_rss("net_ofld_r4a", "pair=rss4", NQ, HF_L4 | HF_L3);
+	int b = port_rss(service ? "net_ofld_r6b" : "net_ofld_r4b",
+			 service ? "pair=rss6" : "pair=rss4", NQ, HF_L4 | HF_L3);
+	struct ofld_tcp_conn *c;
+	uint32_t sid = 0;
+	uint16_t p[2];
 	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	if (service) {
+		/* main() asks for two lcores: this must not skip quietly */
+		CU_ASSERT_FATAL(lcore < RTE_MAX_LCORE);
+		sid = service_on(a, lcore);
+	}
 	listen_all(b);
 	memset(by_port, 0, sizeof(by_port));
 	strays = 0;
@@ -776,9 +823,23 @@ test_n2_handoff(void)
 		CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_abort(a, 1, c), 0);
 		CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release(a, 1, c), 0);
 	}
+	if (service)
+		service_off(sid, lcore);
 	CU_ASSERT(rte_eth_dev_stop(a) == 0 && rte_eth_dev_stop(b) == 0);
 	CU_ASSERT(rte_eth_dev_close(a) == 0 && rte_eth_dev_close(b) == 0);
 	CU_ASSERT(ofld_test_mempool_full(pool, POOL_SIZE));
+}
+
+static void
+test_n2_handoff(void)
+{
+	run_handoff(false);
+}
+
+static void
+test_n2_handoff_service(void)
+{
+	run_handoff(true);
 }
 
 int
@@ -795,9 +856,12 @@ main(int argc, char **argv)
 		  test_n2_placement_user_key },
 		{ "N2 segments landing elsewhere handed to the owner",
 		  test_n2_handoff },
+		{ "N2 the same with the engines on a service lcore",
+		  test_n2_handoff_service },
 		{ NULL, NULL },
 	};
 
 	RTE_SET_USED(argc);
+	ofld_test_want_lcores(2);
 	return ofld_test_main_pool(argv[0], "rss", cases, &pool, POOL_SIZE);
 }
