@@ -21,7 +21,7 @@ esac
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-build-fuzz}
 case $build in /*) ;; *) build=$top/$build ;; esac
-harnesses="fuzz_tx fuzz_tcp_rx"
+harnesses="fuzz_tx fuzz_tcp_rx fuzz_neigh"
 
 command -v clang >/dev/null || { echo "fuzz.sh: clang not found" >&2; exit 2; }
 

@@ -44,7 +44,10 @@ static const char *const valid_keys[] = {
 	ARG_PAIR, ARG_LOWER, ARG_SPEED, ARG_DELAY, ARG_LOSS, ARG_REORDER, ARG_DUP,
 	ARG_SEED, ARG_MAC, ARG_GSO_L3, ARG_GSO_L4, ARG_GSO_MAX, ARG_GSO_MINSEG,
 	ARG_GSO_L4OFF, ARG_TCP_CONNS, ARG_ENGINE, ARG_TX_FREE, ARG_LOWER_OFL,
-	NULL,
+	/* addresses and neighbours (ofld_devargs_addr.c) */
+	OFLD_ARG_IP, OFLD_ARG_GW, OFLD_ARG_IP6, OFLD_ARG_GW6,
+	OFLD_ARG_NEIGH_ENTRIES, OFLD_ARG_NEIGH_REACHABLE,
+	OFLD_ARG_NEIGH_RETRANS, OFLD_ARG_NEIGH_GC, OFLD_ARG_NEIGH_PROBES, NULL,
 };
 
 struct kind_name {
@@ -228,6 +231,8 @@ handle_arg(const char *key, const char *val, void *opaque)
 	uint64_t v;
 	int ret;
 
+	if (ofld_devargs_addr_key(key))
+		return ofld_devargs_addr(ctx->dev, key, val, &da->neigh);
 	if (strcmp(key, ARG_PAIR) == 0)
 		return parse_name(key, val, da->pair, sizeof(da->pair), false,
 				  ctx);
@@ -295,13 +300,14 @@ handle_arg(const char *key, const char *val, void *opaque)
 	return -EINVAL; /* not reached: keys are checked first */
 }
 
-static bool
-key_known(const char *key)
+/* Whether key is in the NULL-terminated list keys. */
+bool
+ofld_devargs_key_in(const char *const *keys, const char *key)
 {
 	unsigned int i;
 
-	for (i = 0; valid_keys[i] != NULL; i++)
-		if (strcmp(valid_keys[i], key) == 0)
+	for (i = 0; keys[i] != NULL; i++)
+		if (strcmp(keys[i], key) == 0)
 			return true;
 	return false;
 }
@@ -315,12 +321,15 @@ check_keys(const char *name, const struct rte_kvargs *kv)
 	for (i = 0; i < kv->count; i++) {
 		const char *key = kv->pairs[i].key;
 
-		if (!key_known(key)) {
+		if (!ofld_devargs_key_in(valid_keys, key)) {
 			OFLD_LOG(ERR, "%s: unknown device argument '%s' (known: "
 				 "pair, lower, speed, delay, loss, reorder, dup, "
 				 "seed, mac, gso_l3, gso_l4, gso_max_size, "
 				 "gso_min_segs, gso_l4_offset_max, tcp_max_conns, "
-				 "engine, tx_free, lower_offload)", name, key);
+				 "engine, tx_free, lower_offload, ip, gw, ip6, gw6, "
+				 "neigh_entries, neigh_reachable_ms, "
+				 "neigh_retrans_ms, neigh_gc_ms, neigh_probes)",
+				 name, key);
 			return -EINVAL;
 		}
 		if (kv->pairs[i].value == NULL) {
@@ -443,6 +452,8 @@ ofld_devargs_parse(const char *name, const char *args, struct ofld_devargs *da)
 	} else {
 		ret = check_delay(name, da);
 	}
+	if (ret == 0)
+		ret = ofld_devargs_addr_check(name, &da->neigh);
 out:
 	rte_kvargs_free(kv);
 	return ret;

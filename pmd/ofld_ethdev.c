@@ -422,6 +422,7 @@ ofld_dev_start(struct rte_eth_dev *dev)
 		dev->data->tx_queue_state[i] = RTE_ETH_QUEUE_STATE_STARTED;
 	dev->data->dev_started = 1;
 	ofld_link_update(dev, 0);
+	ofld_neigh_started(pi);	/* a gratuitous ARP / unsolicited NA */
 	return 0;
 }
 
@@ -480,6 +481,7 @@ ofld_dev_close(struct rte_eth_dev *dev)
 	if (dev->data->dev_started)
 		ofld_dev_stop(dev);
 	ofld_tcp_free_all(pi);
+	ofld_neigh_teardown(pi);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		ofld_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -518,6 +520,7 @@ ofld_mac_addr_set(struct rte_eth_dev *dev, struct rte_ether_addr *addr)
 	if (pi->cable == OFLD_CABLE_LOWER)
 		rte_eth_dev_default_mac_addr_set(pi->lower_port, addr);
 	rte_ether_addr_copy(addr, &pi->mac);
+	ofld_neigh_mac_changed(pi);
 	return 0;
 }
 

@@ -459,7 +459,10 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 							      &rxq->pi->mac) &&
 				      !rte_is_broadcast_ether_addr(&eth->dst_addr) &&
 				      !(allmulti && rte_is_multicast_ether_addr(
-							&eth->dst_addr))))) {
+							&eth->dst_addr)) &&
+				      !(rxq->pi->nd_mcast_set &&
+					rte_is_same_ether_addr(&eth->dst_addr,
+						&rxq->pi->nd_mcast))))) {
 				rxq->st.mac_filtered++;
 				rte_pktmbuf_free(m);
 				continue;

@@ -28,6 +28,7 @@
 
 #include "ofld_compat.h"
 #include "ofld_gso.h"
+#include "ofld_neigh.h"
 #include "ofld_tcp.h"
 
 #include "ofld_pace.h"
@@ -92,10 +93,28 @@ struct ofld_devargs {
 	/** lower: do everything in software (lower_offload=off) */
 	bool lower_offload_off;
 	bool lower_offload_set;
+	/** addresses, gateways, neighbour table times (N1) */
+	struct ofld_neigh_conf neigh;
 };
 
 int ofld_devargs_parse(const char *name, const char *args,
 		       struct ofld_devargs *da);
+
+/* The address and neighbour device arguments (ofld_devargs_addr.c). */
+#define OFLD_ARG_IP			"ip"
+#define OFLD_ARG_GW			"gw"
+#define OFLD_ARG_IP6			"ip6"
+#define OFLD_ARG_GW6			"gw6"
+#define OFLD_ARG_NEIGH_ENTRIES		"neigh_entries"
+#define OFLD_ARG_NEIGH_REACHABLE	"neigh_reachable_ms"
+#define OFLD_ARG_NEIGH_RETRANS		"neigh_retrans_ms"
+#define OFLD_ARG_NEIGH_GC		"neigh_gc_ms"
+#define OFLD_ARG_NEIGH_PROBES		"neigh_probes"
+bool ofld_devargs_key_in(const char *const *keys, const char *key);
+bool ofld_devargs_addr_key(const char *key);
+int ofld_devargs_addr(const char *dev, const char *key, const char *val,
+		      struct ofld_neigh_conf *nc);
+int ofld_devargs_addr_check(const char *dev, struct ofld_neigh_conf *nc);
 
 enum ofld_cable_kind {
 	OFLD_CABLE_PAIR,
@@ -312,6 +331,16 @@ struct pmd_internals {
 	bool rss_known;
 	struct ofld_handoff *handoff;
 	uint32_t eph_next;	/**< next ephemeral port to try */
+	/* neighbour table (N1): NULL when the port has no address; made at
+	 * probe, freed at close
+	 */
+	struct ofld_neigh *neigh;
+	/* the solicited-node multicast MAC of our IPv6 address: received
+	 * with promiscuous and all-multicast off, as a NIC's filter would
+	 */
+	struct rte_ether_addr nd_mcast;
+	bool nd_mcast_set;
+	struct ofld_neigh_stats neigh_base;	/* xstats at the last reset */
 
 	/* lower cable */
 	/** what goes down to it as flags (N3), fixed at configure */
@@ -439,6 +468,24 @@ unsigned int ofld_tcp_xstats_values(const struct pmd_internals *pi,
 void ofld_tcp_xstats_reset(struct pmd_internals *pi);
 /* telemetry reads engines from its own thread: not while they go away */
 extern pthread_mutex_t ofld_tel_lock;
+int ofld_tel_args(const char *params, unsigned long *v, int n);
+struct pmd_internals *ofld_tel_port(unsigned long port);
+/* neighbours (ofld_neigh_pmd.c) */
+int ofld_neigh_setup(struct pmd_internals *pi);
+void ofld_neigh_teardown(struct pmd_internals *pi);
+void ofld_neigh_started(struct pmd_internals *pi);
+void ofld_neigh_mac_changed(struct pmd_internals *pi);
+uint16_t ofld_neigh_rx(struct ofld_rxq *rxq, struct rte_mbuf **bufs,
+		       uint16_t n);
+int ofld_neigh_resolve_cb(void *arg, bool ipv6, const uint8_t *ip,
+			  bool start, struct rte_ether_addr *mac);
+unsigned int ofld_neigh_xstats_count(const struct pmd_internals *pi);
+unsigned int ofld_neigh_xstats_names(const struct pmd_internals *pi,
+				     struct rte_eth_xstat_name *names);
+unsigned int ofld_neigh_xstats_values(const struct pmd_internals *pi,
+				      struct rte_eth_xstat *xs,
+				      unsigned int first);
+void ofld_neigh_xstats_reset(struct pmd_internals *pi);
 /** Received frames: TCP segments of offloaded connections to the engine,
  * the rest stay in bufs; then the engine advances. */
 static inline uint16_t ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs,
@@ -454,14 +501,17 @@ ofld_rx_common(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n,
 	       uint16_t (*raw)(struct ofld_rxq *, struct rte_mbuf **,
 			       uint16_t))
 {
-	uint16_t k = 0;
+	uint16_t k = 0, got;
 
 	if (unlikely(rxq->stash != NULL && !rte_ring_empty(rxq->stash)))
 		k = rte_ring_sc_dequeue_burst(rxq->stash, (void **)bufs, n,
 					      NULL);
 	if (rxq->pi->da.engine_service)
 		return k;	/* the service receives from the wire */
-	return k + ofld_rx_tcp(rxq, bufs + k, raw(rxq, bufs + k, n - k));
+	got = raw(rxq, bufs + k, n - k);
+	if (rxq->pi->neigh != NULL)	/* the port has addresses (N1) */
+		got = ofld_neigh_rx(rxq, bufs + k, got);
+	return k + ofld_rx_tcp(rxq, bufs + k, got);
 }
 
 static inline uint16_t

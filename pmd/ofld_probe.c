@@ -210,8 +210,11 @@ ofld_probe(struct rte_vdev_device *vdev)
 	}
 	pi = dev->data->dev_private;
 	internals_init(pi, dev, &da);
-	ret = cable_attach(pi, name);
+	ret = ofld_neigh_setup(pi);
+	if (ret == 0)
+		ret = cable_attach(pi, name);
 	if (ret != 0) {
+		ofld_neigh_teardown(pi);
 		dev->data->mac_addrs = NULL;
 		rte_eth_dev_release_port(dev);
 		return ret;
@@ -254,4 +257,8 @@ RTE_PMD_REGISTER_PARAM_STRING(net_ofld,
 	"delay=<us, one way, pair only> loss=<0..1> reorder=<0..1> dup=<0..1> seed=<uint64> mac=<xx:xx:xx:xx:xx:xx> "
 	"gso_l3=<ipv4:ipv4opts:ipv6:ipv6ext> gso_l4=<tcp:tcpopts:udp> "
 	"gso_max_size=<bytes> gso_min_segs=<n> gso_l4_offset_max=<bytes> "
-	"tcp_max_conns=<n> engine=<inline|service>");
+	"tcp_max_conns=<n> engine=<inline|service> tx_free=<sender|receiver> "
+	"lower_offload=<on|off> "
+	"ip=<a.b.c.d/len> gw=<a.b.c.d> ip6=<addr/len> gw6=<addr> "
+	"neigh_entries=<n> neigh_reachable_ms=<ms> neigh_retrans_ms=<ms> "
+	"neigh_gc_ms=<ms> neigh_probes=<n>");

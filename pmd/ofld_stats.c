@@ -174,6 +174,7 @@ ofld_stats_reset(struct rte_eth_dev *dev)
 	if (pi->cable == OFLD_CABLE_LOWER && pi->lower_configured)
 		rte_eth_stats_reset(pi->lower_port);
 	ofld_tcp_xstats_reset(pi);
+	ofld_neigh_xstats_reset(pi);
 	return 0;
 }
 
@@ -182,7 +183,8 @@ xstats_count(const struct rte_eth_dev *dev)
 {
 	return dev->data->nb_rx_queues * RX_XSTATS_N +
 		dev->data->nb_tx_queues * RTE_DIM(tx_xstats) +
-		ofld_tcp_xstats_count(dev->data->dev_private);
+		ofld_tcp_xstats_count(dev->data->dev_private) +
+		ofld_neigh_xstats_count(dev->data->dev_private);
 }
 
 int
@@ -204,7 +206,8 @@ ofld_xstats_get_names(struct rte_eth_dev *dev,
 		for (j = 0; j < RTE_DIM(tx_xstats); j++)
 			snprintf(names[k++].name, sizeof(names[0].name),
 				 "tx_q%u_%s", i, tx_xstats[j].name);
-	ofld_tcp_xstats_names(dev->data->dev_private, names + k);
+	k += ofld_tcp_xstats_names(dev->data->dev_private, names + k);
+	ofld_neigh_xstats_names(dev->data->dev_private, names + k);
 	return n;
 }
 
@@ -240,6 +243,7 @@ ofld_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 				(e ? txq_stat(e, tx_xstats[j].off) : 0);
 		}
 	}
-	ofld_tcp_xstats_values(dev->data->dev_private, xs + k, k);
+	k += ofld_tcp_xstats_values(dev->data->dev_private, xs + k, k);
+	ofld_neigh_xstats_values(dev->data->dev_private, xs + k, k);
 	return n;
 }

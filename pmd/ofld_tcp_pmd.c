@@ -215,6 +215,11 @@ engine_make(struct pmd_internals *pi, uint16_t q)
 	 * computes it (ofld_tx.c)
 	 */
 	conf.tx_csum_offload = true;
+	/* connects without a MAC resolve it through the port's table (N1) */
+	if (pi->neigh != NULL) {
+		conf.resolve = ofld_neigh_resolve_cb;
+		conf.resolve_arg = etq;
+	}
 	/* queueing on a busy 2-core host reaches ms: a 1 ms floor fires
 	 * spuriously (measured with ofld-perf)
 	 */
@@ -570,7 +575,8 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 			ofld_lower_rx_raw(rxq, bufs, RTE_DIM(bufs));
 		if (got == 0)
 			break;
-		kept = ofld_tcp_input(e, bufs, got, bufs);
+		kept = pi->neigh != NULL ? ofld_neigh_rx(rxq, bufs, got) : got;
+		kept = ofld_tcp_input(e, bufs, kept, bufs);
 		if (kept != 0 && ofld_handoff_on(pi))
 			kept = ofld_handoff_steal(rxq, bufs, kept);
 		put = rte_ring_sp_enqueue_burst(rxq->stash, (void **)bufs, kept,
@@ -582,6 +588,8 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 	}
 	if (pi->cable == OFLD_CABLE_PAIR)
 		ofld_pair_reclaim(pi);
+	if (pi->neigh != NULL)
+		ofld_neigh_rx(rxq, bufs, 0);	/* its timers */
 	ofld_tcp_poll(e);
 }
 

@@ -44,7 +44,7 @@ static const struct {
 	TCPS(time_wait), TCPS(time_wait_reused), TCPS(syn_sent_rst),
 	TCPS(keepalive_probes), TCPS(keepalive_dead), TCPS(rcv_wnd_full),
 	TCPS(rcv_nomem), TCPS(ssr_idle), TCPS(hystart_exits), TCPS(smap_nomem),
-	TCPS(ooo_reneged),
+	TCPS(ooo_reneged), TCPS(resolve_waits), TCPS(unreachable),
 };
 /* every counter of struct ofld_tcp_stats has its xstat */
 static_assert(RTE_DIM(tcp_xstats) * sizeof(uint64_t) ==
@@ -111,8 +111,9 @@ ofld_tcp_xstats_reset(struct pmd_internals *pi)
 
 /* ---- telemetry: /ofld/tcp/conns,PORT[,QUEUE] and /ofld/tcp/conn ------- */
 
-static int
-tel_args(const char *params, unsigned long *v, int n)
+/* Up to n numbers of a telemetry command's parameters: how many, or -1. */
+int
+ofld_tel_args(const char *params, unsigned long *v, int n)
 {
 	char buf[64], *tok, *save, *end;
 	int i = 0;
@@ -130,8 +131,9 @@ tel_args(const char *params, unsigned long *v, int n)
 	return i;
 }
 
-static struct pmd_internals *
-tel_port(unsigned long port)
+/* The net_ofld port a telemetry command names, or NULL. */
+struct pmd_internals *
+ofld_tel_port(unsigned long port)
 {
 	struct rte_eth_dev *dev;
 
@@ -164,11 +166,11 @@ tel_conns(const char *cmd, const char *params, struct rte_tel_data *d)
 	unsigned long v[2];
 	struct pmd_internals *pi;
 	struct tel_list l = { .d = d };
-	int n = tel_args(params, v, 2);
+	int n = ofld_tel_args(params, v, 2);
 	uint16_t q;
 
 	RTE_SET_USED(cmd);
-	if (n < 1 || (pi = tel_port(v[0])) == NULL)
+	if (n < 1 || (pi = ofld_tel_port(v[0])) == NULL)
 		return -EINVAL;
 	rte_tel_data_start_array(d, RTE_TEL_U64_VAL);
 	pthread_mutex_lock(&ofld_tel_lock);
@@ -218,7 +220,7 @@ tel_conn(const char *cmd, const char *params, struct rte_tel_data *d)
 	int ret = 0;
 
 	RTE_SET_USED(cmd);
-	if (tel_args(params, v, 3) != 3 || (pi = tel_port(v[0])) == NULL ||
+	if (ofld_tel_args(params, v, 3) != 3 || (pi = ofld_tel_port(v[0])) == NULL ||
 	    v[1] >= OFLD_MAX_QUEUES)
 		return -EINVAL;
 	pthread_mutex_lock(&ofld_tel_lock);

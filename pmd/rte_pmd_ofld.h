@@ -114,7 +114,11 @@ struct ofld_tcp_conn *rte_pmd_ofld_tcp_offload(uint16_t port, uint16_t queue,
  * Active open from queue pair @p queue (see ofld_tcp_connect()). With
  * o->local_port 0 the port picks one of 32768-60999 whose receive hash
  * (RSS) brings the peer's segments to @p queue (rule N2); segments of a
- * connection that land on another queue are handed to it.
+ * connection that land on another queue are handed to it. With
+ * o->remote_mac all zero on a port with addresses (device arguments ip=,
+ * ip6=), the port resolves the next hop by ARP / neighbour discovery and
+ * holds the SYN until then; CLOSED with OFLD_TCP_UNREACHABLE when it
+ * cannot (rule N1). A MAC given is used as is.
  * @return the connection, or NULL with rte_errno: as
  *   rte_pmd_ofld_tcp_offload(), and EADDRNOTAVAIL (no local port hashes
  *   to @p queue: the hash types leave the ports out, or the RETA names

@@ -50,7 +50,8 @@ app_ktap_find(const char *prog, struct app_ktap *t)
 	}
 	fprintf(stderr, "%s: %s; the kernel as the peer needs one stacked on "
 		"net_tap, e.g. EAL options --vdev net_tap0,iface=ofldtap0 "
-		"--vdev net_ofld0,lower=net_tap0\n", prog, ofld_seen ?
+		"--vdev net_ofld0,lower=net_tap0," APP_KTAP_OFLD_ADDRS "\n", prog,
+		ofld_seen ?
 		"no net_ofld port is stacked on a port with a kernel interface" :
 		"no net_ofld port");
 	return -ENODEV;
@@ -71,11 +72,21 @@ app_ktap_setup(const char *prog, struct app_ktap *t)
 {
 	char cmd[512], mac[RTE_ETHER_ADDR_FMT_SIZE], path[64];
 	struct rte_ether_addr kmac;
+	uint64_t id;
 	FILE *f;
 	int ok;
 
 	if (rte_eth_macaddr_get(t->ofld_port, &t->ofld_mac) != 0)
 		return -1;
+	/* a port with addresses has a neighbour table, and its xstats */
+	if (rte_eth_xstats_get_id_by_name(t->ofld_port, "neigh_entries",
+					  &id) != 0) {
+		fprintf(stderr, "%s: the net_ofld port has no address: give it "
+			"the device arguments " APP_KTAP_OFLD_ADDRS " (the "
+			"kernel learns it by ARP and neighbour discovery)\n",
+			prog);
+		return -1;
+	}
 	snprintf(path, sizeof(path), "/sys/class/net/%s/address", t->iface);
 	f = fopen(path, "r");
 	ok = f != NULL && fscanf(f, "%17s", mac) == 1 &&
@@ -98,7 +109,6 @@ app_ktap_setup(const char *prog, struct app_ktap *t)
 			return -1;
 	}
 	t->kernel_mac = kmac;
-	rte_ether_format_addr(mac, sizeof(mac), &t->ofld_mac);
 	if (strcmp(t->lower_iface, t->iface) != 0) {
 		snprintf(cmd, sizeof(cmd), "ip link set dev %s up",
 			 t->lower_iface);
@@ -108,12 +118,8 @@ app_ktap_setup(const char *prog, struct app_ktap *t)
 	snprintf(cmd, sizeof(cmd),
 		 "ip link set dev %s up && "
 		 "ip addr replace " APP_KTAP_KERNEL_IP4 "/24 dev %s && "
-		 "ip -6 addr replace " APP_KTAP_KERNEL_IP6 "/64 dev %s nodad && "
-		 "ip neigh replace " APP_KTAP_OFLD_IP4 " lladdr %s dev %s "
-		 "nud permanent && "
-		 "ip -6 neigh replace " APP_KTAP_OFLD_IP6 " lladdr %s dev %s "
-		 "nud permanent", t->iface, t->iface, t->iface, mac, t->iface,
-		 mac, t->iface);
+		 "ip -6 addr replace " APP_KTAP_KERNEL_IP6 "/64 dev %s nodad",
+		 t->iface, t->iface, t->iface);
 	return run(prog, cmd);
 }
 

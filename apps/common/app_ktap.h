@@ -11,10 +11,11 @@
  *
  * The kernel's end of the tap gets APP_KTAP_KERNEL_IP4/24 and
  * APP_KTAP_KERNEL_IP6/64 (from the benchmarking ranges 198.18.0.0/15 and
- * 2001:2::/48) and permanent neighbour entries for net_ofld's addresses
- * APP_KTAP_OFLD_IP4/IP6 and MAC: net_ofld's TCP engine does not answer ARP
- * or neighbour solicitations. Use it only in a network namespace of your
- * own: the commands change that namespace's interfaces.
+ * 2001:2::/48); net_ofld has APP_KTAP_OFLD_IP4/IP6 in the same prefixes
+ * (its device arguments APP_KTAP_OFLD_ADDRS): each side learns the other
+ * by ARP and neighbour discovery (N1), no neighbour entry is added by
+ * hand. Use it only in a network namespace of your own: the commands
+ * change that namespace's interfaces.
  */
 
 #include <net/if.h>
@@ -27,6 +28,9 @@
 #define APP_KTAP_OFLD_IP4	"198.18.1.2"
 #define APP_KTAP_KERNEL_IP6	"2001:2::1"
 #define APP_KTAP_OFLD_IP6	"2001:2::2"
+/** net_ofld's device arguments for its addresses on the tap's link. */
+#define APP_KTAP_OFLD_ADDRS	"ip=" APP_KTAP_OFLD_IP4 "/24,ip6=" \
+				APP_KTAP_OFLD_IP6 "/64"
 
 /** The kernel end of the tap under a net_ofld port. */
 struct app_ktap {
@@ -49,12 +53,14 @@ struct app_ktap {
 int app_ktap_find(const char *prog, struct app_ktap *t);
 
 /**
- * After rte_eth_dev_start() of the net_ofld port: bring the interface up,
- * give it a MAC of its own if it has net_ofld's (net_ofld passes its
- * address down to the lower port, which for net_tap is the interface),
- * add both addresses and both neighbour entries, and read the interface's
- * MAC into kernel_mac. Runs ip(8).
- * @return 0, or -1 (says which command failed on stderr).
+ * After rte_eth_dev_start() of the net_ofld port: check that the port has
+ * its addresses (APP_KTAP_OFLD_ADDRS in its device arguments), bring the
+ * interface up, give it a MAC of its own if it has net_ofld's (net_ofld
+ * passes its address down to the lower port, which for net_tap is the
+ * interface), add the kernel's addresses, and read the interface's MAC
+ * into kernel_mac. Runs ip(8).
+ * @return 0, or -1 (says what is missing or which command failed on
+ *   stderr).
  */
 int app_ktap_setup(const char *prog, struct app_ktap *t);
 

@@ -9,7 +9,8 @@
 makes a network namespace of its own (ofldperf<pid>), runs in it
 kernel-peer.py (the sink for --direction send, the source for --direction
 recv) and OFLD_PERF --peer kernel with EAL options
-  --vdev net_tap0,iface=ofldtap0 --vdev net_ofld0,lower=net_tap0[,KV]
+  --vdev net_tap0,iface=ofldtap0
+  --vdev net_ofld0,lower=net_tap0,ip=198.18.1.2/24,ip6=2001:2::2/64[,KV]
 and -l 0 (-l 0,1 with --engine service; --lcores SPEC instead: EAL's
 --lcores=SPEC), and always deletes the namespace. ofld-perf's output is passed through; the
 kernel peer's totals follow (with --json: one JSON object, ofld-perf's with
@@ -93,8 +94,11 @@ def main():
             peer += ["--ipv6"] if o.ipv6 else []
         peer += ["--sha256"] if a.sha256 else []
         service = o.engine == "service"
+        # net_ofld's addresses: the kernel and the port learn each other
+        # by ARP/ND (no neighbour entry by hand)
         devargs = ",".join(x for x in (
-            "lower=net_tap0", "engine=service" if service else "",
+            "lower=net_tap0", "ip=198.18.1.2/24,ip6=2001:2::2/64",
+            "engine=service" if service else "",
             a.ofld_args) if x)
         lcores = [f"--lcores={a.lcores}"] if a.lcores else \
             ["-l", "0,1" if service else "0"]

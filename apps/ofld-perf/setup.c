@@ -347,7 +347,7 @@ kernel_open(void)
 	}
 	app_ktap_ip(o.remote_ip, app.o.ipv6, true);
 	o.remote_port = SERVER_PORT;
-	o.remote_mac = app.kt.kernel_mac;
+	/* no remote_mac: the kernel's is resolved by ARP/ND (N1) */
 	for (i = 0; i < app.o.conns; i++) {
 		o.cookie = i;
 		o.local_port = (uint16_t)(10000 + i);

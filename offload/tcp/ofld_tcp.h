@@ -59,6 +59,11 @@ enum ofld_tcp_status {
 	OFLD_TCP_UPLOADED,		/**< ofld_tcp_terminate() */
 	OFLD_TCP_TIMED_OUT,		/**< nothing acked for the user timeout */
 	OFLD_TCP_PEER_DEAD,		/**< keepalive probes unanswered */
+	/** A connect without a MAC: the next hop did not answer ARP / ND
+	 * (every solicitation unanswered), or there is none (no address of
+	 * that family on the port, off-link without a gateway) (N1).
+	 */
+	OFLD_TCP_UNREACHABLE,
 };
 
 /** What the application gets back from ofld_tcp_events(). */
@@ -176,6 +181,17 @@ struct ofld_tcp_engine_conf {
 	 */
 	void (*consumed)(void *arg, struct rte_mbuf **frames, uint16_t n);
 	void *consumed_arg;
+	/**
+	 * Next-hop resolution for a connect whose remote_mac is all zero
+	 * (N1): 0 with *mac filled; -EAGAIN: not known yet (the SYN waits
+	 * and the engine asks again every millisecond, start false);
+	 * another negative errno: unreachable (the connect ends with
+	 * OFLD_TCP_UNREACHABLE). start: the connect's first question. NULL:
+	 * such a connect sends to the all-zero MAC it was given.
+	 */
+	int (*resolve)(void *arg, bool ipv6, const uint8_t *remote_ip,
+		       bool start, struct rte_ether_addr *mac);
+	void *resolve_arg;
 };
 
 /** Counters of an engine (W3). */
@@ -221,6 +237,8 @@ struct ofld_tcp_stats {
 	uint64_t hystart_exits;	/**< HyStart++ ended slow start (R11) */
 	uint64_t smap_nomem;	/**< send map full: sending waited */
 	uint64_t ooo_reneged;	/**< held segments dropped: no mbuf (R8) */
+	uint64_t resolve_waits;	/**< connects that waited for the next hop */
+	uint64_t unreachable;	/**< connects ended UNREACHABLE (N1) */
 };
 
 /** The smallest peer MSS (option value) used; smaller ones are raised. */
@@ -253,7 +271,11 @@ struct ofld_tcp_open {
 	uint8_t remote_ip[16];	/**< connect only */
 	uint16_t local_port;
 	uint16_t remote_port;	/**< connect only */
-	struct rte_ether_addr remote_mac; /**< connect only */
+	/** Connect only: the next hop's MAC; all zero: resolved by the
+	 * port's neighbour table (N1; the SYN waits for it), if the engine
+	 * has a resolver (ofld_tcp_engine_conf.resolve).
+	 */
+	struct rte_ether_addr remote_mac;
 	uint64_t cookie;	/**< echoed in the connection's events */
 	uint16_t mss;		/**< ours (payload bytes); 0: 1460 / 1440 */
 	uint32_t rcv_wnd;	/**< bytes we advertise; 0: 4 MiB */
@@ -274,7 +296,8 @@ struct ofld_tcp_open {
 /**
  * Active open: send a SYN with MSS, window scale, SACK permitted and
  * timestamps (unless switched off); an OFLD_TCP_EV_CONNECTED event follows
- * (or CLOSED with TIMED_OUT or ABORTED_BY_PEER). Requests may be posted
+ * (or CLOSED with TIMED_OUT, ABORTED_BY_PEER or, for a connect without a
+ * MAC whose next hop cannot be resolved, UNREACHABLE). Requests may be posted
  * at once; they go when the connection is established.
  * @return the connection, or NULL with rte_errno (EINVAL, EEXIST, ENOSPC).
  */

@@ -311,7 +311,8 @@ ofld_tcp_abort(struct ofld_tcp_conn *h)
 	if (c->state == OTCPS_CLOSED)
 		return -EPIPE;
 	otcp_now(c->e);
-	otcp_output_rst(c);
+	if (!c->resolving)	/* nothing sent yet: nobody to reset (N1) */
+		otcp_output_rst(c);
 	otcp_output_flush(c->e);
 	otcp_conn_end(c, OFLD_TCP_ABORTED_LOCALLY);
 	otcp_compl_flush(c->e);

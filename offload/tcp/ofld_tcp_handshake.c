@@ -124,6 +124,38 @@ send_syn(struct ofld_tcp_conn *c, uint8_t flags)
 		syn_timer(c);
 }
 
+/*
+ * N1: the next hop's MAC for a connect opened without one, into the
+ * connection and its header template. true: known, the SYN may go; false:
+ * asked (the REXMT timer asks again) or unreachable (the connection ended).
+ */
+static bool
+syn_next_hop(struct ofld_tcp_conn *c, bool start)
+{
+	struct ofld_tcp_engine *e = c->e;
+	struct rte_ether_addr mac;
+	int ret;
+
+	ret = e->conf.resolve(e->conf.resolve_arg, c->ipv6, c->key.remote_ip,
+			      start, &mac);
+	if (ret == 0) {
+		c->resolving = false;
+		c->remote_mac = mac;
+		rte_ether_addr_copy(&mac,
+			&((struct rte_ether_hdr *)c->tmpl)->dst_addr);
+		return true;
+	}
+	if (ret == -EAGAIN) {
+		if (start)
+			e->st.resolve_waits++;
+		otcp_timer_arm(c, OTCPT_REXMT, e->now_us + RESOLVE_POLL_US);
+		return false;
+	}
+	e->st.unreachable++;
+	otcp_conn_end(c, OFLD_TCP_UNREACHABLE);
+	return false;
+}
+
 /* State of a connection being set up, before options are known. */
 static void
 open_state(struct ofld_tcp_state *st, const struct ofld_tcp_open *o,
@@ -263,7 +295,10 @@ ofld_tcp_connect(struct ofld_tcp_engine *e, const struct ofld_tcp_open *o)
 	c->ws_on = !o->no_window_scale;
 	c->ts_offset = tso;
 	c->rexmt_start_us = e->now_us;	/* the connect timeout counts */
-	send_syn(c, TH_SYN);
+	c->resolving = e->conf.resolve != NULL &&
+		rte_is_zero_ether_addr(&o->remote_mac);
+	if (!c->resolving || syn_next_hop(c, true))
+		send_syn(c, TH_SYN);
 	otcp_output_flush(e);
 	return otcp_handle(c);
 }
@@ -524,6 +559,16 @@ otcp_handshake_timeout(struct ofld_tcp_conn *c)
 		(uint64_t)c->user_timeout_ms * 1000 : SYN_GIVE_UP_US;
 
 	otcp_timer_stop(c, OTCPT_REXMT);
+	if (c->resolving && c->e->now_us - c->rexmt_start_us < limit) {
+		/* the SYN waits for the next hop; its RTT counts from when
+		 * it goes
+		 */
+		if (syn_next_hop(c, false)) {
+			c->rexmt_start_us = c->e->now_us;
+			send_syn(c, TH_SYN);
+		}
+		return;
+	}
 	if (c->e->now_us - c->rexmt_start_us >= limit) {
 		if (c->state == OTCPS_SYN_RECEIVED)
 			halfopen_drop(c);	/* never announced: just gone */

@@ -62,6 +62,8 @@
 /* PAWS: TS.Recent older than this is not trusted (RFC 7323 5.5) */
 #define PAWS_IDLE_US	(24ull * 24 * 3600 * 1000000)
 #define TIMER_SCAN_US	1000	/* every connection looked at this often */
+/* A connect waiting for its next hop asks the resolver this often. */
+#define RESOLVE_POLL_US	1000
 #define TIMER_FINE_US	20	/* a timer due: at most this late (and
 				 * 1/8 us per active connection)
 				 */
@@ -299,6 +301,7 @@ struct ofld_tcp_conn {
 	uint16_t chal_sent;		/* challenge ACKs in this window */
 	uint32_t chal_win_ms;		/* start of that window, ms */
 	bool ws_on;			/* window scale option in our SYN */
+	bool resolving;			/* SYN-SENT: the next hop's MAC asked */
 	uint8_t listener;		/* SYN_RECEIVED: index + 1; 0: none */
 	uint16_t our_mss;		/* what we announced */
 	uint32_t iss;

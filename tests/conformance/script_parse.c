@@ -36,6 +36,7 @@ static const char *const st_names[] = {
 	[OFLD_TCP_UPLOADED] = "UPLOADED",
 	[OFLD_TCP_TIMED_OUT] = "TIMED_OUT",
 	[OFLD_TCP_PEER_DEAD] = "PEER_DEAD",
+	[OFLD_TCP_UNREACHABLE] = "UNREACHABLE",
 };
 
 const char *

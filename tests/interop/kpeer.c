@@ -118,6 +118,13 @@ print_engine(uint16_t port)
 		snprintf(xname, sizeof(xname), "tcp_q0_%s", names[i]);
 		printf(" %s=%" PRIu64, names[i], xstat(port, xname));
 	}
+	/* N1: how the two sides learned each other */
+	printf(" neigh_arp_sent=%" PRIu64 " neigh_ns_sent=%" PRIu64
+	       " neigh_resolved=%" PRIu64 " neigh_arp_answered=%" PRIu64
+	       " neigh_ns_answered=%" PRIu64, xstat(port, "neigh_arp_sent"),
+	       xstat(port, "neigh_ns_sent"), xstat(port, "neigh_resolved"),
+	       xstat(port, "neigh_arp_answered"),
+	       xstat(port, "neigh_ns_answered"));
 }
 
 int
@@ -158,8 +165,10 @@ main(int argc, char **argv)
 		 getenv("OFLD_KPEER_LOWER") : "net_tap0,iface=" TAP);
 	snprintf(lower, sizeof(lower), "%.*s", (int)strcspn(vdev0 + 7, ","),
 		 vdev0 + 7);
-	snprintf(vdev1, sizeof(vdev1), "--vdev=net_ofld0,lower=%s%s%s", lower,
-		 extra ? "," : "", extra ? extra : "");
+	/* net_ofld's addresses: the kernel learns us by ARP/ND (N1) */
+	snprintf(vdev1, sizeof(vdev1), "--vdev=net_ofld0,lower=%s,"
+		 APP_KTAP_OFLD_ADDRS "%s%s", lower, extra ? "," : "",
+		 extra ? extra : "");
 	eal[n++] = argv[0];
 	eal[n++] = (char *)(uintptr_t)"--no-huge";
 	eal[n++] = (char *)(uintptr_t)"-m";
@@ -192,11 +201,11 @@ main(int argc, char **argv)
 		return 1;
 	}
 	rte_eth_promiscuous_enable(port);
-	/* the kernel's side of the tap: addresses, our MAC as a neighbour */
+	/* the kernel's side of the tap: up, addressed */
 	if (app_ktap_find("kpeer", &kt) != 0 || kt.ofld_port != port ||
 	    app_ktap_setup("kpeer", &kt) != 0)
 		return 1;
-	/* the tap is up, addressed, and our neighbour entries are in */
+	/* the tap is up and addressed; neighbours are learned (N1) */
 	printf("READY\n");
 	fflush(stdout);
 
@@ -222,7 +231,7 @@ main(int argc, char **argv)
 	o.ipv6 = v6;
 	app_ktap_ip(o.local_ip, v6, false);
 	app_ktap_ip(o.remote_ip, v6, true);
-	o.remote_mac = kt.kernel_mac;
+	/* no remote_mac: the kernel's is resolved by ARP/ND (N1) */
 	o.cookie = 1;
 	if (sending) {
 		o.local_port = getenv("OFLD_KPEER_LPORT") != NULL ?

@@ -4,7 +4,10 @@
 
 In a network namespace this test makes, net_ofld runs stacked on net_tap
 (tests/interop/kpeer.c) and the namespace's kernel TCP talks to it through
-the tap interface (198.18.1.0/24, 2001:2::/64). Checked:
+the tap interface (198.18.1.0/24, 2001:2::/64). No neighbour entry is
+added by hand: net_ofld has its addresses as device arguments, answers
+the kernel's ARP and neighbour solicitations and resolves the kernel's
+MAC for its connects (N1). Checked:
   - ofld sends 256 MiB in requests of mixed sizes to a kernel socket, IPv4
     and IPv6: the kernel's sha256 of what it read is ours; every request
     completes once, in order; the same with 1% loss and with reordering on
@@ -422,6 +425,12 @@ def main():
             check(f"{fam}: every request completed once, in order",
                   r.get("out_of_order") == "0" and
                   r.get("requests") == r.get("completed"))
+            # N1: connected without a MAC, no neighbour entry by hand
+            sol = "neigh_ns_sent" if v6 else "neigh_arp_sent"
+            check(f"{fam}: ofld resolved the kernel by "
+                  f"{'ND' if v6 else 'ARP'} before its SYN",
+                  int(r.get(sol, 0)) >= 1 and
+                  int(r.get("neigh_resolved", 0)) >= 1, str(r))
         for faults, name in (("loss=0.01,seed=7", "1% loss"),
                              ("reorder=0.02,seed=8", "reordering")):
             before = kernel_counters()
@@ -447,6 +456,10 @@ def main():
             check(f"{fam}: kernel -> ofld {TOTAL >> 20} MiB, every byte",
                   rc == 0 and r.get("received") == str(TOTAL) and
                   r.get("bad") == "0", f"{r} {note}")
+            ans = "neigh_ns_answered" if v6 else "neigh_arp_answered"
+            check(f"{fam}: the kernel learned ofld's address by "
+                  f"{'ND' if v6 else 'ARP'} (answered)",
+                  int(r.get(ans, 0)) >= 1, str(r))
         kernel_to_ofld_lossy(kpeer)
 
         # the kernel resets mid-transfer (T9)

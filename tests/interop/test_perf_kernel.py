@@ -201,7 +201,8 @@ def main():
                  "--no-pci", "--no-shconf", f"--file-prefix={ns}",
                  eal_lcores(1),
                  "--vdev", "net_tap0,iface=ofldtap0",
-                 "--vdev", "net_ofld0,lower=net_tap0",
+                 "--vdev", "net_ofld0,lower=net_tap0,ip=198.18.1.2/24,"
+                 "ip6=2001:2::2/64",
                  "--log-level=pmd.net.tap:error", "--", "--peer", "kernel",
                  "--conns", "2", "--seconds", "1", "--quiet"], 120,
                 "ofld-perf to give up on a kernel without a listener")
