@@ -22,8 +22,6 @@
 #include <rte_kvargs.h>
 #include <rte_malloc.h>
 
-#include <rte_version.h>
-
 #include "ofld_private.h"
 #include "rte_pmd_ofld.h"
 
@@ -255,11 +253,13 @@ ofld_gso_apply(struct pmd_internals *pi, const struct ofld_gso_caps *active)
 /*
  * Lower ports whose offloads are known to go wrong, and what of them is
  * not used. net_tap segments with rte_gso (IPv4 only, and it checks
- * headers + MSS against the MTU) so large sends are cut here; before
- * DPDK 23.11 it sums the L4 checksum of a multi-segment mbuf piece by
- * piece without carrying odd lengths over (measured: the kernel dropped
- * ofld's segments, a connection stalled), so only one-segment frames
- * have their L4 checksum done there.
+ * headers + MSS against the MTU) so large sends are cut here. Its L4
+ * checksum of a multi-segment mbuf goes wrong for the TCP engine's
+ * segments (a header mbuf and payload pieces of any length): measured
+ * with DPDK 22.11 (it sums piece by piece without carrying odd lengths
+ * over) and 24.11 (reworked in 23.11, still wrong for these): the kernel
+ * dropped them and the connection stalled at the same byte. So only
+ * one-segment frames have their L4 checksum done there.
  */
 static void
 ofld_lower_quirks(struct pmd_internals *pi, const char *driver)
@@ -269,7 +269,7 @@ ofld_lower_quirks(struct pmd_internals *pi, const char *driver)
 		return;
 	pi->pt_offloads &= ~(RTE_ETH_TX_OFFLOAD_TCP_TSO |
 			     RTE_ETH_TX_OFFLOAD_UDP_TSO);
-	pi->pt_l4_one_seg = RTE_VERSION < RTE_VERSION_NUM(23, 11, 0, 0);
+	pi->pt_l4_one_seg = true;
 }
 
 /*
