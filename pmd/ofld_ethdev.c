@@ -82,8 +82,13 @@ ofld_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	int ret;
 
 	if (pi->cable == OFLD_CABLE_LOWER) {
+		struct rte_mempool *lmp = ofld_lower_rx_pool(pi, qid, nb_desc,
+							     (int)socket, mp);
+
+		if (lmp == NULL)
+			return -ENOMEM;
 		ret = rte_eth_rx_queue_setup(pi->lower_port, qid, nb_desc,
-					     socket, conf, mp);
+					     socket, conf, lmp);
 		if (ret != 0) {
 			OFLD_LOG(ERR, "%s: lower port rx queue %u setup: %s",
 				 dev->data->name, qid, rte_strerror(-ret));
@@ -291,6 +296,11 @@ ofld_lower_offloads(struct pmd_internals *pi, struct rte_eth_conf *conf)
 		return;
 	conf->txmode.offloads = li.tx_offload_capa &
 		RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	/* net_af_xdp, for one, sends the first segment's bytes only */
+	pi->lower_linear = !(li.tx_offload_capa &
+			     RTE_ETH_TX_OFFLOAD_MULTI_SEGS);
+	pi->lower_own_rx_pool = li.driver_name != NULL &&
+		strcmp(li.driver_name, "net_af_xdp") == 0;
 	if (pi->da.lower_offload_off)
 		return;
 	pi->pt_offloads = li.tx_offload_capa & down;
@@ -487,6 +497,14 @@ ofld_dev_close(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		ofld_tx_queue_release(dev, i);
 	ofld_pair_detach(pi);
+	if (pi->lower_own_rx_pool) {
+		/* its queues hold mbufs of our pools: it goes with us */
+		OFLD_LOG(INFO, "%s: closing lower port %u (its receive "
+			 "mbufs are ours)", dev->data->name, pi->lower_port);
+		ofld_lower_release(pi);
+		rte_eth_dev_close(pi->lower_port);
+		ofld_lower_rx_pools_free(pi);
+	}
 	ofld_lower_release(pi);
 	/* mac_addrs points into dev_private: not for ethdev to free. */
 	dev->data->mac_addrs = NULL;

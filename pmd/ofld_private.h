@@ -267,6 +267,8 @@ struct ofld_txq_stats {
 	uint64_t csum_down;	/**< frames whose checksums the lower does */
 	uint64_t csum_here;	/**< frames whose checksums were done here */
 	uint64_t prepare_refused; /**< the lower's tx_prepare said no: here */
+	uint64_t linearized;	/**< copied into one segment for the lower */
+	uint64_t linear_nomem;	/**< dropped: no mbuf (room) for that copy */
 	/** large sends refused, by reason (G7); [0] unused */
 	uint64_t gso_refused[OFLD_GSO_NB_VERDICTS];
 };
@@ -347,11 +349,21 @@ struct pmd_internals {
 	uint64_t pt_offloads;
 	uint16_t pt_seg_max;	/**< its mbuf segments per packet; 0: any */
 	bool pt_l4_one_seg;	/**< L4 checksums down for one-segment only */
+	bool lower_linear;	/**< the lower sends one-segment frames only */
+	/** receive mbufs from pools of ours (ofld_lower_pool.c) */
+	bool lower_own_rx_pool;
+	struct rte_mempool *lower_rx_mp[OFLD_MAX_QUEUES];
 	uint16_t lower_port;
 	uint64_t lower_owner;
 	bool lower_configured;
 	bool lower_started;
 };
+
+/* receive pools of ours for the lower port (ofld_lower_pool.c) */
+struct rte_mempool *ofld_lower_rx_pool(struct pmd_internals *pi,
+				       uint16_t qid, uint16_t nb_desc,
+				       int socket, struct rte_mempool *app);
+void ofld_lower_rx_pools_free(struct pmd_internals *pi);
 
 /* device operations (ofld_ethdev.c), used by probe (ofld_probe.c) */
 extern const struct eth_dev_ops ofld_ops;

@@ -35,6 +35,7 @@ static const struct xstat_def tx_xstats[] = {
 	TXS(fault_reorder), TXS(fault_nomem), TXS(peer_overrun),
 	TXS(lower_full), TXS(gso_sends), TXS(gso_nomem), TXS(csum_bad),
 	TXS(tso_down), TXS(csum_down), TXS(csum_here), TXS(prepare_refused),
+	TXS(linearized), TXS(linear_nomem),
 #define GSO_REFUSED(v, n) \
 	{ "gso_" n, offsetof(struct ofld_txq_stats, gso_refused[v]) }
 	GSO_REFUSED(OFLD_GSO_BAD_FLAGS, "bad_flags"),
@@ -122,7 +123,9 @@ ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats,
 		stats->oerrors +=
 			txq_stat(q, offsetof(struct ofld_txq_stats, link_down)) +
 			txq_stat(q, offsetof(struct ofld_txq_stats, oversize)) +
-			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full));
+			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full)) +
+			txq_stat(q, offsetof(struct ofld_txq_stats,
+					     linear_nomem));
 	}
 	for (i = 0; i < OFLD_MAX_QUEUES; i++) {
 		/* the TCP engines' own frames */
@@ -136,7 +139,9 @@ ofld_stats_get(struct rte_eth_dev *dev, struct rte_eth_stats *stats,
 			txq_stat(q, offsetof(struct ofld_txq_stats, bytes));
 		stats->oerrors +=
 			txq_stat(q, offsetof(struct ofld_txq_stats, link_down)) +
-			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full));
+			txq_stat(q, offsetof(struct ofld_txq_stats, lower_full)) +
+			txq_stat(q, offsetof(struct ofld_txq_stats,
+					     linear_nomem));
 	}
 	if (pi->cable == OFLD_CABLE_LOWER && pi->lower_configured &&
 	    rte_eth_stats_get(pi->lower_port, &lower) == 0) {

@@ -138,14 +138,46 @@ emit_pair(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n,
 	return slot;
 }
 
+/* For a lower port without multi-segment transmit: each chained frame
+ * copied into one mbuf of its head's pool (metadata and offload flags
+ * go along); one that does not fit is dropped and counted.
+ * @return the frames left, in order.
+ */
+static __rte_noinline uint16_t
+linearize(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
+{
+	struct rte_mbuf *c;
+	uint16_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (f[i]->nb_segs == 1) {
+			f[k++] = f[i];
+			continue;
+		}
+		c = rte_pktmbuf_copy(f[i], f[i]->pool, 0, UINT32_MAX);
+		rte_pktmbuf_free(f[i]);
+		if (unlikely(c == NULL || c->nb_segs != 1)) {
+			rte_pktmbuf_free(c);
+			txq->st.linear_nomem++;
+			continue;
+		}
+		txq->st.linearized++;
+		f[k++] = c;
+	}
+	return k;
+}
+
 /* Hand frames to the lower port: what it refuses is dropped and counted
  * (a large send cannot be handed back half sent).
  */
 static __rte_always_inline void
 emit_lower(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
 {
-	uint16_t sent = rte_eth_tx_burst(txq->lower_port, txq->qid, f, n);
-	uint16_t j;
+	uint16_t sent, j;
+
+	if (unlikely(txq->pi->lower_linear))
+		n = linearize(txq, f, n);
+	sent = rte_eth_tx_burst(txq->lower_port, txq->qid, f, n);
 
 	if (unlikely(sent < n)) {
 		for (j = sent; j < n; j++)
