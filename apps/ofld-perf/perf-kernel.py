@@ -3,20 +3,24 @@
 # Copyright (c) 2026 The ofld authors
 """ofld-perf with the Linux kernel as the peer, in one command (as root).
 
-  perf-kernel.py [--ofld-args KV] [--sha256] [--lcores SPEC] OFLD_PERF
-                 [ofld-perf options]
+  perf-kernel.py [--lower L] [--ofld-args KV] [--sha256] [--lcores SPEC]
+                 OFLD_PERF [ofld-perf options]
 
 makes a network namespace of its own (ofldperf<pid>), runs in it
 kernel-peer.py (the sink for --direction send, the source for --direction
 recv) and OFLD_PERF --peer kernel with EAL options
-  --vdev net_tap0,iface=ofldtap0
-  --vdev net_ofld0,lower=net_tap0,ip=198.18.1.2/24,ip6=2001:2::2/64[,KV]
+  --vdev LOWER
+  --vdev net_ofld0,lower=NAME,ip=198.18.1.2/24,ip6=2001:2::2/64[,KV]
 and -l 0 (-l 0,1 with --engine service; --lcores SPEC instead: EAL's
---lcores=SPEC), and always deletes the namespace. ofld-perf's output is passed through; the
-kernel peer's totals follow (with --json: one JSON object, ofld-perf's with
-a "kernel_peer" member). Exit status: 0 when both ends succeeded and agree
-on the byte count, 1 when not, 77 when it cannot run here (not root, no
-network namespaces).
+--lcores=SPEC), and always deletes the namespace. LOWER by --lower
+(kernel_lower.py): net_af_xdp0,iface=ofldva on a veth pair whose other
+end, ofldvb, is the kernel's (the default, auto), net_af_packet0 on the
+same pair where the kernel refuses AF_XDP, or net_tap0,iface=ofldtap0;
+with --queues N, N queues on the lower and the veth. ofld-perf's output
+is passed through; the kernel peer's totals follow (with --json: one JSON
+object, ofld-perf's with "kernel_peer" and "lower" members). Exit status:
+0 when both ends succeeded and agree on the byte count, 1 when not, 77
+when it cannot run here (not root, no network namespaces).
 """
 import argparse
 import json
@@ -29,6 +33,8 @@ import subprocess
 import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import kernel_lower  # noqa: E402
 PEER = os.path.join(HERE, "kernel-peer.py")
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else \
     sys.executable
@@ -44,6 +50,7 @@ def ofld_perf_opts(opts):
     p.add_argument("--ipv6", action="store_true")
     p.add_argument("--json", action="store_true")
     p.add_argument("--engine", default="inline")
+    p.add_argument("--queues", type=int, default=1)
     return p.parse_known_args(opts)[0]
 
 
@@ -60,6 +67,12 @@ def main():
     ap.add_argument("--lcores", metavar="SPEC",
                     help="ofld-perf's lcores as EAL --lcores=SPEC (default "
                     "-l 0, or -l 0,1 with --engine service)")
+    ap.add_argument("--lower", choices=kernel_lower.CHOICES,
+                    default="auto",
+                    help="the port under net_ofld: af_xdp or af_packet on "
+                    "a veth pair whose other end is the kernel's, or "
+                    "tap (net_tap); auto (the default): af_xdp, else "
+                    "af_packet where AF_XDP is refused")
     ap.add_argument("ofld_perf", help="the ofld-perf binary")
     ap.add_argument("opts", nargs=argparse.REMAINDER,
                     help="ofld-perf options (after the binary)")
@@ -83,6 +96,17 @@ def main():
     try:
         subprocess.run(["ip", "-n", ns, "link", "set", "lo", "up"],
                        check=True)
+        lname, vdev, veth, why = kernel_lower.choose(a.lower, o.queues)
+        if why:
+            print(f"perf-kernel.py: lower {lname}: {why}", file=sys.stderr)
+        env = dict(os.environ)
+        if veth:
+            try:
+                kernel_lower.veth_pair(ns, o.queues)
+            except RuntimeError as e:
+                print(f"perf-kernel.py: {e}", file=sys.stderr)
+                return 1
+            env["OFLD_KTAP_IFACE"] = kernel_lower.KERNEL_VETH
         in_ns = ["ip", "netns", "exec", ns]
         peer = [PY, PEER]
         if o.direction == "send":
@@ -97,7 +121,8 @@ def main():
         # net_ofld's addresses: the kernel and the port learn each other
         # by ARP/ND (no neighbour entry by hand)
         devargs = ",".join(x for x in (
-            "lower=net_tap0", "ip=198.18.1.2/24,ip6=2001:2::2/64",
+            "lower=" + kernel_lower.lower_name(vdev),
+            "ip=198.18.1.2/24,ip6=2001:2::2/64",
             "engine=service" if service else "",
             a.ofld_args) if x)
         lcores = [f"--lcores={a.lcores}"] if a.lcores else \
@@ -105,7 +130,7 @@ def main():
         perf = [a.ofld_perf, "--no-huge", "-m", "2048", "--no-pci",
                 "--no-shconf", f"--file-prefix=ofldperf{os.getpid()}"] + \
             lcores + [
-                "--vdev", "net_tap0,iface=ofldtap0",
+                "--vdev", vdev,
                 "--vdev", "net_ofld0," + devargs,
                 "--log-level=pmd.net.tap:error", "--log-level=eal:warning",
                 "--", "--peer", "kernel"] + a.opts
@@ -122,7 +147,7 @@ def main():
                       "(no LISTENING within 60 s)", file=sys.stderr)
                 return 1
         pp = subprocess.Popen(in_ns + perf, stdout=subprocess.PIPE,
-                              text=True)
+                              text=True, env=env)
         procs.append(pp)
         perf_out = []
         for line in pp.stdout:          # progress lines as they come
@@ -161,6 +186,7 @@ def main():
         agree = ours is not None and ours == summ.get("bytes")
         ok = prc == 0 and peer_rc == 0 and agree
         if perf_json is not None:
+            perf_json["lower"] = lname
             perf_json["kernel_peer"] = dict(summ, connections_detail=conns,
                                             agrees=agree)
             perf_json["ok"] = ok

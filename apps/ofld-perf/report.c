@@ -176,7 +176,7 @@ report_json_engines(void)
 	char name[RTE_ETH_XSTATS_NAME_SIZE];
 	static const char *const paths[] = {
 		"tso_down", "gso_sends", "csum_down", "csum_here",
-		"prepare_refused",
+		"prepare_refused", "linearized", "linear_nomem",
 	};
 	unsigned int i;
 	uint64_t sum;

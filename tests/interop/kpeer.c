@@ -125,6 +125,12 @@ print_engine(uint16_t port)
 	       xstat(port, "neigh_ns_sent"), xstat(port, "neigh_resolved"),
 	       xstat(port, "neigh_arp_answered"),
 	       xstat(port, "neigh_ns_answered"));
+	/* N3: which path the frames took to the lower port */
+	printf(" linearized=%" PRIu64 " linear_nomem=%" PRIu64
+	       " csum_down=%" PRIu64 " csum_here=%" PRIu64,
+	       xstat(port, "tx_q0_linearized"),
+	       xstat(port, "tx_q0_linear_nomem"),
+	       xstat(port, "tx_q0_csum_down"), xstat(port, "tx_q0_csum_here"));
 }
 
 int

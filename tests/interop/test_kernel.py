@@ -2,9 +2,15 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """The Linux kernel as a real TCP peer (issue 6).
 
-In a network namespace this test makes, net_ofld runs stacked on net_tap
-(tests/interop/kpeer.c) and the namespace's kernel TCP talks to it through
-the tap interface (198.18.1.0/24, 2001:2::/64). No neighbour entry is
+In a network namespace this test makes, net_ofld runs stacked on a lower
+port (tests/interop/kpeer.c) and the namespace's kernel TCP talks to it
+(198.18.1.0/24, 2001:2::/64). The lower, by `--lower L`
+(apps/ofld-perf/kernel_lower.py): tap (net_tap; the kernel on the tap
+interface), af_xdp or af_packet on a veth pair (the kernel on its other
+end, ofldvb), or auto (af_xdp, af_packet where AF_XDP is refused). Over
+af_xdp, which sends one-segment frames only, the engine's chained
+segments are copied into one (N3: its `linearized` xstat moves, nothing
+is dropped for it); over the others nothing is copied. No neighbour entry is
 added by hand: net_ofld has its addresses as device arguments, answers
 the kernel's ARP and neighbour solicitations and resolves the kernel's
 MAC for its connects (N1). Checked:
@@ -22,7 +28,8 @@ MAC for its connects (N1). Checked:
     every byte arrives, and the kernel recovers by SACK (TcpExt
     TCPSackRecovery moves, TCPTimeouts stays at most 2 per 256 MiB; needs
     nftables and ethtool, else said and skipped);
-  - a capture of the tap (tshark in the namespace) shows no bad checksum,
+  - a capture of the kernel's interface (tshark in the namespace) shows no
+    bad checksum,
     no segment acked unseen, no window violation, SYN options both ways;
   - the kernel resetting the connection mid-transfer completes our pending
     requests with ABORTED_BY_PEER (T9).
@@ -48,6 +55,9 @@ from array import array
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
 from ofld_proc import Proc, WaitError, wait_until  # noqa: E402
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "apps", "ofld-perf"))
+import kernel_lower  # noqa: E402
 
 REGION = 4 << 20
 TOTAL = int(os.environ.get("OFLD_KERNEL_TEST_MIB", "256")) << 20
@@ -72,6 +82,8 @@ KERNEL_RCV_COUNTERS = (
     "TcpExtTCPSACKReneging")
 checks = []
 T0 = time.monotonic()
+# the lower port: (name, --vdev, on a veth pair, why not the one asked)
+LOWER = kernel_lower.choose("tap")
 
 
 def check(name, cond, detail=""):
@@ -184,8 +196,16 @@ def moved(before, after, names):
     return {n: after.get(n, 0) - before.get(n, 0) for n in names}
 
 
+def kernel_iface():
+    """The kernel's interface: the tap, or its end of the veth pair."""
+    return kernel_lower.KERNEL_VETH if LOWER[2] else "ofldtap0"
+
+
 def kpeer_env(faults, go_file=None, lport=None):
     env = dict(os.environ)
+    env["OFLD_KPEER_LOWER"] = LOWER[1]
+    if LOWER[2]:
+        env["OFLD_KTAP_IFACE"] = kernel_lower.KERNEL_VETH
     if lport:
         env["OFLD_KPEER_LPORT"] = str(lport)
     if faults:
@@ -249,7 +269,7 @@ def run_send(kpeer, reg, v6=False, faults=None, reset_after=0, capture=None,
             # if dumpcap gets no CPU while kpeer sends
             # Wireshark 4.2 logs "Capture started" at level info (4.0: at
             # message, shown by default): ask for info, Main domain only
-            tsh = Proc(in_ns("tshark", "-q", "-i", "ofldtap0", "-B", "64",
+            tsh = Proc(in_ns("tshark", "-q", "-i", kernel_iface(), "-B", "64",
                              "-w", capture, "-f", "tcp port 5201",
                              "--log-level", "info", "--log-domains", "Main"),
                        "tshark")
@@ -294,6 +314,10 @@ def run_recv(kpeer, v6=False, client_ns=None, faults=None, cc=""):
     listener; returns (kpeer's exit code or -1 when a wait failed, its
     RESULT, what the kernel's client said or what went wrong)."""
     procs = []
+    if LOWER[2]:
+        # the veth outlives kpeer (a tap does not): the kernel forgets
+        # what it learned of us, so that it asks again (N1)
+        sh(*in_ns("ip", "neigh", "flush", "dev", kernel_lower.KERNEL_VETH))
     try:
         p = Proc(in_ns(kpeer, "recv", str(TOTAL)) + (["v6"] if v6 else []),
                  "kpeer", env=kpeer_env(faults))
@@ -406,12 +430,32 @@ def main():
     if os.geteuid() != 0 or shutil.which("ip") is None:
         print("SKIP: needs root and iproute2 (network namespaces)")
         return 77
-    kpeer = sys.argv[1]
-    tshark = sys.argv[2] if len(sys.argv) > 2 else None
+    global LOWER
+    args = sys.argv[1:]
+    want_lower = "tap"
+    if "--lower" in args:
+        i = args.index("--lower")
+        want_lower = args[i + 1]
+        del args[i:i + 2]
+    if want_lower not in kernel_lower.CHOICES:
+        print(f"--lower {want_lower}: one of {kernel_lower.CHOICES}")
+        return 2
+    LOWER = kernel_lower.choose(want_lower)
+    kpeer = args[0]
+    tshark = args[1] if len(args) > 1 else None
     if sh("ip", "netns", "add", NS).returncode != 0:
         print("SKIP: cannot create a network namespace here")
         return 77
     sh(*in_ns("ip", "link", "set", "lo", "up"))
+    print(f"lower port: {LOWER[0]} ({LOWER[1]})" +
+          (f"; {LOWER[3]}" if LOWER[3] else ""), flush=True)
+    if LOWER[2]:
+        try:
+            kernel_lower.veth_pair(NS)
+        except RuntimeError as e:
+            sh("ip", "netns", "del", NS)
+            print(f"cannot set up the veth pair: {e}")
+            return 1
     reg = region()
     want = stream_sha(reg, TOTAL)
     tmp = tempfile.mkdtemp(prefix="ofld-kernel-")
@@ -425,6 +469,13 @@ def main():
             check(f"{fam}: every request completed once, in order",
                   r.get("out_of_order") == "0" and
                   r.get("requests") == r.get("completed"))
+            # N3: chained frames copied into one for af_xdp only
+            lin = int(r.get("linearized", -1))
+            check(f"{fam}: over {LOWER[0]}, frames copied into one segment"
+                  f" {'(linearized > 0)' if LOWER[0] == 'af_xdp' else '0'}"
+                  ", none dropped for it",
+                  (lin > 0 if LOWER[0] == "af_xdp" else lin == 0) and
+                  r.get("linear_nomem") == "0", str(r))
             # N1: connected without a MAC, no neighbour entry by hand
             sol = "neigh_ns_sent" if v6 else "neigh_arp_sent"
             check(f"{fam}: ofld resolved the kernel by "

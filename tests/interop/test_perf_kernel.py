@@ -65,11 +65,12 @@ def stream_sha(reg, conn, n):
     return h.hexdigest()
 
 
-def run(wrapper, perf, *opts, ofld_args=""):
+def run(wrapper, perf, *opts, ofld_args="", lower="tap"):
     """The wrapper to its end (300 s; then SIGTERM, on which it stops
     ofld-perf and the kernel peer and deletes its namespace, and a note
     of what was waited for)."""
     extra = ["--ofld-args", ofld_args] if ofld_args else []
+    extra += ["--lower", lower]
     p = subprocess.Popen([sys.executable, wrapper, "--sha256",
                           "--lcores", lcores_spec(1)] + extra + [perf,
                           "--conns", str(CONNS), "--bytes", str(TOTAL),
@@ -191,6 +192,28 @@ def main():
     lp = j.get("lower_path") or {}
     check("N3: lower_offload=off: every checksum done here",
           lp.get("csum_down") == 0 and lp.get("csum_here", 0) > 0, str(lp))
+
+    # Part 3 of issue 15: the kernel on a veth pair, net_ofld on
+    # net_af_xdp (net_af_packet where AF_XDP is refused), both ways; over
+    # net_af_xdp the engine's chained segments are copied into one frame
+    # (it sends one-segment frames only), none lost for it
+    for direction in ("send", "recv"):
+        opts = ["--direction", direction]
+        opts += ["--req-size", str(REQ)] if direction == "send" else []
+        rc, j, err = run(wrapper, perf, *opts, lower="auto")
+        what = f"{'ofld -> kernel' if direction == 'send' else 'kernel -> ofld'}" \
+            f" over {j.get('lower', '?')} on a veth"
+        (check_send if direction == "send" else check_recv)(
+            what, rc, j, err, want)
+        # (data segments are chains; our ACKs, all a receiver sends, are
+        # one segment each)
+        lp = j.get("lower_path") or {}
+        copies = j.get("lower") == "af_xdp" and direction == "send"
+        check(f"{what}: frames copied into one segment "
+              f"{'(linearized > 0)' if copies else '0'}, none dropped "
+              "for it", (lp.get("linearized", 0) > 0 if copies else
+                         lp.get("linearized") == 0) and
+              lp.get("linear_nomem") == 0, str(lp))
 
     # no listener in the kernel: refused, and ofld-perf says so
     ns = f"ofldpk{os.getpid()}"
