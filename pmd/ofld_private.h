@@ -350,6 +350,9 @@ struct pmd_internals {
 	uint16_t pt_seg_max;	/**< its mbuf segments per packet; 0: any */
 	bool pt_l4_one_seg;	/**< L4 checksums down for one-segment only */
 	bool lower_linear;	/**< the lower sends one-segment frames only */
+	/** rte_eth_tx_done_cleanup() on the lower: when next, per queue */
+	uint64_t lower_cleanup_at[OFLD_MAX_QUEUES];
+	bool lower_cleanup_off;	/**< the lower has none (-ENOTSUP) */
 	/** receive mbufs from pools of ours (ofld_lower_pool.c) */
 	bool lower_own_rx_pool;
 	struct rte_mempool *lower_rx_mp[OFLD_MAX_QUEUES];

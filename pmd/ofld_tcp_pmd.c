@@ -215,6 +215,12 @@ engine_make(struct pmd_internals *pi, uint16_t q)
 	 * computes it (ofld_tx.c)
 	 */
 	conf.tx_csum_offload = true;
+	/* TSO bursts where the lower port segments (N3); not on a paced
+	 * link, whose budget a 64 KiB burst could outgrow
+	 */
+	if (pi->cable == OFLD_CABLE_LOWER && !pi->pacer.enabled &&
+	    (pi->pt_offloads & RTE_ETH_TX_OFFLOAD_TCP_TSO))
+		conf.tso_max = 64u * 1024u;
 	/* connects without a MAC resolve it through the port's table (N1) */
 	if (pi->neigh != NULL) {
 		conf.resolve = ofld_neigh_resolve_cb;
@@ -555,6 +561,26 @@ rte_pmd_ofld_tcp_events(uint16_t port, uint16_t queue,
 	return ofld_tcp_events(e, ev, n);
 }
 
+/* A request completes once the peer acknowledged it and the frames
+ * that carry its bytes are freed; a lower port frees what it sent when it
+ * needs the descriptors, which at the end of a transfer may be never. So
+ * every 100 us the engine's poll asks it to free what it has sent.
+ */
+static void
+lower_tx_cleanup(struct pmd_internals *pi, uint16_t q)
+{
+	uint64_t now;
+
+	if (pi->lower_cleanup_off || !pi->lower_started)
+		return;
+	now = rte_get_timer_cycles();
+	if (now < pi->lower_cleanup_at[q])
+		return;
+	pi->lower_cleanup_at[q] = now + rte_get_timer_hz() / 10000;
+	if (rte_eth_tx_done_cleanup(pi->lower_port, q, 0) == -ENOTSUP)
+		pi->lower_cleanup_off = true;
+}
+
 static void
 engine_poll(struct pmd_internals *pi, uint16_t queue)
 {
@@ -588,6 +614,8 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 	}
 	if (pi->cable == OFLD_CABLE_PAIR)
 		ofld_pair_reclaim(pi);
+	else
+		lower_tx_cleanup(pi, queue);
 	if (pi->neigh != NULL)
 		ofld_neigh_rx(rxq, bufs, 0);	/* its timers */
 	ofld_tcp_poll(e);

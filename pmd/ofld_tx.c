@@ -573,6 +573,59 @@ ofld_lower_rx_burst(void *q, struct rte_mbuf **bufs, uint16_t n)
 	return ofld_rx_common(q, bufs, n, ofld_lower_rx_raw);
 }
 
+/* A TSO burst of the TCP engine (conf.tso_max, lower cable only): down
+ * whole where the lower port takes it, else cut here (N3). Its segments
+ * are counted as packets.
+ */
+static __rte_noinline void
+engine_burst(struct ofld_txq *txq, struct rte_mbuf *m)
+{
+	struct pmd_internals *pi = txq->pi;
+	struct ofld_gso_pkt *p = &txq->gso_pkt;
+	int r;
+
+	if (unlikely(ofld_gso_parse(m, &pi->gso_hw, p) != OFLD_GSO_OK)) {
+		rte_pktmbuf_free(m);	/* not of our making: cannot be */
+		txq->st.gso_refused[OFLD_GSO_BAD_LENGTHS]++;
+		return;
+	}
+	txq->st.packets += p->nb_segs - 1;
+	txq->st.bytes += (uint64_t)(p->nb_segs - 1) * p->hdr_len;
+	if (tx_large_down(txq, m, p)) {
+		txq->st.tso_down++;
+		tx_frames(txq, &m, 1, false, 0);
+		return;
+	}
+	r = ofld_gso_segment(m, p, m->pool, m->pool, txq->gso_out,
+			     pi->gso_flags);
+	if (unlikely(r < 0)) {
+		rte_pktmbuf_free(m);
+		txq->st.gso_nomem++;
+		return;
+	}
+	txq->st.gso_sends++;
+	tx_frames(txq, txq->gso_out, (uint32_t)r, false, 0);
+}
+
+/* The engine's frames to the lower port, its TSO bursts in their place. */
+static void
+engine_frames(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
+{
+	uint16_t i, j = 0;
+
+	for (i = 0; i < n; i++) {
+		if (likely(!(f[i]->ol_flags & RTE_MBUF_F_TX_TCP_SEG))) {
+			if (f[i]->ol_flags & CSUM_FLAGS)
+				tx_csum(txq, f[i], false);
+			continue;
+		}
+		tx_frames(txq, f + j, i - j, false, 0);	/* order kept */
+		engine_burst(txq, f[i]);
+		j = i + 1;
+	}
+	tx_frames(txq, f + j, n - j, false, 0);
+}
+
 /* The TCP engine's frames: counted, charged to the link, faults applied. */
 void
 ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
@@ -615,13 +668,13 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 	txq->st.bytes += bytes;
 	if (pi->cable != OFLD_CABLE_PAIR) {
 		/* a real wire below: the checksums the engine left to us,
-		 * to the lower port when it has them (N3)
+		 * and its TSO bursts, to the lower port when it has them
+		 * (N3)
 		 */
-		for (i = 0; i < n; i++)
-			if (f[i]->ol_flags & CSUM_FLAGS)
-				tx_csum(txq, f[i], false);
+		engine_frames(txq, f, n);
+		return;
 	}
-	tx_frames(txq, f, n, pi->cable == OFLD_CABLE_PAIR, slot);
+	tx_frames(txq, f, n, true, slot);
 }
 
 /* Wire bytes the engine may start now. */

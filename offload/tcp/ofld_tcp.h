@@ -146,6 +146,15 @@ struct ofld_tcp_engine_conf {
 	 * RTE_MBUF_F_RX_L4_CKSUM_GOOD are not verified again.
 	 */
 	bool tx_csum_offload;
+	/**
+	 * Largest TSO burst, payload bytes (0: none; needs tx_csum_offload).
+	 * New data may then go as one frame of up to this many bytes, whole
+	 * MSS segments (the last one short only at a request's end):
+	 * RTE_MBUF_F_TX_TCP_SEG, tso_segsz the MSS, l2/l3/l4_len, the
+	 * pseudo-header sum without the length; xmit cuts it or has it cut.
+	 * Retransmissions are MSS segments as before.
+	 */
+	uint32_t tso_max;
 	/** Delayed ACK bound, microseconds (default 500). */
 	uint32_t delack_us;
 	/**
@@ -238,6 +247,7 @@ struct ofld_tcp_stats {
 	uint64_t smap_nomem;	/**< send map full: sending waited */
 	uint64_t ooo_reneged;	/**< held segments dropped: no mbuf (R8) */
 	uint64_t resolve_waits;	/**< connects that waited for the next hop */
+	uint64_t tso_bursts;	/**< new data sent as TSO bursts (N3) */
 	uint64_t unreachable;	/**< connects ended UNREACHABLE (N1) */
 };
 

@@ -110,7 +110,8 @@ finish_l3_l4(struct ofld_tcp_conn *c, struct rte_mbuf *h, uint8_t *p,
 		if (offload) {
 			h->ol_flags |= RTE_MBUF_F_TX_IPV6 |
 				RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv6_phdr_cksum(ip6, 0);
+			/* a TSO burst's: without the length */
+			th->cksum = rte_ipv6_phdr_cksum(ip6, h->ol_flags);
 		} else {
 			th->cksum = ofld_l4_cksum(h, ip6, false, l4);
 		}
@@ -125,7 +126,7 @@ finish_l3_l4(struct ofld_tcp_conn *c, struct rte_mbuf *h, uint8_t *p,
 		if (offload) {
 			h->ol_flags |= RTE_MBUF_F_TX_IPV4 |
 				RTE_MBUF_F_TX_TCP_CKSUM;
-			th->cksum = rte_ipv4_phdr_cksum(ip, 0);
+			th->cksum = rte_ipv4_phdr_cksum(ip, h->ol_flags);
 		} else {
 			th->cksum = ofld_l4_cksum(h, ip, true, l4);
 		}
@@ -181,6 +182,12 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 		e->st.nomem++;
 		return -ENOMEM;
 	}
+	if (len > c->mss) {
+		/* a TSO burst (conf.tso_max): cut in MSS segments below */
+		h->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+		h->tso_segsz = (uint16_t)c->mss;
+		e->st.tso_bursts++;
+	}
 	th = (struct rte_tcp_hdr *)(p + l4);
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->recv_ack = rte_cpu_to_be_32(c->rcv_nxt);
@@ -199,7 +206,7 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	c->rcv_taken_acked = __atomic_load_n(&c->rcv_taken, __ATOMIC_RELAXED);
 	c->unacked_segs = 0;
 	otcp_timer_stop(c, OTCPT_DELACK);
-	e->st.segs_out++;
+	e->st.segs_out += len > c->mss ? (len + c->mss - 1) / c->mss : 1;
 	e->st.bytes_out += len;
 	otcp_output_put(e, h);
 	return 0;
@@ -420,6 +427,20 @@ sent_new(struct ofld_tcp_conn *c, uint32_t len)
 	otcp_loss_sent(c, len, false);
 }
 
+/* The most new data one frame may carry: a TSO burst of whole MSS
+ * segments where the engine may send them (not for a tail probe), else
+ * one MSS.
+ */
+static inline uint32_t
+burst_max(const struct ofld_tcp_conn *c, bool cwnd)
+{
+	uint32_t t = c->e->conf.tso_max;
+
+	if (likely(t == 0) || !cwnd || t < 2 * c->mss)
+		return c->mss;
+	return t - t % c->mss;
+}
+
 /* New data from snd_nxt; cwnd: whether the congestion window applies
  * (not for a tail loss probe). 1: sent; 0: nothing may go; -1: wait.
  */
@@ -434,7 +455,9 @@ output_new(struct ofld_tcp_conn *c, bool cwnd)
 	if (cwnd)
 		room = RTE_MIN(room, otcp_loss_send_allowance(c));
 	rem = c->nxt_req->pkt_len - c->nxt_off;
-	len = u32_min(u32_min(rem, c->mss), room);
+	len = u32_min(u32_min(rem, burst_max(c, cwnd)), room);
+	if (len > c->mss && len < rem)
+		len -= len % c->mss;	/* whole segments; short at the end */
 	/* no runt segments while a full one will fit soon */
 	if (len == 0 || (len < rem && len < c->mss && c->snd_max != c->snd_una))
 		return 0;
