@@ -150,6 +150,10 @@ otcp_conn_new(struct ofld_tcp_engine *e, const struct ofld_tcp_state *st)
 	c->cookie = st->cookie;
 	c->ipv6 = st->ipv6;
 	c->remote_mac = st->remote_mac;
+	/* quick ACKs first, as Linux: the peer's slow start counts ACKs
+	 * (RFC 3465: at most 2 SMSS each), so coalesced ones would slow it
+	 */
+	c->quick_acks = OTCP_QUICKACKS;
 	ofld_mpsc_init(&c->sendq);
 	if (rte_hash_add_key_data(e->hash, &c->key, c) < 0) {
 		e->free_idx[e->nb_free++] = idx;

@@ -607,6 +607,52 @@ segment_in(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 	otcp_output(c);
 }
 
+/*
+ * In-order data wants an ACK every second segment (RFC 9293 3.8.6.3, RFC
+ * 5681 4.2): one per connection at the end of the input burst covers all
+ * of its segments there, as Linux acknowledges a GRO batch (at most
+ * OTCP_ACK_COALESCE_MAX unacknowledged that way). Out-of-order data,
+ * holes filled, duplicates and FINs are acknowledged at once. The
+ * sender counts the bytes an ACK covers (RFC 3465), so fewer ACKs cost
+ * its window nothing; both ends save the work of the ACKs not sent.
+ */
+void
+otcp_ack_at_burst_end(struct ofld_tcp_conn *c)
+{
+	struct ofld_tcp_engine *e = c->e;
+
+	if (c->rcv_nxt - c->last_ack_sent >= OTCP_ACK_COALESCE_MAX ||
+	    (!c->ack_queued && e->nb_ackq == OTCP_ACKQ)) {
+		otcp_output_ack(c);	/* its queue entry, if any, finds 0 */
+		return;
+	}
+	if (c->ack_queued)
+		return;
+	c->ack_queued = true;
+	e->ackq[e->nb_ackq++] = c;
+}
+
+/* The ACKs owed at a burst's end: none where one went meanwhile (a data
+ * segment carried it: unacked_segs is 0) or the connection is gone (its
+ * slot, reset when reused, no longer says queued).
+ */
+static void
+ack_burst_flush(struct ofld_tcp_engine *e)
+{
+	uint16_t i;
+
+	for (i = 0; i < e->nb_ackq; i++) {
+		struct ofld_tcp_conn *c = e->ackq[i];
+
+		if (!c->ack_queued)
+			continue;
+		c->ack_queued = false;
+		if (c->active && c->unacked_segs >= 2)
+			otcp_output_ack(c);
+	}
+	e->nb_ackq = 0;
+}
+
 /* Frames the engine is done with: to the port (conf.consumed) or freed. */
 static void
 input_done(struct ofld_tcp_engine *e, struct rte_mbuf **done, uint16_t n)
@@ -661,6 +707,7 @@ ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 	e->st.not_ours += k;
 	if (unlikely(e->rx_short))
 		otcp_reass_short(e);
+	ack_burst_flush(e);
 	otcp_output_flush(e);
 	otcp_compl_flush(e);
 	return k;

@@ -61,6 +61,7 @@ void otcp_ready_remove(struct ofld_tcp_conn *c);
 /* (entry point: ofld_tcp_input() of ofld_tcp.h) */
 void otcp_input_parse_opts(const uint8_t *o, uint32_t optlen,
 			   struct seg_info *si);
+void otcp_ack_at_burst_end(struct ofld_tcp_conn *c);
 
 /* ---- ofld_tcp_reass.c: delivery, reassembly, the receive window ---- */
 bool otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,

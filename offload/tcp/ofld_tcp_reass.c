@@ -279,6 +279,7 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 			return true;
 	}
 	if (seq != c->rcv_nxt) {
+		c->quick_acks = OTCP_QUICKACKS;
 		ooo_insert(c, frame, off, seq, len, psh);
 		return true;	/* a dup ACK with SACK tells the sender at once */
 	}
@@ -308,7 +309,14 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		ooo_drain(c);
 		return true;	/* a hole filled: ACK at once */
 	}
-	return ++c->unacked_segs >= 2;
+	if (++c->unacked_segs < 2)
+		return false;
+	if (c->quick_acks != 0) {
+		c->quick_acks--;
+		return true;
+	}
+	otcp_ack_at_burst_end(c);
+	return false;
 }
 
 /* Bytes of buffer the receive window may offer now. */

@@ -3,9 +3,16 @@
  */
 
 /*
- * The receiving engine when its mempool runs dry (R8): data held out of
- * order must not keep in-order data out. Segments are crafted by hand on
+ * The receiving engine on crafted input: segments are crafted by hand on
  * one engine's input; what it sends goes to a small capture.
+ *
+ * Its ACKs (RFC 9293 3.8.6.3, R1, R8): in-order data of one input burst is
+ * acknowledged once at the burst's end (at most 64 KiB unacknowledged
+ * that way), out-of-order data at once, and on a new connection or after
+ * data out of order an ACK every second segment (quick ACKs).
+ *
+ * When its mempool runs dry (R8): data held out of order must not keep
+ * in-order data out.
  *
  * Found by tcp-offload-pair's "W1 1000 connections": 1000 connections
  * share one pool with the application's requests; held data took the
@@ -260,12 +267,168 @@ test_renege_when_dry(void)
 	CU_ASSERT(ofld_test_mempool_full(pool, POOL_SIZE));
 }
 
+/* The ACKs sent on port's connection since index from of the capture:
+ * how many, and the acknowledgment numbers (at most max of them).
+ */
+static uint16_t
+acks_sent(uint16_t port, uint16_t from, uint32_t *ack, uint16_t max)
+{
+	const struct rte_tcp_hdr *th;
+	uint16_t i, n = 0;
+
+	for (i = from; i < nb_cap; i++) {
+		th = rte_pktmbuf_mtod_offset(cap[i], struct rte_tcp_hdr *, 34);
+		if (rte_be_to_cpu_16(th->src_port) != port ||
+		    !(th->tcp_flags & RTE_TCP_ACK_FLAG))
+			continue;
+		if (n < max)
+			ack[n] = rte_be_to_cpu_32(th->recv_ack);
+		n++;
+	}
+	return n;
+}
+
+/* nb segments of len bytes from seq on, in one input burst. */
+static void
+input_burst(struct ofld_tcp_engine *e, const struct ofld_tcp_state *sb,
+	    uint32_t seq, uint16_t len, uint16_t nb)
+{
+	struct rte_mbuf *m[64], *rest[64];
+	uint16_t i;
+
+	CU_ASSERT_FATAL(nb <= RTE_DIM(m));
+	for (i = 0; i < nb; i++)
+		m[i] = peer_data(sb, seq + (uint32_t)i * len, len, 5);
+	CU_ASSERT_EQUAL(ofld_tcp_input(e, m, nb, rest), 0);
+}
+
+/* Pairs of segments, one pair per burst, until a connection's quick ACKs
+ * (nb left) are spent: an ACK for each pair. @return the next seq.
+ */
+static uint32_t
+spend_quick_acks(struct ofld_tcp_engine *e, const struct ofld_tcp_state *sb,
+		 uint32_t seq, uint16_t nb)
+{
+	uint16_t port = sb->remote_port, i, n = 0;
+	uint32_t ack[1];
+
+	cap_clear();
+	for (i = 0; i < nb; i++, seq += 2000) {
+		input_burst(e, sb, seq, 1000, 2);
+		n += acks_sent(port, 0, ack, 1);
+		CU_ASSERT_EQUAL(ack[0], seq + 2000);
+		CU_ASSERT_EQUAL(received(e, port, 5), 2000);
+		cap_clear();
+	}
+	CU_ASSERT_EQUAL(n, nb);
+	return seq;
+}
+
+/*
+ * (0) A new connection: ten in-order segments in one burst get five ACKs
+ * (quick ACKs, 255 of them). Once they are spent: (1) ten in one burst:
+ * one ACK, of all ten. (2) Sixty: an ACK once 64 KiB went unacknowledged,
+ * and one at the end. (3) One segment per burst: an ACK every second
+ * segment, as without coalescing. (4) A burst with data out of order at
+ * its end: the ACK for it (with its SACK block) covers the in-order data
+ * before it; nothing more at the end. (5) A hole filled: in-order data
+ * after it is acknowledged every second segment again, within one burst
+ * too. Every byte is delivered.
+ */
+static void
+test_ack_coalescing(void)
+{
+	struct ofld_tcp_engine_conf conf = {
+		.max_conns = 8, .socket = 0, .tx_pool = pool, .rx_pool = pool,
+		.xmit = cap_xmit,
+		.local_mac = { .addr_bytes = { 2, 0, 0, 0, 0, 1 } },
+	};
+	struct ofld_tcp_state sa1, sb1, sa2, sb2;
+	struct ofld_tcp_engine *e;
+	uint32_t ack[8], seq, seq2;
+	uint16_t from;
+
+	e = ofld_tcp_engine_create("acks", &conf);
+	CU_ASSERT_FATAL(e != NULL);
+	states(1, &sa1, &sb1);
+	states(2, &sa2, &sb2);
+	CU_ASSERT_FATAL(ofld_tcp_offload(e, &sa1) != NULL);
+	CU_ASSERT_FATAL(ofld_tcp_offload(e, &sa2) != NULL);
+	cap_clear();
+
+	/* (0) */
+	input_burst(e, &sb1, ISN_B, 1000, 10);
+	CU_ASSERT_EQUAL(acks_sent(1, 0, ack, 8), 5);
+	CU_ASSERT_EQUAL(ack[4], ISN_B + 10000);
+	CU_ASSERT_EQUAL(received(e, 1, 5), 10000);
+	seq = spend_quick_acks(e, &sb1, ISN_B + 10000, 255 - 5);
+	seq2 = spend_quick_acks(e, &sb2, ISN_B, 255);
+
+	/* (1) */
+	input_burst(e, &sb1, seq, 1000, 10);
+	CU_ASSERT_EQUAL(acks_sent(1, 0, ack, 8), 1);
+	CU_ASSERT_EQUAL(ack[0], seq + 10000);
+	CU_ASSERT_EQUAL(received(e, 1, 5), 10000);
+
+	/* (2) 65536 unacknowledged after the 47th segment */
+	seq += 10000;
+	from = nb_cap;
+	input_burst(e, &sb1, seq, 1400, 60);
+	CU_ASSERT_EQUAL(acks_sent(1, from, ack, 8), 2);
+	CU_ASSERT_EQUAL(ack[0], seq + 47 * 1400);
+	CU_ASSERT_EQUAL(ack[1], seq + 60 * 1400);
+	CU_ASSERT_EQUAL(received(e, 1, 5), 60 * 1400);
+
+	/* (3) */
+	seq += 60 * 1400;
+	from = nb_cap;
+	for (int i = 0; i < 4; i++)
+		input1(e, peer_data(&sb1, seq + (uint32_t)i * 1000, 1000, 5));
+	CU_ASSERT_EQUAL(acks_sent(1, from, ack, 8), 2);
+	CU_ASSERT_EQUAL(ack[0], seq + 2000);
+	CU_ASSERT_EQUAL(ack[1], seq + 4000);
+	CU_ASSERT_EQUAL(received(e, 1, 5), 4000);
+
+	/* (4) the second connection: four in order, then the fifth lost */
+	{
+		struct rte_mbuf *m[5], *rest[5];
+
+		for (int i = 0; i < 4; i++)
+			m[i] = peer_data(&sb2, seq2 + (uint32_t)i * 1000,
+					 1000, 5);
+		m[4] = peer_data(&sb2, seq2 + 5000, 1000, 5);
+		from = nb_cap;
+		CU_ASSERT_EQUAL(ofld_tcp_input(e, m, 5, rest), 0);
+	}
+	CU_ASSERT_EQUAL(acks_sent(2, from, ack, 8), 1);
+	CU_ASSERT_EQUAL(ack[0], seq2 + 4000);
+	CU_ASSERT(last_sack_holds(2, seq2 + 5000));
+
+	/* (5) the hole filled (an ACK at once), then ten in one burst */
+	from = nb_cap;
+	input1(e, peer_data(&sb2, seq2 + 4000, 1000, 5));
+	CU_ASSERT_EQUAL(acks_sent(2, from, ack, 8), 1);
+	CU_ASSERT_EQUAL(ack[0], seq2 + 6000);
+	from = nb_cap;
+	input_burst(e, &sb2, seq2 + 6000, 1000, 10);
+	CU_ASSERT_EQUAL(acks_sent(2, from, ack, 8), 5);
+	CU_ASSERT_EQUAL(ack[0], seq2 + 8000);
+	CU_ASSERT_EQUAL(ack[4], seq2 + 16000);
+	CU_ASSERT_EQUAL(received(e, 2, 5), 16000);
+
+	cap_clear();
+	ofld_tcp_engine_free(e);
+	CU_ASSERT(ofld_test_mempool_full(pool, POOL_SIZE));
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct ofld_test_case cases[] = {
 		{ "R8 held data reneged when the pool runs dry",
 		  test_renege_when_dry },
+		{ "ACKs coalesced per input burst, quick ones after loss",
+		  test_ack_coalescing },
 		{ NULL, NULL },
 	};
 	int ret;
@@ -278,7 +441,7 @@ main(int argc, char **argv)
 				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (pool == NULL)
 		return 1;
-	ret = ofld_test_run("TCP engine out of mbufs", cases);
+	ret = ofld_test_run("TCP engine, the receiver", cases);
 	rte_mempool_free(pool);
 	ofld_test_eal_cleanup();
 	return ret;
