@@ -36,12 +36,41 @@ otcp_compl_trk_init(struct req_trk *t)
 	t->done = TRK_BUSY;
 }
 
-/* The engine lets go of a request's payload. */
+/* The engine lets go of a request's payload: its own reference and the
+ * ahead ones no segment took.
+ */
 void
-otcp_compl_trk_release(struct req_trk *t)
+otcp_compl_trk_release(struct req_trk *t, uint32_t ahead)
 {
-	if (rte_mbuf_ext_refcnt_update(&t->shinfo, -1) == 0)
+	if (rte_mbuf_ext_refcnt_update(&t->shinfo,
+				       (int16_t)-(int32_t)(1 + ahead)) == 0)
 		__atomic_store_n(&t->done, TRK_DONE, __ATOMIC_RELEASE);
+}
+
+/*
+ * A reference of tracker t for one more segment. TRK_BIAS are taken at
+ * once for the request being cut: a locked add per segment waited for
+ * every store before it (the new mbufs' headers, cold), about half of
+ * otcp_output_segment's samples. A different tracker (a retransmission of
+ * an older request, the next request) gives back what is left of the old
+ * bias; the engine's own reference keeps that one above 0 until
+ * otcp_compl_req_finish(), which gives back the rest with it.
+ */
+void
+otcp_compl_trk_ref(struct ofld_tcp_conn *c, struct req_trk *t)
+{
+	if (likely(t == c->bias_trk && c->bias_left != 0)) {
+		c->bias_left--;
+		return;
+	}
+	if (t != c->bias_trk) {
+		if (c->bias_left != 0)
+			rte_mbuf_ext_refcnt_update(&c->bias_trk->shinfo,
+				(int16_t)-(int32_t)c->bias_left);
+		c->bias_trk = t;
+	}
+	rte_mbuf_ext_refcnt_update(&t->shinfo, TRK_BIAS);
+	c->bias_left = TRK_BIAS - 1;
 }
 
 void
@@ -66,8 +95,16 @@ otcp_compl_req_finish(struct ofld_tcp_engine *e, struct ofld_tcp_conn *c,
 	r->info = ofld_req_info(c->idx, status, EVK_SEND_DONE);
 	r->acked = acked;
 	if (r->trk != NULL) {
-		((struct req_trk *)r->trk)->conn = c->gen;
-		otcp_compl_trk_release(r->trk);
+		struct req_trk *t = r->trk;
+		uint32_t ahead = 0;
+
+		if (c->bias_trk == t) {
+			ahead = c->bias_left;
+			c->bias_trk = NULL;
+			c->bias_left = 0;
+		}
+		t->conn = c->gen;
+		otcp_compl_trk_release(t, ahead);
 	} else {
 		r->trk = (void *)(uintptr_t)c->gen;	/* never sent */
 	}

@@ -61,7 +61,7 @@ attach_slice(struct ofld_tcp_conn *c, struct rte_mbuf *h,
 		if (unlikely(mi == NULL))
 			return -ENOMEM;
 		/* an external buffer over the slice, counted by the tracker */
-		rte_mbuf_ext_refcnt_update(&t->shinfo, 1);
+		otcp_compl_trk_ref(c, t);
 		rte_pktmbuf_attach_extbuf(mi,
 			rte_pktmbuf_mtod_offset(seg, void *, off),
 			rte_pktmbuf_iova_offset(seg, off), (uint16_t)take,

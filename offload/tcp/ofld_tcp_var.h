@@ -65,6 +65,10 @@
  * 174 with 64 quick ACKs, 115 with 255).
  */
 #define OTCP_QUICKACKS	255
+/* tracker references taken at once for the request being cut: one
+ * atomic per this many segments, not one per segment
+ */
+#define TRK_BIAS	64
 #define SM_POOL_MIN	65536	/* send map entries per engine, at least */
 #define DUPTHRESH	3	/* RFC 5681, RFC 6675 */
 /* Sequence space in use (assigned to posted data, not acked) stays under
@@ -244,6 +248,9 @@ struct ofld_tcp_conn {
 	uint32_t nxt_off;
 	struct rte_mbuf *cur_req, *cur_seg;	/* attach_slice()'s cursor */
 	uint32_t cur_seg_start;
+	/* references of bias_trk taken ahead for segments (otcp_trk_ref()) */
+	struct req_trk *bias_trk;
+	uint32_t bias_left;
 	uint64_t queued_bytes;		/* in the send list, not acked */
 	uint64_t posted_bytes;		/* posted, still on the queue */
 	struct rte_mbuf *sendq_held;	/* popped, waits for sequence space */
