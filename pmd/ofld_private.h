@@ -45,6 +45,11 @@ extern int ofld_logtype;
 #define OFLD_DRIVER_NAME	"net_ofld"
 #define OFLD_MAX_QUEUES		16
 #define OFLD_LANE_SIZE		4096	/**< frames per pair lane (ring) */
+/** Frames a TCP engine keeps waiting on a plain pair lane at most (its
+ * room, ofld_tcp_room_cb()), as Linux's byte queue limits keep a NIC's
+ * transmit ring short: beyond it, data waits unbuilt in the engine.
+ */
+#define OFLD_LANE_BACKLOG	256
 /** Frames per lane at most: a lane holds speed x delay plus its backlog
  * (OFLD_LANE_SIZE); 2 MiB of ring each.
  */

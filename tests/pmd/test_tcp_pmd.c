@@ -746,6 +746,55 @@ test_tx_completions(void)
 	run_tx_completions(",tx_free=receiver", false);
 }
 
+/*
+ * W (no loss, nothing queued without end): an unpaced pair lane holds at
+ * most 256 (OFLD_LANE_BACKLOG) of an engine's frames. a's window and cwnd
+ * allow 4 MiB; b does not poll: a sends 256 frames and keeps the rest
+ * unbuilt, nothing is dropped at the lane (b's imissed stays 0), and the
+ * whole stream arrives once b polls.
+ */
+static void
+test_lane_backlog(void)
+{
+	struct ofld_tcp_state sa, sb, q;
+	struct rte_eth_stats sta, stb;
+	struct ofld_fault rng;
+	struct flow f = { 0 };
+	int a, b;
+
+	a = port_up("net_ofld_a", "pair=bql,speed=0");
+	b = port_up("net_ofld_b", "pair=bql,speed=0");
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	states(a, b, 1, &sa, &sb);
+	sa.cwnd = WINDOW;	/* only the lane holds a back */
+	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+	CU_ASSERT_FATAL(f.ca != NULL && f.cb != NULL);
+	f.lens_cap = 4096;
+	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	CU_ASSERT_FATAL(f.lens != NULL);
+	ofld_fault_init(&rng, 12, 0, 0);
+	post_more(&f, 1, 4u << 20, 4u << 20, &rng);
+	/* at most 32 segments per poll for one connection: 20 polls could
+	 * send 640
+	 */
+	for (int i = 0; i < 20; i++)
+		CU_ASSERT_EQUAL(rte_pmd_ofld_poll(a, 0), 0);
+	CU_ASSERT_EQUAL(rte_eth_stats_get(a, &sta), 0);
+	ofld_tcp_query(f.ca, &q);
+	CU_ASSERT_EQUAL(sta.opackets, 256);
+	CU_ASSERT(q.snd_nxt - q.snd_una <= 256u * 1448);
+	drive(a, b, &f, OFLD_TCP_SUCCESS, all_in, "the whole stream at b");
+	CU_ASSERT(all_in(&f));
+	CU_ASSERT_EQUAL(f.bad_data, 0);
+	CU_ASSERT_EQUAL(rte_eth_stats_get(b, &stb), 0);
+	CU_ASSERT_EQUAL(stb.imissed, 0);
+	free(f.lens);
+	rte_vdev_uninit("net_ofld_a");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
+}
+
 /* engine=service: a service lcore runs port a's engine; the application
  * only posts, reaps, and makes control calls through the mailbox.
  */
@@ -871,6 +920,8 @@ main(int argc, char **argv)
 		{ "engine on a service lcore", test_engine_on_service_lcore },
 		{ "W transmit completions freed by the sender",
 		  test_tx_completions },
+		{ "W an engine's backlog on an unpaced lane",
+		  test_lane_backlog },
 		{ NULL, NULL },
 	};
 	const char *env = getenv("OFLD_TCP_TEST_MIB");
