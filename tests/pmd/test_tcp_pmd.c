@@ -479,24 +479,46 @@ a_closed(struct flow *f)
 	return f->closed_a && f->nb_done == f->nb_posted;
 }
 
+/* Ports a and b on the pair cable with args, one connection a -> b (cwnd:
+ * a's initial, 0 for the default), f ready for post_more().
+ */
+static void
+flow_up(const char *args, uint32_t cwnd, struct flow *f, int *pa, int *pb)
+{
+	struct ofld_tcp_state sa, sb;
+
+	*pa = port_up("net_ofld_a", args);
+	*pb = port_up("net_ofld_b", args);
+	CU_ASSERT_FATAL(*pa >= 0 && *pb >= 0);
+	states(*pa, *pb, 1, &sa, &sb);
+	sa.cwnd = cwnd;
+	f->ca = rte_pmd_ofld_tcp_offload(*pa, 0, &sa);
+	f->cb = rte_pmd_ofld_tcp_offload(*pb, 0, &sb);
+	CU_ASSERT_FATAL(f->ca != NULL && f->cb != NULL);
+	f->lens_cap = 4096;
+	f->lens = calloc(f->lens_cap, sizeof(uint32_t));
+	CU_ASSERT_FATAL(f->lens != NULL);
+}
+
+/* Both ports gone, and every mbuf back in the pool. */
+static void
+flow_down(struct flow *f)
+{
+	free(f->lens);
+	rte_vdev_uninit("net_ofld_a");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
+}
+
 /* RST mid-transfer (T9) and abortive close (T11), over the cable. */
 static void
 run_abort(bool peer)
 {
-	struct ofld_tcp_state sa, sb;
 	struct ofld_fault rng;
 	struct flow f = { 0 };
 	int a, b;
 
-	a = port_up("net_ofld_a", "pair=rst,speed=10000");
-	b = port_up("net_ofld_b", "pair=rst,speed=10000");
-	CU_ASSERT_FATAL(a >= 0 && b >= 0);
-	states(a, b, 1, &sa, &sb);
-	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
-	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
-	CU_ASSERT_FATAL(f.ca && f.cb);
-	f.lens_cap = 4096;
-	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	flow_up("pair=rst,speed=10000", 0, &f, &a, &b);
 	ofld_fault_init(&rng, 5, 0, 0);
 	post_more(&f, 1, 64u << 20, 64u << 20, &rng);
 	drive(a, b, &f, OFLD_TCP_SUCCESS, got_some, "8 MiB at b");
@@ -517,10 +539,7 @@ run_abort(bool peer)
 	CU_ASSERT_EQUAL(ofld_test_xstat(a, peer ? "tcp_q0_rst_in" :
 					"tcp_q0_rst_in"), peer ? 1 : 0);
 	CU_ASSERT_EQUAL(ofld_tcp_release(f.ca), 0);
-	free(f.lens);
-	rte_vdev_uninit("net_ofld_a");
-	rte_vdev_uninit("net_ofld_b");
-	CU_ASSERT(pool_full());
+	flow_down(&f);
 }
 
 static void
@@ -700,22 +719,13 @@ test_w1_plain_traffic_beside(void)
 static void
 run_tx_completions(const char *extra, bool back)
 {
-	struct ofld_tcp_state sa, sb;
 	struct ofld_fault rng;
 	struct flow f = { 0 };
 	char args[64];
 	int a, b, n;
 
 	snprintf(args, sizeof(args), "pair=txc,speed=0%s", extra);
-	a = port_up("net_ofld_a", args);
-	b = port_up("net_ofld_b", args);
-	CU_ASSERT_FATAL(a >= 0 && b >= 0);
-	states(a, b, 1, &sa, &sb);
-	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
-	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
-	CU_ASSERT_FATAL(f.ca != NULL && f.cb != NULL);
-	f.lens_cap = 4096;
-	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
+	flow_up(args, 0, &f, &a, &b);
 	ofld_fault_init(&rng, 11, 0, 0);
 	post_more(&f, 1, 4u << 20, 4u << 20, &rng);
 	/* a's engine sends its first window; only b runs after that */
@@ -733,10 +743,7 @@ run_tx_completions(const char *extra, bool back)
 	drive(a, b, &f, OFLD_TCP_SUCCESS, all_in, "the whole stream at b");
 	CU_ASSERT(all_in(&f));
 	CU_ASSERT_EQUAL(f.bad_data, 0);
-	free(f.lens);
-	rte_vdev_uninit("net_ofld_a");
-	rte_vdev_uninit("net_ofld_b");
-	CU_ASSERT(pool_full());
+	flow_down(&f);
 }
 
 static void
@@ -756,23 +763,14 @@ test_tx_completions(void)
 static void
 test_lane_backlog(void)
 {
-	struct ofld_tcp_state sa, sb, q;
 	struct rte_eth_stats sta, stb;
+	struct ofld_tcp_state q;
 	struct ofld_fault rng;
 	struct flow f = { 0 };
 	int a, b;
 
-	a = port_up("net_ofld_a", "pair=bql,speed=0");
-	b = port_up("net_ofld_b", "pair=bql,speed=0");
-	CU_ASSERT_FATAL(a >= 0 && b >= 0);
-	states(a, b, 1, &sa, &sb);
-	sa.cwnd = WINDOW;	/* only the lane holds a back */
-	f.ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
-	f.cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
-	CU_ASSERT_FATAL(f.ca != NULL && f.cb != NULL);
-	f.lens_cap = 4096;
-	f.lens = calloc(f.lens_cap, sizeof(uint32_t));
-	CU_ASSERT_FATAL(f.lens != NULL);
+	/* cwnd: only the lane holds a back */
+	flow_up("pair=bql,speed=0", WINDOW, &f, &a, &b);
 	ofld_fault_init(&rng, 12, 0, 0);
 	post_more(&f, 1, 4u << 20, 4u << 20, &rng);
 	/* at most 32 segments per poll for one connection: 20 polls could
@@ -789,10 +787,7 @@ test_lane_backlog(void)
 	CU_ASSERT_EQUAL(f.bad_data, 0);
 	CU_ASSERT_EQUAL(rte_eth_stats_get(b, &stb), 0);
 	CU_ASSERT_EQUAL(stb.imissed, 0);
-	free(f.lens);
-	rte_vdev_uninit("net_ofld_a");
-	rte_vdev_uninit("net_ofld_b");
-	CU_ASSERT(pool_full());
+	flow_down(&f);
 }
 
 /* engine=service: a service lcore runs port a's engine; the application
