@@ -691,13 +691,16 @@ static uint64_t
 lane_room(const struct ofld_txq *txq)
 {
 	const struct pmd_internals *pi = txq->pi;
-	const struct ofld_rss *r = &txq->steer->rss;
 	const struct ofld_lane *lane;
 	unsigned int waiting;
+	uint16_t nb_rx;
 
-	if (pi->cable != OFLD_CABLE_PAIR || txq->lanes == NULL)
+	/* a lower cable has no lanes, nor steering */
+	if (pi->cable != OFLD_CABLE_PAIR || txq->lanes == NULL ||
+	    txq->steer == NULL)
 		return UINT64_MAX;
-	lane = &txq->lanes[(r->nb_rx > 1 ? txq->qid % r->nb_rx : 0) &
+	nb_rx = txq->steer->rss.nb_rx;
+	lane = &txq->lanes[(nb_rx > 1 ? txq->qid % nb_rx : 0) &
 			   (OFLD_MAX_QUEUES - 1)];
 	if (lane->ring == NULL || lane->delayed)
 		return UINT64_MAX;
