@@ -354,7 +354,7 @@ engine_of(uint16_t port, uint16_t queue, struct pmd_internals **pip,
 	if (!rte_eth_dev_is_valid_port(port))
 		return -ENODEV;
 	dev = &rte_eth_devices[port];
-	if (strcmp(dev->device->driver->name, OFLD_DRIVER_NAME) != 0)
+	if (dev->dev_ops != &ofld_ops)	/* a pointer, not a name: per call */
 		return -ENOTSUP;
 	pi = dev->data->dev_private;
 	if (queue >= OFLD_MAX_QUEUES || pi->tcp[queue] == NULL)
@@ -699,7 +699,7 @@ rte_pmd_ofld_service_id(uint16_t port, uint32_t *id)
 	if (!rte_eth_dev_is_valid_port(port) || id == NULL)
 		return -EINVAL;
 	dev = &rte_eth_devices[port];
-	if (strcmp(dev->device->driver->name, OFLD_DRIVER_NAME) != 0)
+	if (dev->dev_ops != &ofld_ops)
 		return -ENOTSUP;
 	pi = dev->data->dev_private;
 	if (!pi->service_registered)

@@ -141,7 +141,7 @@ ofld_tel_port(unsigned long port)
 	if (port >= RTE_MAX_ETHPORTS || !rte_eth_dev_is_valid_port(port))
 		return NULL;
 	dev = &rte_eth_devices[port];
-	if (strcmp(dev->device->driver->name, OFLD_DRIVER_NAME) != 0)
+	if (dev->dev_ops != &ofld_ops)
 		return NULL;
 	return dev->data->dev_private;
 }
