@@ -458,6 +458,9 @@ ofld_dev_stop(struct rte_eth_dev *dev)
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
 		if (dev->data->tx_queues[i] != NULL)
 			ofld_txq_flush(dev->data->tx_queues[i]);
+	for (i = 0; i < OFLD_MAX_QUEUES; i++)
+		if (pi->tcp_txq[i] != NULL)
+			ofld_txq_flush(pi->tcp_txq[i]);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		dev->data->rx_queue_state[i] = RTE_ETH_QUEUE_STATE_STOPPED;
 	for (i = 0; i < dev->data->nb_tx_queues; i++)

@@ -68,6 +68,8 @@ extern int ofld_logtype;
 #define OFLD_L2_OVERHEAD	(RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
 #define OFLD_NAME_MAX		32
 #define OFLD_BURST_CHUNK	32
+/** Frames a transmit queue holds for a busy lower port (ofld_tx.c). */
+#define OFLD_TX_HOLD	OFLD_GSO_MAX_SEGS
 #define OFLD_TCP_DEFAULT_CONNS	4096	/**< per queue */
 #define OFLD_STASH_SIZE		1024
 /** Default hardware max offload size (G13): 256 KiB. */
@@ -264,7 +266,13 @@ struct ofld_txq_stats {
 	uint64_t fault_reorder;
 	uint64_t fault_nomem;	/**< duplicate not made: mempool empty */
 	uint64_t peer_overrun;	/**< on the wire, peer receive ring full */
-	uint64_t lower_full;	/**< dropped: lower port refused them */
+	uint64_t lower_full;	/**< dropped: lower port refused them and
+				 *   the queue's hold was full
+				 */
+	uint64_t lower_held;	/**< refused by the lower port at first:
+				 *   held, sent before newer frames
+				 */
+	uint64_t lower_stalls;	/**< bursts cut short: lower port busy */
 	uint64_t gso_sends;	/**< large sends segmented */
 	uint64_t gso_nomem;	/**< large sends dropped: mempool empty */
 	uint64_t csum_bad;	/**< dropped: checksum flags do not fit */
@@ -289,6 +297,12 @@ struct ofld_txq {
 	struct ofld_txq_stats base;	/**< snapshot at the last reset */
 	struct ofld_gso_pkt gso_pkt;	/**< the large send being cut */
 	struct rte_mbuf *gso_out[OFLD_GSO_MAX_SEGS]; /**< its segments */
+	/** lower cable: frames the lower port has not taken yet, in order,
+	 * from hold[hold_head]; they go before anything newer (a driver's
+	 * requeue). As many as one large send's segments.
+	 */
+	uint16_t hold_head, hold_n;
+	struct rte_mbuf *hold[OFLD_TX_HOLD];
 } __rte_cache_aligned;
 
 struct pmd_internals {

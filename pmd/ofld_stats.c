@@ -35,7 +35,7 @@ static const struct xstat_def tx_xstats[] = {
 	TXS(fault_reorder), TXS(fault_nomem), TXS(peer_overrun),
 	TXS(lower_full), TXS(gso_sends), TXS(gso_nomem), TXS(csum_bad),
 	TXS(tso_down), TXS(csum_down), TXS(csum_here), TXS(prepare_refused),
-	TXS(linearized), TXS(linear_nomem),
+	TXS(linearized), TXS(linear_nomem), TXS(lower_held), TXS(lower_stalls),
 #define GSO_REFUSED(v, n) \
 	{ "gso_" n, offsetof(struct ofld_txq_stats, gso_refused[v]) }
 	GSO_REFUSED(OFLD_GSO_BAD_FLAGS, "bad_flags"),

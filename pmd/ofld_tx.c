@@ -9,6 +9,8 @@
  * No locks, no heap, no logging: everything that goes wrong is counted.
  */
 
+#include <string.h>
+
 #include <ethdev_driver.h>
 #include <rte_branch_prediction.h>
 #include <rte_errno.h>
@@ -167,23 +169,72 @@ linearize(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
 	return k;
 }
 
-/* Hand frames to the lower port: what it refuses is dropped and counted
- * (a large send cannot be handed back half sent).
+/* The frames held for the lower port to it, oldest first; on a stopped
+ * port they are dropped (its lower is stopped too). @return whether none
+ * is left.
+ */
+static __rte_noinline bool
+hold_flush(struct ofld_txq *txq)
+{
+	uint16_t sent;
+
+	if (unlikely(!txq->pi->dev->data->dev_started)) {
+		rte_pktmbuf_free_bulk(txq->hold + txq->hold_head, txq->hold_n);
+		txq->st.link_down += txq->hold_n;
+		sent = txq->hold_n;
+	} else {
+		sent = rte_eth_tx_burst(txq->lower_port, txq->qid,
+					txq->hold + txq->hold_head,
+					txq->hold_n);
+	}
+	txq->hold_n -= sent;
+	txq->hold_head = txq->hold_n == 0 ? 0 : txq->hold_head + sent;
+	return txq->hold_n == 0;
+}
+
+/* Frames the lower port did not take, held behind those held already;
+ * beyond OFLD_TX_HOLD they are dropped and counted.
+ */
+static __rte_noinline void
+hold_add(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
+{
+	uint16_t room;
+
+	if (txq->hold_head + txq->hold_n + n > OFLD_TX_HOLD &&
+	    txq->hold_head != 0) {
+		memmove(txq->hold, txq->hold + txq->hold_head,
+			txq->hold_n * sizeof(txq->hold[0]));
+		txq->hold_head = 0;
+	}
+	room = OFLD_TX_HOLD - txq->hold_head - txq->hold_n;
+	if (unlikely(n > room)) {
+		rte_pktmbuf_free_bulk(f + room, n - room);
+		txq->st.lower_full += n - room;
+		n = room;
+	}
+	memcpy(txq->hold + txq->hold_head + txq->hold_n, f, n * sizeof(f[0]));
+	txq->hold_n += n;
+	txq->st.lower_held += n;
+}
+
+/* Hand frames to the lower port after those it has not taken yet: what
+ * it does not take now is held for the next call (a large send cannot
+ * be handed back half sent; its caller stops there, see ofld_xmit()).
  */
 static __rte_always_inline void
 emit_lower(struct ofld_txq *txq, struct rte_mbuf **f, uint16_t n)
 {
-	uint16_t sent, j;
+	uint16_t sent;
 
 	if (unlikely(txq->pi->lower_linear))
 		n = linearize(txq, f, n);
-	sent = rte_eth_tx_burst(txq->lower_port, txq->qid, f, n);
-
-	if (unlikely(sent < n)) {
-		for (j = sent; j < n; j++)
-			rte_pktmbuf_free(f[j]);
-		txq->st.lower_full += n - sent;
+	if (unlikely(txq->hold_n != 0) && !hold_flush(txq)) {
+		hold_add(txq, f, n);
+		return;
 	}
+	sent = rte_eth_tx_burst(txq->lower_port, txq->qid, f, n);
+	if (unlikely(sent < n))
+		hold_add(txq, f + sent, n - sent);
 }
 
 /* Frames from wire slot `slot` on (bits of the port's wire clock; the
@@ -475,6 +526,15 @@ ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
 		emit(txq, &m, 1, pair, 0);
 		return 0;
 	}
+	/* A busy lower port: what it has not taken goes first; until it
+	 * has, nothing more is accepted (the caller keeps its packets, as
+	 * with a full NIC ring). An empty burst sends what is held.
+	 */
+	if (!pair && unlikely(txq->hold_n != 0) && !hold_flush(txq)) {
+		if (n != 0)
+			txq->st.lower_stalls++;
+		return 0;
+	}
 	t.nb = 0;
 	t.batch_bits = 0;
 	t.used = 0;
@@ -484,12 +544,18 @@ ofld_xmit(struct ofld_txq *txq, struct rte_mbuf **pkts, uint16_t n,
 	for (i = 0; i < n; i++) {
 		m = pkts[i];
 		if (!((m->ol_flags & SEG_FLAGS) ? tx_large(txq, m, &t, pair) :
-		      tx_plain(txq, m, &t, pair)))
+		      tx_plain(txq, m, &t, pair))) {
+			txq->st.pacing_stalls++;
 			break;
+		}
+		/* the lower port did not take all: the rest stays */
+		if (!pair && unlikely(txq->hold_n != 0)) {
+			i++;
+			txq->st.lower_stalls += i < n;
+			break;
+		}
 	}
 	tx_wire(txq, t.batch, t.nb, t.batch_bits, pair);
-	if (unlikely(i < n))
-		txq->st.pacing_stalls++;
 	return i;
 }
 
@@ -639,13 +705,16 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 	if (n == 0) {
 		/* the end of the engine's poll: a frame held back for
 		 * reordering goes now, rather than wait for a next frame
-		 * that may never come (it holds a request's payload)
+		 * that may never come (it holds a request's payload); so do
+		 * those a busy lower port has not taken
 		 */
 		if (unlikely(txq->fault.held != NULL)) {
 			m = txq->fault.held;
 			txq->fault.held = NULL;
 			emit(txq, &m, 1, pi->cable == OFLD_CABLE_PAIR, 0);
 		}
+		if (unlikely(txq->hold_n != 0))
+			hold_flush(txq);
 		return;
 	}
 	for (i = 0; i < n; i++) {
@@ -710,12 +779,18 @@ lane_room(const struct ofld_txq *txq)
 	return (uint64_t)(OFLD_LANE_BACKLOG - waiting) * (pi->max_frame + 24);
 }
 
-/* Wire bytes the engine may start now: the pacer's budget, the lane's. */
+/* Wire bytes the engine may start now: the pacer's budget, the lane's;
+ * none while a busy lower port has not taken its last frames.
+ */
 uint64_t
 ofld_tcp_room_cb(void *arg)
 {
 	struct ofld_txq *txq = arg;
-	uint64_t room = lane_room(txq);
+	uint64_t room;
+
+	if (unlikely(txq->hold_n != 0) && !hold_flush(txq))
+		return 0;
+	room = lane_room(txq);
 
 	if (!txq->pi->pacer.enabled)
 		return room;
@@ -729,5 +804,11 @@ ofld_txq_flush(struct ofld_txq *txq)
 	if (txq->fault.held != NULL) {
 		rte_pktmbuf_free(txq->fault.held);
 		txq->fault.held = NULL;
+	}
+	if (txq->hold_n != 0) {
+		rte_pktmbuf_free_bulk(txq->hold + txq->hold_head, txq->hold_n);
+		txq->st.link_down += txq->hold_n;
+		txq->hold_n = 0;
+		txq->hold_head = 0;
 	}
 }

@@ -39,9 +39,7 @@ stack_up(const char *extra)
 {
 	char args[96];
 
-	/* unpaced: a paced port's tx_burst takes part of a burst, and top
-	 * drops what its lower refuses (a large send is not half sent)
-	 */
+	/* unpaced: a paced mid takes part of a burst (test_lower_busy.c) */
 	mid = ofld_test_vdev("net_ofld_ptmid", "pair=pt,speed=0");
 	peer = ofld_test_vdev("net_ofld_ptpeer", "pair=pt,speed=0");
 	snprintf(args, sizeof(args), "lower=net_ofld_ptmid%s%s",

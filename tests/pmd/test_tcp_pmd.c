@@ -196,6 +196,8 @@ struct run {
 	 * bursts, amid cuts them
 	 */
 	bool stacked;
+	const char *mid_args;	/**< amid's; NULL: unpaced */
+	uint64_t lower_held, lower_full;	/**< a's, stacked */
 	uint64_t psh_in, retrans, rto, fast;
 	double secs;
 };
@@ -216,7 +218,8 @@ run_transfer(struct run *r)
 	snprintf(args, sizeof(args), "pair=tcp,speed=0,tcp_max_conns=2048%s%s",
 		 r->faults ? "," : "", r->faults ? r->faults : "");
 	if (r->stacked) {
-		int mid = ofld_test_vdev("net_ofld_amid", "pair=tcp,speed=0");
+		int mid = ofld_test_vdev("net_ofld_amid", r->mid_args ?
+					 r->mid_args : "pair=tcp,speed=0");
 		char top[160];
 
 		CU_ASSERT_FATAL(mid >= 0);
@@ -340,6 +343,8 @@ run_transfer(struct run *r)
 			CU_ASSERT_EQUAL(cut, bursts);
 		CU_ASSERT(cut > 0 && cut <= bursts);
 	}
+	r->lower_held = ofld_test_xstat(a, "tx_q0_lower_held");
+	r->lower_full = ofld_test_xstat(a, "tx_q0_lower_full");
 	r->psh_in = ofld_test_xstat(b, "tcp_q0_psh_in");
 	r->retrans = ofld_test_xstat(a, "tcp_q0_retrans_segs");
 	r->rto = ofld_test_xstat(a, "tcp_q0_rto_fired");
@@ -382,6 +387,21 @@ test_transfer_tso_bursts(void)
 			 .stacked = true, .close_at_end = true };
 
 	run_transfer(&r);
+}
+
+/* W3, N3: a's engine over a lower port that takes part of a burst (amid
+ * paced at 2 Gbit/s): what amid refuses waits in a's queue, the engine
+ * sends no new data meanwhile, nothing is dropped.
+ */
+static void
+test_transfer_busy_lower(void)
+{
+	struct run r = { .nflows = 2, .bytes_per_flow = (mib / 64) << 20,
+			 .stacked = true, .close_at_end = true,
+			 .mid_args = "pair=tcp,speed=2000" };
+	run_transfer(&r);
+	CU_ASSERT(r.lower_held > 0);
+	CU_ASSERT_EQUAL(r.lower_full, 0);
 }
 
 static void
@@ -905,6 +925,8 @@ main(int argc, char **argv)
 		{ "N3 TSO bursts over a lower with TSO",
 		  test_transfer_tso_bursts },
 		{ "N3 TSO bursts, 1% loss", test_transfer_tso_bursts_loss },
+		{ "W3 N3 a lower port that takes part of a burst",
+		  test_transfer_busy_lower },
 		{ "W1 1000 connections, T10 close", test_many_connections_close },
 		{ "T9 RST mid-transfer", test_t9_rst_mid_transfer },
 		{ "T11 abortive close", test_t11_abort },
