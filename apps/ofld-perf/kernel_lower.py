@@ -10,10 +10,13 @@ net_ofld's frames to the kernel of a network namespace, and its set-up.
   af_xdp     net_af_xdp on ofldva, one end of a veth pair whose other end,
              ofldvb, is the kernel's (copy mode on a veth);
   af_packet  net_af_packet (qdisc_bypass) on the same veth pair;
-  auto       af_xdp where the kernel takes AF_XDP sockets, else af_packet;
+  auto       af_xdp where the kernel takes AF_XDP sockets and DPDK's
+             net_af_xdp is installed, else af_packet;
              tap where ethtool(8) is missing (the veth's kernel end must
              have its checksum offload switched off, see veth_pair()).
 """
+import glob
+import os
 import shutil
 import socket
 import subprocess
@@ -39,6 +42,21 @@ def af_xdp_ok():
         return False
 
 
+def pmd_present(lib):
+    """DPDK's driver library `lib` (librte_net_af_xdp) is installed where
+    EAL loads drivers from (libdpdk's libdir or its dpdk/pmds-* plugin
+    directory); True when that cannot be told (no pkg-config)."""
+    try:
+        libdir = subprocess.run(
+            ["pkg-config", "--variable=libdir", "libdpdk"],
+            capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return True
+    return bool(glob.glob(os.path.join(libdir, lib + ".so*")) or
+                glob.glob(os.path.join(libdir, "dpdk", "pmds-*",
+                                       lib + ".so*")))
+
+
 def choose(name, queues=1):
     """The lower for `name` (one of CHOICES) with `queues` queue pairs:
     (name, vdev, veth, why it is not the one asked for)."""
@@ -46,10 +64,12 @@ def choose(name, queues=1):
     if name == "auto":
         if shutil.which("ethtool") is None:
             name, why = "tap", "no ethtool(8) to set up a veth pair"
-        elif af_xdp_ok():
-            name = "af_xdp"
-        else:
+        elif not af_xdp_ok():
             name, why = "af_packet", "the kernel refuses AF_XDP sockets"
+        elif not pmd_present("librte_net_af_xdp"):
+            name, why = "af_packet", "DPDK's net_af_xdp is not installed"
+        else:
+            name = "af_xdp"
     vdev, qkey, veth = LOWERS[name]
     if queues > 1 and qkey:
         vdev += f",{qkey}={queues}"
