@@ -75,6 +75,7 @@ struct app {
 	struct app_pattern pat;
 	uint16_t tx_port, rx_port;
 	struct rte_mempool *pool, *ext_pool;
+	struct rte_mempool *rx_pool;	/* receive queues': pool, or jumbo */
 	struct conn *c;
 	uint64_t hist[HIST_BUCKETS];	/* completion latency, log2 x 16 */
 	uint64_t lat_n;

@@ -41,8 +41,17 @@ setup_memory(void)
 		n = 4095;
 	app.ext_pool = rte_pktmbuf_pool_create("perf_ext", (unsigned int)n,
 					       512, 0, 0, rte_socket_id());
+	/* receive buffers a jumbo frame's payload fits in, as a NIC's
+	 * receive ring has for MTU 9000 (else each copy is a chain)
+	 */
+	app.rx_pool = app.pool;
+	if (app.o.mtu > RTE_ETHER_MTU)
+		app.rx_pool = rte_pktmbuf_pool_create("perf_rx", 65535, 512,
+			0, RTE_PKTMBUF_HEADROOM + app.o.mtu + 64,
+			rte_socket_id());
 	app.c = rte_zmalloc("perf_conns", sizeof(*app.c) * app.o.conns, 64);
-	if (app.pool == NULL || app.ext_pool == NULL || app.c == NULL) {
+	if (app.pool == NULL || app.ext_pool == NULL || app.c == NULL ||
+	    app.rx_pool == NULL) {
 		fprintf(stderr, "ofld-perf: out of memory (mempools for %u "
 			"connections): %s\n", app.o.conns,
 			rte_strerror(rte_errno));
@@ -75,7 +84,7 @@ port_start(uint16_t port, const char *name, uint16_t nq)
 		ret = rte_eth_dev_set_mtu(port, app.o.mtu);
 	for (q = 0; ret == 0 && q < nq; q++) {
 		ret = rte_eth_rx_queue_setup(port, q, 1024, rte_socket_id(),
-					     NULL, app.pool);
+					     NULL, app.rx_pool);
 		if (ret == 0)
 			ret = rte_eth_tx_queue_setup(port, q, 1024,
 						     rte_socket_id(), NULL);
