@@ -24,30 +24,86 @@
 
 #include "ofld_tcp_var.h"
 
+/* n bytes of a frame from segment *s, offset *o, to dst; *s and *o
+ * move past them. The caller has checked that the frame has them.
+ */
+static inline void
+copy_from_chain(const struct rte_mbuf **s, uint32_t *o, uint8_t *dst,
+		uint32_t n)
+{
+	uint32_t k;
+
+	while (n > 0) {
+		while (*o >= (*s)->data_len) {
+			*o -= (*s)->data_len;
+			*s = (*s)->next;
+		}
+		k = RTE_MIN(n, (uint32_t)(*s)->data_len - *o);
+		rte_memcpy(dst, rte_pktmbuf_mtod_offset(*s, const uint8_t *,
+							 *o), k);
+		dst += k;
+		n -= k;
+		*o += k;
+	}
+}
+
+/* [off, off + len) of frame in a chain of rx_pool mbufs, each filled to
+ * its room (a NIC scattering a jumbo frame into small buffers), NULL
+ * without them: one bulk allocation, copies piece by piece.
+ */
+static struct rte_mbuf *
+rx_copy_chain(struct rte_mempool *mp, const struct rte_mbuf *frame,
+	      uint32_t off, uint32_t len, uint32_t room)
+{
+	struct rte_mbuf *seg[OTCP_RX_SEGS_MAX];
+	const struct rte_mbuf *s = frame;
+	uint32_t nseg = (len + room - 1) / room, i, n, o = off;
+
+	if (unlikely(rte_pktmbuf_alloc_bulk(mp, seg, nseg) != 0))
+		return NULL;
+	for (i = 0; i < nseg; i++) {
+		n = RTE_MIN(room, len - i * room);
+		copy_from_chain(&s, &o, rte_pktmbuf_mtod(seg[i], uint8_t *),
+				n);
+		seg[i]->data_len = (uint16_t)n;
+		seg[i]->next = i + 1 < nseg ? seg[i + 1] : NULL;
+	}
+	seg[0]->nb_segs = (uint16_t)nseg;
+	seg[0]->pkt_len = len;
+	return seg[0];
+}
+
 /*
- * [off, off + len) of frame in a new rx_pool mbuf (the NIC's receive DMA),
- * NULL without one. The common case, a payload in one piece of the frame
- * that fits one mbuf, is an allocation and a copy of the bytes; anything
- * else goes to rte_pktmbuf_copy(), which also copies the frame's metadata
- * (nothing of which the payload needs) and walks the chain in general.
+ * [off, off + len) of frame in new rx_pool mbufs (the NIC's receive DMA),
+ * NULL without them. The common case, a payload in one piece of the frame
+ * that fits one mbuf, is an allocation and a copy of the bytes; a longer
+ * one (MTU 9000 into 2 KiB buffers) or one in several pieces is a chain
+ * filled piece by piece. rte_pktmbuf_copy(), which also copies the
+ * frame's metadata and allocates segment by segment, took 15% of the
+ * receiving lcore at 100 Gbit/s, MTU 9000, and held it to 55-58 Gbit/s.
  */
 static struct rte_mbuf *
 rx_copy(struct ofld_tcp_conn *c, const struct rte_mbuf *frame, uint32_t off,
 	uint32_t len)
 {
 	struct rte_mempool *mp = c->e->conf.rx_pool;
+	const uint32_t dr = rte_pktmbuf_data_room_size(mp);
+	const uint32_t room = dr - RTE_MIN(dr, (uint32_t)RTE_PKTMBUF_HEADROOM);
 	const struct rte_mbuf *s = frame;
 	uint32_t o = off;
 	struct rte_mbuf *d;
 
+	if (unlikely((uint64_t)off + len > frame->pkt_len || room == 0 ||
+		     len > room * OTCP_RX_SEGS_MAX))
+		return rte_pktmbuf_copy(frame, mp, off, len);
 	while (s != NULL && o >= s->data_len) {
 		o -= s->data_len;
 		s = s->next;
 	}
-	if (unlikely(s == NULL || o + len > s->data_len ||
-		     len + RTE_PKTMBUF_HEADROOM >
-		     rte_pktmbuf_data_room_size(mp)))
+	if (unlikely(s == NULL))
 		return rte_pktmbuf_copy(frame, mp, off, len);
+	if (unlikely(o + len > s->data_len || len > room))
+		return rx_copy_chain(mp, frame, off, len, room);
 	d = rte_pktmbuf_alloc(mp);
 	if (unlikely(d == NULL))
 		return NULL;
