@@ -96,6 +96,23 @@ def address(b):
     return ctypes.addressof(ctypes.c_char.from_buffer(b))
 
 
+def set_cc(s, cc):
+    """The socket's congestion control (TCP_CONGESTION), when asked."""
+    if not cc:
+        return
+    try:
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION, cc.encode())
+    except OSError as e:
+        try:
+            with open("/proc/sys/net/ipv4/tcp_available_congestion_control",
+                      encoding="ascii") as f:
+                have = f.read().strip()
+        except OSError:
+            have = "?"
+        sys.exit(f"kernel-peer.py: congestion control {cc!r}: {e.strerror}"
+                 f" (available here: {have})")
+
+
 def sink(a):
     reg = region()
     twice_buf = bytearray(reg + reg)    # any chunk up to REGION, unwrapped
@@ -106,6 +123,7 @@ def sink(a):
     buf_at = address(buf)
     ls = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    set_cc(ls, a.cc)    # accepted sockets inherit it
     ls.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
     ls.bind(("::", a.port))
     ls.listen(max(a.conns, 128))
@@ -171,6 +189,7 @@ def connect(i, a, deadline):
     while True:
         s = socket.socket(fam, socket.SOCK_STREAM)
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        set_cc(s, a.cc)
         s.bind(("::" if a.ipv6 else "0.0.0.0", FIRST_PORT + i))
         s.settimeout(2.0)
         try:
@@ -276,7 +295,13 @@ def main():
         p.add_argument("--port", type=int, default=PORT)
         p.add_argument("--sha256", action="store_true",
                        help="report the sha256 of each connection's bytes")
+        p.add_argument("--cc", metavar="NAME",
+                       help="the kernel's congestion control for these "
+                       "connections (TCP_CONGESTION; default: the "
+                       "namespace's net.ipv4.tcp_congestion_control)")
     a = ap.parse_args()
+    with socket.socket() as probe:     # a bad --cc said here, not in a thread
+        set_cc(probe, a.cc)
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     return sink(a) if a.role == "sink" else source(a)

@@ -4,7 +4,7 @@
 """ofld-perf with the Linux kernel as the peer, in one command (as root).
 
   perf-kernel.py [--lower L] [--ofld-args KV] [--sha256] [--lcores SPEC]
-                 OFLD_PERF [ofld-perf options]
+                 [--cc NAME] OFLD_PERF [ofld-perf options]
 
 makes a network namespace of its own (ofldperf<pid>), runs in it
 kernel-peer.py (the sink for --direction send, the source for --direction
@@ -29,6 +29,7 @@ import re
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 
@@ -64,6 +65,9 @@ def main():
                     "or loss=0.01,seed=7")
     ap.add_argument("--sha256", action="store_true",
                     help="the kernel peer reports each connection's sha256")
+    ap.add_argument("--cc", metavar="NAME",
+                    help="the kernel peer's congestion control (cubic, "
+                    "bbr, reno; default: the system's)")
     ap.add_argument("--lcores", metavar="SPEC",
                     help="ofld-perf's lcores as EAL --lcores=SPEC (default "
                     "-l 0, or -l 0,1 with --engine service)")
@@ -77,6 +81,15 @@ def main():
     ap.add_argument("opts", nargs=argparse.REMAINDER,
                     help="ofld-perf options (after the binary)")
     a = ap.parse_args()
+    if a.cc:
+        try:
+            with socket.socket() as probe:
+                probe.setsockopt(socket.IPPROTO_TCP, socket.TCP_CONGESTION,
+                                 a.cc.encode())
+        except OSError as e:
+            print(f"perf-kernel.py: --cc {a.cc}: {e.strerror}",
+                  file=sys.stderr)
+            return 2
     o = ofld_perf_opts(a.opts)
     if os.geteuid() != 0 or shutil.which("ip") is None:
         print("perf-kernel.py: needs root and ip(8) (network namespaces)",
@@ -117,6 +130,7 @@ def main():
                 ["--seconds", str(o.seconds)]
             peer += ["--ipv6"] if o.ipv6 else []
         peer += ["--sha256"] if a.sha256 else []
+        peer += ["--cc", a.cc] if a.cc else []
         service = o.engine == "service"
         # net_ofld's addresses: the kernel and the port learn each other
         # by ARP/ND (no neighbour entry by hand)

@@ -107,7 +107,7 @@ def offloads(on):
                                + r.stderr)
 
 
-def linux(streams, length=None, seconds=4):
+def linux(streams, length=None, seconds=4, cc=None):
     srv = subprocess.Popen(["ip", "netns", "exec", NS_B, "iperf3", "-s",
                             "-1", "-B", "198.18.0.2"],
                            stdout=subprocess.DEVNULL,
@@ -125,6 +125,8 @@ def linux(streams, length=None, seconds=4):
            "-t", str(seconds), "-P", str(streams), "-J"]
     if length:
         cmd += ["-l", str(length)]
+    if cc:
+        cmd += ["-C", cc]   # the sender's congestion control
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE,
                          stderr=subprocess.PIPE, text=True)
     cores = busy_cores(p, seconds)
