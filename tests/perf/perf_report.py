@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """ofld-perf against Linux TCP, in one run, on this machine.
 
-  tests/perf/perf_report.py BUILD_DIR OUT_DIR [--quick]
+  tests/perf/perf_report.py BUILD_DIR OUT_DIR [--quick] [--cc cubic,bbr]
 
 Runs (as root):
   1. ofld-perf at link speeds 10, 25, 40, 100 Gbit/s (4 connections), MTU
@@ -11,7 +11,8 @@ Runs (as root):
   2. beyond the link: ofld-perf unpaced with 1 and 4 connections, and
      Linux TCP over a veth pair between two network namespaces this script
      makes (198.18.0.1/.2, MTU 1500) with iperf3, 1 and 4 streams, with
-     TSO/GSO/GRO off (frames of the size ours are) and on. CPU is taken
+     TSO/GSO/GRO off (frames of the size ours are) and on, the sender
+     with each congestion control --cc names (default cubic). CPU is taken
      the same way for both: busy time of the whole machine from /proc/stat
      (softirq included; ofld's busy-polling lcores count as busy) over
      the steady part of the run;
@@ -163,10 +164,10 @@ def line_rate(build, runs):
     return rep
 
 
-def beyond_link(build):
+def beyond_link(build, ccs):
     """Unpaced ofld against Linux over veth, per core, the same CPU
     measure for both (issue 14: >= 2x Linux with offloads off, >= 1.3x
-    with them on)."""
+    with them on), Linux's sender with each congestion control of ccs."""
     rep = ["", "## Beyond the link: unpaced, against Linux over veth", "",
            "Cores: busy time of the whole machine from /proc/stat over the "
            "steady part of each run (softirq included; ofld's two "
@@ -180,21 +181,25 @@ def beyond_link(build):
         per[("ofld", n)] = g / c
         rep.append(f"| ofld | {n} | {g:.2f} Gbit/s | {c:.2f} | "
                    f"{g / c:.2f} Gbit/s |")
-        for on in (False, True):
-            offloads(on)
-            lg, lc = linux(n)
-            name = "Linux, TSO/GSO/GRO " + ("on" if on else "off")
-            per[(name, n)] = lg / max(lc, 0.01)
-            rep.append(f"| {name} | {n} | {lg:.2f} Gbit/s | {lc:.2f} | "
-                       f"{per[(name, n)]:.2f} Gbit/s |")
+        for cc in ccs:
+            for on in (False, True):
+                offloads(on)
+                lg, lc = linux(n, cc=cc)
+                name = f"Linux ({cc}), TSO/GSO/GRO " + \
+                    ("on" if on else "off")
+                per[(name, n)] = lg / max(lc, 0.01)
+                rep.append(f"| {name} | {n} | {lg:.2f} Gbit/s | "
+                           f"{lc:.2f} | {per[(name, n)]:.2f} Gbit/s |")
     rep.append("")
     for n in (1, 4):
-        for on, want in ((False, 2.0), (True, 1.3)):
-            name = "Linux, TSO/GSO/GRO " + ("on" if on else "off")
-            x = per[("ofld", n)] / per[(name, n)]
-            rep.append(f"- ofld / {name}, per core, {n} stream(s): "
-                       f"{x:.2f}x (target {want}x: "
-                       f"{'met' if x >= want else 'NOT met'})")
+        for cc in ccs:
+            for on, want in ((False, 2.0), (True, 1.3)):
+                name = f"Linux ({cc}), TSO/GSO/GRO " + \
+                    ("on" if on else "off")
+                x = per[("ofld", n)] / per[(name, n)]
+                rep.append(f"- ofld / {name}, per core, {n} stream(s): "
+                           f"{x:.2f}x (target {want}x: "
+                           f"{'met' if x >= want else 'NOT met'})")
     return rep
 
 
@@ -210,7 +215,7 @@ def many_conns(build):
             f"{many['conn_state_bytes']} bytes"]
 
 
-def sizes_table(build, out, quick):
+def sizes_table(build, out, quick, cc):
     """Goodput against request size, both stacks; sizes.dat and a plot."""
     sizes = [4096, 16384, 65536, 262144, 1048576, 4194304]
     if quick:
@@ -219,7 +224,7 @@ def sizes_table(build, out, quick):
     for sz in sizes:
         d = ofld(build, ["--speed", "0", "--conns", "4", "--req-size",
                          str(sz)], seconds=3)
-        lg, _ = linux(4, length=min(sz, 1048576), seconds=3)
+        lg, _ = linux(4, length=min(sz, 1048576), seconds=3, cc=cc)
         rows.append((sz, d["goodput_gbps"], lg))
     dat = os.path.join(out, "sizes.dat")
     with open(dat, "w") as f:
@@ -227,8 +232,8 @@ def sizes_table(build, out, quick):
         for sz, a, b in rows:
             f.write(f"{sz} {a:.3f} {b:.3f}\n")
     rep = ["", "## Goodput against request size (4 streams, unpaced)",
-           "", "Linux: iperf3 -l (write size, at most 1 MiB), TSO/GSO/GRO "
-           "on.", "", "| request | ofld | Linux |", "|---:|---:|---:|"]
+           "", f"Linux: iperf3 -l (write size, at most 1 MiB), {cc}, "
+           "TSO/GSO/GRO on.", "", "| request | ofld | Linux |", "|---:|---:|---:|"]
     rep += [f"| {sz} | {a:.2f} Gbit/s | {b:.2f} Gbit/s |"
             for sz, a, b in rows]
     png = os.path.join(out, "goodput_vs_size.png")
@@ -252,6 +257,12 @@ plot '{dat}' using 1:2 with linespoints title 'ofld (2 cores)', \\
 def main():
     build, out = sys.argv[1], sys.argv[2]
     quick = "--quick" in sys.argv
+    # Linux's congestion control(s): --cc cubic,bbr (default cubic, as
+    # ofld-perf's senders are loss-based and unpaced; BBR paces, which
+    # costs Linux CPU and goodput on a veth)
+    ccs = ["cubic"]
+    if "--cc" in sys.argv[:-1]:
+        ccs = sys.argv[sys.argv.index("--cc") + 1].split(",")
     os.makedirs(out, exist_ok=True)
     rep = ["# ofld-perf against Linux TCP", "",
            f"Generated by tests/perf/perf_report.py on "
@@ -260,10 +271,10 @@ def main():
     rep += line_rate(build, 1 if quick else 3)
     ns_setup()
     try:
-        rep += beyond_link(build)
+        rep += beyond_link(build, ccs)
         offloads(True)
         rep += many_conns(build)
-        rep += sizes_table(build, out, quick)
+        rep += sizes_table(build, out, quick, ccs[0])
     finally:
         ns_teardown()
     with open(os.path.join(out, "report.md"), "w") as f:
