@@ -45,7 +45,7 @@ static const struct {
 	TCPS(keepalive_probes), TCPS(keepalive_dead), TCPS(rcv_wnd_full),
 	TCPS(rcv_nomem), TCPS(ssr_idle), TCPS(hystart_exits), TCPS(smap_nomem),
 	TCPS(ooo_reneged), TCPS(resolve_waits), TCPS(unreachable),
-	TCPS(tso_bursts),
+	TCPS(tso_bursts), TCPS(trk_busy),
 };
 /* every counter of struct ofld_tcp_stats has its xstat */
 static_assert(RTE_DIM(tcp_xstats) * sizeof(uint64_t) ==

@@ -139,7 +139,7 @@ static const char *const sender_xstats[] = {
 	"segs_out", "retrans_segs", "fast_retrans", "rto_fired",
 	"sack_recoveries", "reno_recoveries", "rack_marked", "tlp_sent",
 	"tlp_recovered", "spurious_undone", "dsack_in", "sack_blocks_in",
-	"smap_nomem",
+	"smap_nomem", "trk_busy",
 };
 static const char *const receiver_xstats[] = {
 	"segs_in", "ooo_held", "ooo_dropped", "dsack_out", "sack_blocks_out",

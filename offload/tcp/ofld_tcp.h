@@ -249,6 +249,9 @@ struct ofld_tcp_stats {
 	uint64_t resolve_waits;	/**< connects that waited for the next hop */
 	uint64_t tso_bursts;	/**< new data sent as TSO bursts (N3) */
 	uint64_t unreachable;	/**< connects ended UNREACHABLE (N1) */
+	uint64_t trk_busy;	/**< sending waited: a request's segments
+				 *   not yet freed at the reference limit
+				 */
 };
 
 /** The smallest peer MSS (option value) used; smaller ones are raised. */

@@ -55,22 +55,28 @@ otcp_compl_trk_release(struct req_trk *t, uint32_t ahead)
  * an older request, the next request) gives back what is left of the old
  * bias; the engine's own reference keeps that one above 0 until
  * otcp_compl_req_finish(), which gives back the rest with it.
+ * @return false, nothing taken, when the count is at TRK_REFS_MAX (read
+ *   once per bias: only frees lower it meanwhile).
  */
-void
+bool
 otcp_compl_trk_ref(struct ofld_tcp_conn *c, struct req_trk *t)
 {
 	if (likely(t == c->bias_trk && c->bias_left != 0)) {
 		c->bias_left--;
-		return;
+		return true;
 	}
 	if (t != c->bias_trk) {
 		if (c->bias_left != 0)
 			rte_mbuf_ext_refcnt_update(&c->bias_trk->shinfo,
 				(int16_t)-(int32_t)c->bias_left);
 		c->bias_trk = t;
+		c->bias_left = 0;
 	}
+	if (unlikely(rte_mbuf_ext_refcnt_read(&t->shinfo) > TRK_REFS_MAX))
+		return false;
 	rte_mbuf_ext_refcnt_update(&t->shinfo, TRK_BIAS);
 	c->bias_left = TRK_BIAS - 1;
+	return true;
 }
 
 void

@@ -35,6 +35,10 @@ static const char *const drop_text[OTCP_DROP_NB] = {
 		"empty (xstat nomem); sending waits",
 	[OTCP_DROP_SMAP] = "the send map's pool is empty (xstat smap_nomem); "
 		"sending waits for ACKs",
+	[OTCP_DROP_TRK_BUSY] = "a request has 49,151 segments not yet freed "
+		"below the engine (xstat trk_busy: its buffers' 16-bit "
+		"reference count); sending from it waits for frees (a delay "
+		"line holds speed x delay of frames)",
 };
 
 /* "198.18.0.1:40000 > 198.18.0.2:5001" */

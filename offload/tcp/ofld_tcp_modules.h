@@ -25,7 +25,7 @@ void otcp_compl_put(struct ofld_tcp_engine *e, struct ofld_req_meta *ev);
 void otcp_compl_flush(struct ofld_tcp_engine *e);
 void otcp_compl_trk_init(struct req_trk *t);
 void otcp_compl_trk_release(struct req_trk *t, uint32_t ahead);
-void otcp_compl_trk_ref(struct ofld_tcp_conn *c, struct req_trk *t);
+bool otcp_compl_trk_ref(struct ofld_tcp_conn *c, struct req_trk *t);
 void otcp_compl_forget_conn(struct ofld_tcp_engine *e, uint32_t idx);
 void otcp_compl_engine_drain(struct ofld_tcp_engine *e, bool *leak);
 

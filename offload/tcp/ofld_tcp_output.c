@@ -57,11 +57,14 @@ attach_slice(struct ofld_tcp_conn *c, struct rte_mbuf *h,
 	c->cur_seg_start = seg_start;
 	while (len > 0 && seg != NULL) {
 		take = RTE_MIN(len, (uint32_t)seg->data_len - off);
-		mi = rte_pktmbuf_alloc(c->e->conf.tx_pool);
-		if (unlikely(mi == NULL))
-			return -ENOMEM;
 		/* an external buffer over the slice, counted by the tracker */
-		otcp_compl_trk_ref(c, t);
+		if (unlikely(!otcp_compl_trk_ref(c, t)))
+			return -EBUSY;
+		mi = rte_pktmbuf_alloc(c->e->conf.tx_pool);
+		if (unlikely(mi == NULL)) {
+			c->bias_left++;	/* the reference not taken */
+			return -ENOMEM;
+		}
 		rte_pktmbuf_attach_extbuf(mi,
 			rte_pktmbuf_mtod_offset(seg, void *, off),
 			rte_pktmbuf_iova_offset(seg, off), (uint16_t)take,
@@ -177,10 +180,19 @@ otcp_output_segment(struct ofld_tcp_conn *c, uint32_t seq, uint8_t flags,
 	p = (uint8_t *)rte_pktmbuf_append(h, (uint16_t)hl);
 	memcpy(p, c->tmpl, c->hdr_len);
 	memcpy(p + c->hdr_len, sack, sl);
-	if (len != 0 && attach_slice(c, h, req, off, len) != 0) {
-		rte_pktmbuf_free(h);
-		e->st.nomem++;
-		return -ENOMEM;
+	if (len != 0) {
+		int r = attach_slice(c, h, req, off, len);
+
+		if (unlikely(r != 0)) {
+			rte_pktmbuf_free(h);
+			if (r == -EBUSY) {
+				e->st.trk_busy++;
+				otcp_log_drop(e, &c->key, OTCP_DROP_TRK_BUSY);
+			} else {
+				e->st.nomem++;
+			}
+			return r;
+		}
 	}
 	if (len > c->mss) {
 		/* a TSO burst (conf.tso_max): cut in MSS segments below */

@@ -71,6 +71,15 @@
  * atomic per this many segments, not one per segment
  */
 #define TRK_BIAS	64
+/* A tracker's count is DPDK's 16-bit external-buffer reference count:
+ * a request's segments not yet freed below us (a delay line of the pair
+ * cable holds speed x delay of them: 100 Gbit/s x 8 ms of MSS segments
+ * is over 65,535) take no new reference past this; sending from that
+ * request waits (trk_busy) until some are freed. The rest is margin for
+ * a bias and for TSO bursts cut into segments below (a lower port's ring
+ * and hold bound those).
+ */
+#define TRK_REFS_MAX	49151
 #define SM_POOL_MIN	65536	/* send map entries per engine, at least */
 #define DUPTHRESH	3	/* RFC 5681, RFC 6675 */
 /* Sequence space in use (assigned to posted data, not acked) stays under
@@ -365,6 +374,7 @@ enum otcp_drop {
 	OTCP_DROP_RCV_NOMEM,
 	OTCP_DROP_TX_NOMEM,
 	OTCP_DROP_SMAP,
+	OTCP_DROP_TRK_BUSY,
 	OTCP_DROP_NB
 };
 

@@ -572,7 +572,7 @@ exec_stat(struct scr_run *r, const struct scr_line *l)
 		STAT(time_wait_reused), STAT(syn_sent_rst),
 		STAT(keepalive_probes), STAT(keepalive_dead),
 		STAT(rcv_wnd_full), STAT(rcv_nomem), STAT(ssr_idle),
-		STAT(hystart_exits), STAT(smap_nomem),
+		STAT(hystart_exits), STAT(smap_nomem), STAT(trk_busy),
 	};
 	struct ofld_tcp_stats st;
 	uint64_t v;
