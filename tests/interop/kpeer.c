@@ -32,6 +32,7 @@
  */
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,49 +134,42 @@ print_engine(uint16_t port)
 	       xstat(port, "tx_q0_csum_down"), xstat(port, "tx_q0_csum_here"));
 }
 
-int
-main(int argc, char **argv)
+/* One run's state: what it was asked and what moved. */
+struct kpeer {
+	bool sending, v6, abort_ok;
+	uint64_t total;
+	uint16_t port;
+	char lower[64];
+	struct ofld_tcp_conn *c;
+	uint64_t posted, done, acked, got, bad;
+	uint64_t nb_posted, nb_done, out_of_order;
+	uint32_t lens[8192], rng;
+	bool closed, peer_fin;
+	int status;		/* < 0: no request or close failed */
+};
+
+/* EAL with net_ofld over the lower port (net_tap unless OFLD_KPEER_LOWER
+ * names another, e.g. net_af_packet0,iface=DEV with OFLD_KTAP_IFACE
+ * naming the kernel's end: see app_ktap.h), one floating lcore.
+ */
+static int
+eal_up(struct kpeer *k, char *prog)
 {
-	char vdev0[160], vdev1[256], lower[64], lcores[512];
-	char *eal[16];
+	static char vdev0[160], vdev1[256], lcores[512];
 	const char *extra = getenv("OFLD_KPEER_OFLD_ARGS");
-	struct app_ktap kt;
-	struct rte_eth_conf conf;
-	struct ofld_tcp_open o;
-	struct ofld_tcp_event ev[64];
-	struct ofld_tcp_conn *c = NULL;
-	struct rte_mbuf *pkts[64], *m;
-	uint64_t total, posted = 0, done = 0, acked = 0, got = 0, bad = 0;
-	uint64_t nb_posted = 0, nb_done = 0, out_of_order = 0, deadline;
-	uint32_t lens[8192], rng = 12345, len;
-	bool sending, v6, abort_ok, closed = false, peer_fin = false;
-	bool finished = false;
-	int status = -1, n = 0, ret;
-	uint16_t port, k, i;
+	char *eal[16];
+	int n = 0;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: kpeer send|recv BYTES [v6] [abort-ok]\n");
-		return 2;
-	}
-	sending = strcmp(argv[1], "send") == 0;
-	total = strtoull(argv[2], NULL, 10);
-	v6 = argc > 3 && strcmp(argv[3], "v6") == 0;
-	abort_ok = argc > 3 && strcmp(argv[argc - 1], "abort-ok") == 0;
-
-	/* the lower port: net_tap by default; OFLD_KPEER_LOWER gives
-	 * another (net_af_packet0,iface=DEV, with OFLD_KTAP_IFACE naming the
-	 * kernel's end: see app_ktap.h)
-	 */
 	snprintf(vdev0, sizeof(vdev0), "--vdev=%s",
 		 getenv("OFLD_KPEER_LOWER") != NULL ?
 		 getenv("OFLD_KPEER_LOWER") : "net_tap0,iface=" TAP);
-	snprintf(lower, sizeof(lower), "%.*s", (int)strcspn(vdev0 + 7, ","),
-		 vdev0 + 7);
+	snprintf(k->lower, sizeof(k->lower), "%.*s",
+		 (int)strcspn(vdev0 + 7, ","), vdev0 + 7);
 	/* net_ofld's addresses: the kernel learns us by ARP/ND (N1) */
 	snprintf(vdev1, sizeof(vdev1), "--vdev=net_ofld0,lower=%s,"
-		 APP_KTAP_OFLD_ADDRS "%s%s", lower, extra ? "," : "",
+		 APP_KTAP_OFLD_ADDRS "%s%s", k->lower, extra ? "," : "",
 		 extra ? extra : "");
-	eal[n++] = argv[0];
+	eal[n++] = prog;
 	eal[n++] = (char *)(uintptr_t)"--no-huge";
 	eal[n++] = (char *)(uintptr_t)"-m";
 	eal[n++] = (char *)(uintptr_t)"1024";
@@ -183,216 +177,311 @@ main(int argc, char **argv)
 	eal[n++] = (char *)(uintptr_t)"--no-shconf";
 	/* one lcore, floating over our CPUs (tests/common/ofld_lcores.h) */
 	if (ofld_test_lcores(lcores, sizeof(lcores), 1) == NULL)
-		return 1;
+		return -1;
 	eal[n++] = lcores;
 	eal[n++] = vdev0;
 	eal[n++] = vdev1;
 	eal[n++] = (char *)(uintptr_t)"--log-level=pmd.net.tap:error";
-	if (rte_eal_init(n, eal) < 0)
-		return 1;
+	return rte_eal_init(n, eal) < 0 ? -1 : 0;
+}
+
+/* The region, the pool, net_ofld started and the kernel's end set up. */
+static int
+port_up(struct kpeer *k)
+{
+	struct app_ktap kt;
+	struct rte_eth_conf conf;
+
 	region = rte_malloc("kpeer_region", REGION, 64);
 	pool = rte_pktmbuf_pool_create("kpeer_pool", 65535, 256, 0,
 				       RTE_MBUF_DEFAULT_BUF_SIZE, 0);
 	if (region == NULL || pool == NULL ||
-	    rte_eth_dev_get_port_by_name("net_ofld0", &port) != 0)
-		return 1;
+	    rte_eth_dev_get_port_by_name("net_ofld0", &k->port) != 0)
+		return -1;
 	region_fill();
 	memset(&conf, 0, sizeof(conf));
-	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
-	    rte_eth_rx_queue_setup(port, 0, 1024, 0, NULL, pool) != 0 ||
-	    rte_eth_tx_queue_setup(port, 0, 1024, 0, NULL) != 0 ||
-	    rte_eth_dev_start(port) != 0) {
+	if (rte_eth_dev_configure(k->port, 1, 1, &conf) != 0 ||
+	    rte_eth_rx_queue_setup(k->port, 0, 1024, 0, NULL, pool) != 0 ||
+	    rte_eth_tx_queue_setup(k->port, 0, 1024, 0, NULL) != 0 ||
+	    rte_eth_dev_start(k->port) != 0) {
 		fprintf(stderr, "kpeer: cannot start net_ofld over %s\n",
-			lower);
-		return 1;
+			k->lower);
+		return -1;
 	}
-	rte_eth_promiscuous_enable(port);
+	rte_eth_promiscuous_enable(k->port);
 	/* the kernel's side of the tap: up, addressed */
-	if (app_ktap_find("kpeer", &kt) != 0 || kt.ofld_port != port ||
+	if (app_ktap_find("kpeer", &kt) != 0 || kt.ofld_port != k->port ||
 	    app_ktap_setup("kpeer", &kt) != 0)
+		return -1;
+	return 0;
+}
+
+/* With OFLD_KPEER_GO=FILE (e.g. for a capture to start): wait until the
+ * file exists, 60 s at most. @return 0, or -1 having said so.
+ */
+static int
+wait_go(void)
+{
+	const char *go = getenv("OFLD_KPEER_GO");
+	unsigned int ms;
+
+	if (go == NULL)
+		return 0;
+	for (ms = 0; ms < 60000 && access(go, F_OK) != 0; ms += 10)
+		rte_delay_ms(10);
+	if (access(go, F_OK) == 0)
+		return 0;
+	fprintf(stderr, "kpeer: gave up after 60 s waiting for the go file "
+		"%s (OFLD_KPEER_GO)\n", go);
+	return -1;
+}
+
+/* Connect to the kernel's listener (send) or listen for it (recv). */
+static int
+open_conn(struct kpeer *k)
+{
+	struct ofld_tcp_open o;
+
+	memset(&o, 0, sizeof(o));
+	o.ipv6 = k->v6;
+	app_ktap_ip(o.local_ip, k->v6, false);
+	app_ktap_ip(o.remote_ip, k->v6, true);
+	/* no remote_mac: the kernel's is resolved by ARP/ND (N1) */
+	o.cookie = 1;
+	if (!k->sending) {
+		o.local_port = PORT;
+		if (rte_pmd_ofld_tcp_listen(k->port, 0, &o) != 0)
+			return -1;
+		printf("LISTENING\n");
+		fflush(stdout);
+		return 0;
+	}
+	o.local_port = getenv("OFLD_KPEER_LPORT") != NULL ?
+		(uint16_t)atoi(getenv("OFLD_KPEER_LPORT")) : 40000;
+	o.remote_port = PORT;
+	k->c = rte_pmd_ofld_tcp_connect(k->port, 0, &o);
+	if (k->c == NULL) {
+		fprintf(stderr, "kpeer: connect: %s\n",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* KPEER_DEBUG: the engine's and the queue's non-zero counters. */
+static void
+debug_line(const struct kpeer *k)
+{
+	struct rte_eth_xstat_name names[256];
+	struct rte_eth_xstat xs[256];
+	int nx = rte_eth_xstats_get_names(k->port, names, 256), j;
+
+	rte_eth_xstats_get(k->port, xs, 256);
+	fprintf(stderr, "dbg posted %" PRIu64 " done %" PRIu64 ":", k->posted,
+		k->done);
+	for (j = 0; j < nx; j++)
+		if (xs[j].value != 0 &&
+		    strncmp(names[j].name, "tcp_q0", 6) == 0)
+			fprintf(stderr, " %s=%" PRIu64, names[j].name + 7,
+				xs[j].value);
+	for (j = 0; j < nx; j++)
+		if (xs[j].value != 0 && strncmp(names[j].name, "tx_q0", 5) == 0)
+			fprintf(stderr, " %s=%" PRIu64, names[j].name,
+				xs[j].value);
+	fprintf(stderr, "\n");
+}
+
+/* Received bytes against the region, where the stream has got to. */
+static void
+check_recv(struct kpeer *k, const struct rte_mbuf *m)
+{
+	uint32_t pos, l, x;
+	const uint8_t *p;
+
+	for (; m != NULL; m = m->next) {
+		pos = (uint32_t)(k->got % REGION);
+		l = m->data_len;
+		p = rte_pktmbuf_mtod(m, const uint8_t *);
+		for (x = 0; x < l; x++)
+			if (p[x] != region[(pos + x) % REGION])
+				k->bad++;
+		k->got += l;
+	}
+}
+
+static void
+on_event(struct kpeer *k, const struct ofld_tcp_event *ev)
+{
+	switch (ev->kind) {
+	case OFLD_TCP_EV_CONNECTED:
+		break;
+	case OFLD_TCP_EV_ACCEPTED:
+		k->c = ev->conn;
+		break;
+	case OFLD_TCP_EV_SEND_DONE:
+		if (k->nb_done >= k->nb_posted ||
+		    ev->m->pkt_len != k->lens[k->nb_done % 8192])
+			k->out_of_order++;
+		if (ev->status == OFLD_TCP_SUCCESS)
+			k->done += ev->bytes;
+		else
+			k->status = ev->status;
+		k->acked += ev->bytes;
+		k->nb_done++;
+		rte_pktmbuf_free(ev->m);
+		break;
+	case OFLD_TCP_EV_RECV:
+		check_recv(k, ev->m);
+		rte_pktmbuf_free(ev->m);
+		break;
+	case OFLD_TCP_EV_PEER_FIN:
+		k->peer_fin = true;
+		break;
+	case OFLD_TCP_EV_CLOSED:
+		k->closed = true;
+		if (ev->status != OFLD_TCP_SUCCESS)
+			k->status = ev->status;
+		break;
+	}
+}
+
+/* Keep about 8 MiB posted, mixed sizes 1 B .. 1 MiB; close at the end. */
+static void
+post_more(struct kpeer *k)
+{
+	struct rte_mbuf *m;
+	uint32_t len;
+
+	while (k->posted < k->total && k->posted - k->done < (8u << 20) &&
+	       k->nb_posted - k->nb_done < 8000) {
+		k->rng = k->rng * 1103515245 + 12345;
+		len = (k->rng >> 8) % 7 == 0 ? 1 + (k->rng >> 16) % 100 :
+			1 + (k->rng >> 4) % (1u << 20);
+		len = (uint32_t)RTE_MIN((uint64_t)len, k->total - k->posted);
+		m = request(k->posted, len);
+		if (m == NULL)
+			break;
+		k->lens[k->nb_posted % 8192] = len;
+		if (rte_pmd_ofld_tcp_send(k->c, &m, 1) != 0) {
+			rte_pktmbuf_free(m);
+			break;
+		}
+		k->posted += len;
+		k->nb_posted++;
+	}
+	if (k->posted == k->total && k->done == k->total && !k->closed) {
+		rte_pmd_ofld_tcp_close(k->port, 0, k->c);
+		k->posted++;	/* close once */
+	}
+}
+
+/* A graceful sender waits for the kernel's FIN too (CLOSED comes once
+ * ours is acknowledged): leaving before it would leave the kernel's
+ * socket retransmitting its FIN in LAST_ACK.
+ */
+static bool
+finished(const struct kpeer *k)
+{
+	if (!k->sending)
+		return k->peer_fin && k->got >= k->total;
+	return (k->closed && k->status < 0 && k->peer_fin) ||
+		(k->status >= 0 && k->nb_done == k->nb_posted &&
+		 k->nb_posted != 0);
+}
+
+/* Poll, take events and post until finished (300 s at most). */
+static bool
+run(struct kpeer *k)
+{
+	const uint64_t hz = rte_get_timer_hz();
+	uint64_t deadline = rte_get_timer_cycles() + 300 * hz;
+	uint64_t next_dbg = rte_get_timer_cycles();
+	struct ofld_tcp_event ev[64];
+	struct rte_mbuf *pkts[64];
+	uint16_t n, i;
+
+	while (rte_get_timer_cycles() < deadline) {
+		if (getenv("KPEER_DEBUG") != NULL &&
+		    rte_get_timer_cycles() > next_dbg) {
+			debug_line(k);
+			next_dbg = rte_get_timer_cycles() + hz;
+		}
+		n = rte_eth_rx_burst(k->port, 0, pkts, 64); /* the engine */
+		rte_pktmbuf_free_bulk(pkts, n);	/* ARP, ND, ...: not ours */
+		n = rte_pmd_ofld_tcp_events(k->port, 0, ev, 64);
+		for (i = 0; i < n; i++)
+			on_event(k, &ev[i]);
+		if (k->sending && k->c != NULL && k->status < 0)
+			post_more(k);
+		if (finished(k))
+			return true;
+	}
+	fprintf(stderr, "kpeer: gave up after 300 s waiting for %s "
+		"(connection %s, %" PRIu64 " of %" PRIu64 " bytes %s, %"
+		PRIu64 " of %" PRIu64 " requests completed)\n",
+		k->sending ? "every request to complete, the close and the "
+		"kernel's FIN" : "every byte and the kernel's FIN",
+		k->c == NULL ? "never established" : "established",
+		k->sending ? k->done : k->got, k->total,
+		k->sending ? "acknowledged" : "received", k->nb_done,
+		k->nb_posted);
+	return false;
+}
+
+/* The RESULT line; @return the exit status. */
+static int
+report(const struct kpeer *k, const char *mode)
+{
+	printf("RESULT mode=%s posted=%" PRIu64 " acked=%" PRIu64
+	       " requests=%" PRIu64 " completed=%" PRIu64 " out_of_order=%"
+	       PRIu64 " status=%d received=%" PRIu64 " bad=%" PRIu64
+	       " retrans=%" PRIu64, mode,
+	       k->posted > k->total ? k->total : k->posted, k->acked,
+	       k->nb_posted, k->nb_done, k->out_of_order, k->status, k->got,
+	       k->bad, xstat(k->port, "tcp_q0_retrans_segs"));
+	print_engine(k->port);
+	printf("\n");
+	fflush(stdout);
+	if (k->sending)
+		return (k->out_of_order == 0 && k->nb_done == k->nb_posted &&
+			(k->status < 0 ? k->done == k->total : k->abort_ok)) ?
+			0 : 1;
+	return (k->bad == 0 && k->got == k->total) ? 0 : 1;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct kpeer k = { .rng = 12345, .status = -1 };
+	int ret;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: kpeer send|recv BYTES [v6] [abort-ok]\n");
+		return 2;
+	}
+	k.sending = strcmp(argv[1], "send") == 0;
+	k.total = strtoull(argv[2], NULL, 10);
+	k.v6 = argc > 3 && strcmp(argv[3], "v6") == 0;
+	k.abort_ok = argc > 3 && strcmp(argv[argc - 1], "abort-ok") == 0;
+	if (eal_up(&k, argv[0]) != 0 || port_up(&k) != 0)
 		return 1;
 	/* the tap is up and addressed; neighbours are learned (N1) */
 	printf("READY\n");
 	fflush(stdout);
-
-	if (getenv("OFLD_KPEER_GO") != NULL) {
-		/* e.g. for a capture to start: wait (60 s at most) until
-		 * the file OFLD_KPEER_GO names exists
-		 */
-		const char *go = getenv("OFLD_KPEER_GO");
-		unsigned int ms;
-
-		for (ms = 0; ms < 60000 && access(go, F_OK) != 0; ms += 10)
-			rte_delay_ms(10);
-		if (access(go, F_OK) != 0) {
-			fprintf(stderr, "kpeer: gave up after 60 s waiting for "
-				"the go file %s (OFLD_KPEER_GO)\n", go);
-			rte_eth_dev_stop(port);
-			rte_eth_dev_close(port);
-			rte_eal_cleanup();
-			return 1;
-		}
+	if (wait_go() != 0) {
+		rte_eth_dev_stop(k.port);
+		rte_eth_dev_close(k.port);
+		rte_eal_cleanup();
+		return 1;
 	}
-	memset(&o, 0, sizeof(o));
-	o.ipv6 = v6;
-	app_ktap_ip(o.local_ip, v6, false);
-	app_ktap_ip(o.remote_ip, v6, true);
-	/* no remote_mac: the kernel's is resolved by ARP/ND (N1) */
-	o.cookie = 1;
-	if (sending) {
-		o.local_port = getenv("OFLD_KPEER_LPORT") != NULL ?
-			(uint16_t)atoi(getenv("OFLD_KPEER_LPORT")) : 40000;
-		o.remote_port = PORT;
-		c = rte_pmd_ofld_tcp_connect(port, 0, &o);
-		if (c == NULL) {
-			fprintf(stderr, "kpeer: connect: %s\n",
-				rte_strerror(rte_errno));
-			return 1;
-		}
-	} else {
-		o.local_port = PORT;
-		if (rte_pmd_ofld_tcp_listen(port, 0, &o) != 0)
-			return 1;
-		printf("LISTENING\n");
-		fflush(stdout);
-	}
-
-	deadline = rte_get_timer_cycles() + 300 * rte_get_timer_hz();
-	uint64_t next_dbg = rte_get_timer_cycles();
-	while (rte_get_timer_cycles() < deadline) {
-		if (getenv("KPEER_DEBUG") != NULL &&
-		    rte_get_timer_cycles() > next_dbg) {
-			struct rte_eth_xstat_name names[256];
-			struct rte_eth_xstat xs[256];
-			int nx = rte_eth_xstats_get_names(port, names, 256), j;
-
-			rte_eth_xstats_get(port, xs, 256);
-			next_dbg = rte_get_timer_cycles() + rte_get_timer_hz();
-			fprintf(stderr, "dbg posted %" PRIu64 " done %" PRIu64 ":",
-				posted, done);
-			for (j = 0; j < nx; j++)
-				if (xs[j].value != 0 &&
-				    strncmp(names[j].name, "tcp_q0", 6) == 0)
-					fprintf(stderr, " %s=%" PRIu64,
-						names[j].name + 7, xs[j].value);
-			for (j = 0; j < nx; j++)
-				if (xs[j].value != 0 &&
-				    strncmp(names[j].name, "tx_q0", 5) == 0)
-					fprintf(stderr, " %s=%" PRIu64,
-						names[j].name, xs[j].value);
-			fprintf(stderr, "\n");
-		}
-		k = rte_eth_rx_burst(port, 0, pkts, 64); /* runs the engine */
-		rte_pktmbuf_free_bulk(pkts, k);	/* ARP, ND, ...: not ours */
-		k = rte_pmd_ofld_tcp_events(port, 0, ev, 64);
-		for (i = 0; i < k; i++) {
-			switch (ev[i].kind) {
-			case OFLD_TCP_EV_CONNECTED:
-				break;
-			case OFLD_TCP_EV_ACCEPTED:
-				c = ev[i].conn;
-				break;
-			case OFLD_TCP_EV_SEND_DONE:
-				if (nb_done >= nb_posted ||
-				    ev[i].m->pkt_len != lens[nb_done % 8192])
-					out_of_order++;
-				if (ev[i].status == OFLD_TCP_SUCCESS)
-					done += ev[i].bytes;
-				else
-					status = ev[i].status;
-				acked += ev[i].bytes;
-				nb_done++;
-				rte_pktmbuf_free(ev[i].m);
-				break;
-			case OFLD_TCP_EV_RECV:
-				for (m = ev[i].m; m != NULL; m = m->next) {
-					uint32_t pos = (uint32_t)(got % REGION);
-					uint32_t l = m->data_len, x;
-					const uint8_t *p =
-						rte_pktmbuf_mtod(m, uint8_t *);
-
-					for (x = 0; x < l; x++)
-						if (p[x] != region[(pos + x) %
-								   REGION])
-							bad++;
-					got += l;
-				}
-				rte_pktmbuf_free(ev[i].m);
-				break;
-			case OFLD_TCP_EV_PEER_FIN:
-				peer_fin = true;
-				break;
-			case OFLD_TCP_EV_CLOSED:
-				closed = true;
-				if (ev[i].status != OFLD_TCP_SUCCESS)
-					status = ev[i].status;
-				break;
-			}
-		}
-		if (sending && c != NULL && status < 0) {
-			/* keep about 8 MiB posted, mixed sizes 1 B .. 1 MiB */
-			while (posted < total && posted - done < (8u << 20) &&
-			       nb_posted - nb_done < 8000) {
-				rng = rng * 1103515245 + 12345;
-				len = (rng >> 8) % 7 == 0 ? 1 + (rng >> 16) % 100 :
-					1 + (rng >> 4) % (1u << 20);
-				len = (uint32_t)RTE_MIN((uint64_t)len,
-							total - posted);
-				m = request(posted, len);
-				if (m == NULL)
-					break;
-				lens[nb_posted % 8192] = len;
-				if (rte_pmd_ofld_tcp_send(c, &m, 1) != 0) {
-					rte_pktmbuf_free(m);
-					break;
-				}
-				posted += len;
-				nb_posted++;
-			}
-			if (posted == total && done == total && !closed) {
-				rte_pmd_ofld_tcp_close(port, 0, c);
-				posted++;	/* close once */
-			}
-		}
-		/* a graceful sender waits for the kernel's FIN too (CLOSED
-		 * comes once ours is acknowledged): leaving before it would
-		 * leave the kernel's socket retransmitting its FIN in LAST_ACK
-		 */
-		finished = sending ? (closed && status < 0 && peer_fin) ||
-			(status >= 0 && nb_done == nb_posted &&
-			 nb_posted != 0) :
-			peer_fin && got >= total;
-		if (finished)
-			break;
-	}
-	if (!finished)
-		fprintf(stderr, "kpeer: gave up after 300 s waiting for %s "
-			"(connection %s, %" PRIu64 " of %" PRIu64 " bytes %s, "
-			"%" PRIu64 " of %" PRIu64 " requests completed)\n",
-			sending ? "every request to complete, the close and "
-			"the kernel's FIN" : "every byte and the kernel's FIN",
-			c == NULL ? "never established" : "established",
-			sending ? done : got, total, sending ? "acknowledged" :
-			"received", nb_done, nb_posted);
-	if (!sending && c != NULL)
-		rte_pmd_ofld_tcp_close(port, 0, c);
-	printf("RESULT mode=%s posted=%" PRIu64 " acked=%" PRIu64
-	       " requests=%" PRIu64 " completed=%" PRIu64 " out_of_order=%"
-	       PRIu64 " status=%d received=%" PRIu64 " bad=%" PRIu64
-	       " retrans=%" PRIu64, argv[1],
-	       posted > total ? total : posted, acked, nb_posted, nb_done,
-	       out_of_order, status, got, bad,
-	       xstat(port, "tcp_q0_retrans_segs"));
-	print_engine(port);
-	printf("\n");
-	fflush(stdout);
-	if (sending)
-		ret = (out_of_order == 0 && nb_done == nb_posted &&
-		       (status < 0 ? done == total : abort_ok)) ? 0 : 1;
-	else
-		ret = (bad == 0 && got == total) ? 0 : 1;
-	rte_eth_dev_stop(port);
-	rte_eth_dev_close(port);
+	if (open_conn(&k) != 0)
+		return 1;
+	run(&k);
+	if (!k.sending && k.c != NULL)
+		rte_pmd_ofld_tcp_close(k.port, 0, k.c);
+	ret = report(&k, argv[1]);
+	rte_eth_dev_stop(k.port);
+	rte_eth_dev_close(k.port);
 	rte_eal_cleanup();
 	return ret;
 }
