@@ -20,6 +20,7 @@
 
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,113 @@ print_result(const char *cname, enum engine e, const struct result *r,
 	printf("\n");
 }
 
+struct opts {
+	unsigned int rounds, iters;
+	int only;		/* an engine, or -1: all */
+	const char *only_case;
+};
+
+/* The options after EAL's. @return 0, or 2 having said why. */
+static int
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "iters", required_argument, NULL, 'i' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "case", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o->rounds = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'i':
+			o->iters = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'o':
+			for (o->only = 0; o->only < ENG_N; o->only++)
+				if (strcmp(optarg, eng_name[o->only]) == 0)
+					break;
+			if (strcmp(optarg, "rte") == 0)
+				o->only = ENG_RTE;
+			if (o->only == ENG_N) {
+				fprintf(stderr, "--only: ours-lower, ours-full "
+					"or rte\n");
+				return 2;
+			}
+			break;
+		case 'c':
+			o->only_case = optarg;
+			break;
+		default:
+			fprintf(stderr, "usage: gso_bench [EAL] -- [--rounds N] "
+				"[--iters N] [--only ENGINE] [--case NAME]\n");
+			return 2;
+		}
+	}
+	if (o->rounds == 0 || o->iters == 0) {
+		fprintf(stderr, "--rounds and --iters must be > 0\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* Whether engine e runs on case bc under the options. */
+static bool
+engine_on(const struct opts *o, const struct bcase *bc, unsigned int e)
+{
+	return !((o->only >= 0 && (int)e != o->only) ||
+		 (e == ENG_RTE && !bc->rte_can));
+}
+
+/* One case: a warm-up round, then the rounds alternating the engines,
+ * and a line per engine. @return 0, or -1.
+ */
+static int
+bench_case(const struct opts *o, const struct bcase *bc,
+	   struct rte_gso_ctx *ctx)
+{
+	struct result res[ENG_N];
+	struct rte_mbuf *in;
+	unsigned int r, e;
+	double base;
+
+	in = tpkt_build(in_pool, &bc->s, flat);
+	if (in == NULL)
+		return -1;
+	in->ol_flags &= ~RTE_MBUF_F_TX_IP_CKSUM;
+	in_flags = in->ol_flags;
+	ctx->gso_size = tpkt_hdr_len(&bc->s) + bc->s.mss;
+	/* one untimed round to warm caches and mempool caches */
+	for (e = 0; e < ENG_N; e++) {
+		struct result warm = { 0 };
+
+		if (engine_on(o, bc, e) &&
+		    run(e, in, ctx, RTE_MIN(o->iters, 200u), &warm) != 0)
+			return -1;
+	}
+	memset(res, 0, sizeof(res));
+	for (r = 0; r < o->rounds; r++)
+		for (e = 0; e < ENG_N; e++)
+			if (engine_on(o, bc, e) &&
+			    run(e, in, ctx, o->iters, &res[e]) != 0)
+				return -1;
+	for (e = 0; e < ENG_N; e++) {
+		if (res[e].segs == 0)
+			continue;
+		base = e != ENG_RTE && res[ENG_RTE].segs != 0 ?
+			res[ENG_RTE].segs / ((double)res[ENG_RTE].cycles /
+					     rte_get_tsc_hz()) : 0;
+		print_result(bc->name, e, &res[e], base);
+	}
+	rte_pktmbuf_free(in);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -160,58 +268,17 @@ main(int argc, char **argv)
 			.payload = 65536, .mss = 1452, .chain = two,
 			.chain_n = 2 }, false },
 	};
-	static const struct option lo[] = {
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "iters", required_argument, NULL, 'i' },
-		{ "only", required_argument, NULL, 'o' },
-		{ "case", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned int rounds = 20, iters = 2000, ci, r, e;
-	int only = -1, c, ret;
-	const char *only_case = NULL;
+	struct opts o = { .rounds = 20, .iters = 2000, .only = -1 };
 	struct rte_gso_ctx ctx;
-	struct result res[ENG_N];
-	struct rte_mbuf *in;
+	unsigned int ci;
+	int ret;
 
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		return 1;
-	argc -= ret;
-	argv += ret;
-	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		switch (c) {
-		case 'r':
-			rounds = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'i':
-			iters = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		case 'o':
-			for (only = 0; only < ENG_N; only++)
-				if (strcmp(optarg, eng_name[only]) == 0)
-					break;
-			if (strcmp(optarg, "rte") == 0)
-				only = ENG_RTE;
-			if (only == ENG_N) {
-				fprintf(stderr, "--only: ours-lower, ours-full "
-					"or rte\n");
-				return 2;
-			}
-			break;
-		case 'c':
-			only_case = optarg;
-			break;
-		default:
-			fprintf(stderr, "usage: gso_bench [EAL] -- [--rounds N] "
-				"[--iters N] [--only ENGINE] [--case NAME]\n");
-			return 2;
-		}
-	}
-	if (rounds == 0 || iters == 0) {
-		fprintf(stderr, "--rounds and --iters must be > 0\n");
-		return 2;
-	}
+	ret = parse_opts(argc - ret, argv + ret, &o);
+	if (ret != 0)
+		return ret;
 	in_pool = rte_pktmbuf_pool_create("bench_in", 64, 0, 0,
 					  48 * 1024, rte_socket_id());
 	hdr_pool = rte_pktmbuf_pool_create("bench_hdr", 2048, 256, 0,
@@ -230,51 +297,12 @@ main(int argc, char **argv)
 	ctx.flag = 0;	/* IPv4 ID increments, as ours (G12) */
 
 	printf("gso_bench: %u rounds x %u large sends per engine, alternating; "
-	       "TSC %.2f GHz\n", rounds, iters, rte_get_tsc_hz() / 1e9);
-	for (ci = 0; ci < RTE_DIM(cases); ci++) {
-		const struct bcase *bc = &cases[ci];
-
-		if (only_case != NULL && strcmp(only_case, bc->name) != 0)
-			continue;
-		in = tpkt_build(in_pool, &bc->s, flat);
-		if (in == NULL)
+	       "TSC %.2f GHz\n", o.rounds, o.iters, rte_get_tsc_hz() / 1e9);
+	for (ci = 0; ci < RTE_DIM(cases); ci++)
+		if ((o.only_case == NULL ||
+		     strcmp(o.only_case, cases[ci].name) == 0) &&
+		    bench_case(&o, &cases[ci], &ctx) != 0)
 			return 1;
-		in->ol_flags &= ~RTE_MBUF_F_TX_IP_CKSUM;
-		in_flags = in->ol_flags;
-		ctx.gso_size = tpkt_hdr_len(&bc->s) + bc->s.mss;
-		/* one untimed round to warm caches and mempool caches */
-		for (e = 0; e < ENG_N; e++) {
-			struct result warm = { 0 };
-
-			if ((only >= 0 && (int)e != only) ||
-			    (e == ENG_RTE && !bc->rte_can))
-				continue;
-			if (run(e, in, &ctx, RTE_MIN(iters, 200u), &warm) != 0)
-				return 1;
-		}
-		memset(res, 0, sizeof(res));
-		for (r = 0; r < rounds; r++) {
-			for (e = 0; e < ENG_N; e++) {
-				if ((only >= 0 && (int)e != only) ||
-				    (e == ENG_RTE && !bc->rte_can))
-					continue;
-				if (run(e, in, &ctx, iters, &res[e]) != 0)
-					return 1;
-			}
-		}
-		for (e = 0; e < ENG_N; e++) {
-			double base = 0;
-
-			if (res[e].segs == 0)
-				continue;
-			if (e != ENG_RTE && res[ENG_RTE].segs != 0)
-				base = res[ENG_RTE].segs /
-					((double)res[ENG_RTE].cycles /
-					 rte_get_tsc_hz());
-			print_result(bc->name, e, &res[e], base);
-		}
-		rte_pktmbuf_free(in);
-	}
 	if (rte_mempool_avail_count(in_pool) != 64 ||
 	    rte_mempool_avail_count(hdr_pool) != 2048 ||
 	    rte_mempool_avail_count(ind_pool) != 2048) {
