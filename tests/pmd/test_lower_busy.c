@@ -83,21 +83,30 @@ peer_take_in_order(uint32_t *next)
 	return got;
 }
 
+/* NB_FRAMES numbered frames of 1000 bytes, to no port in particular. */
 static void
-test_plain_frames_kept(void)
+make_frames(struct rte_mbuf **pkts)
 {
 	static const struct rte_ether_addr dst = {
 		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x42 } };
-	struct rte_mbuf *pkts[NB_FRAMES];
-	uint32_t sent = 0, got = 0, next = 0, partial = 0, i;
-	uint64_t dl;
-	uint16_t k;
+	uint32_t i;
 
-	stack_up("lower=net_ofld_lbmid");
 	for (i = 0; i < NB_FRAMES; i++) {
 		pkts[i] = ofld_test_frame(&dst, 1000, i, 7);
 		CU_ASSERT_FATAL(pkts[i] != NULL);
 	}
+}
+
+static void
+test_plain_frames_kept(void)
+{
+	struct rte_mbuf *pkts[NB_FRAMES];
+	uint32_t sent = 0, got = 0, next = 0, partial = 0;
+	uint64_t dl;
+	uint16_t k;
+
+	stack_up("lower=net_ofld_lbmid");
+	make_frames(pkts);
 	dl = ofld_test_deadline(10000);
 	while (got < NB_FRAMES &&
 	       !ofld_test_expired(dl, "%u frames through a busy lower port "
@@ -176,18 +185,13 @@ test_large_sends_whole(void)
 static void
 test_held_at_stop(void)
 {
-	static const struct rte_ether_addr dst = {
-		.addr_bytes = { 0x02, 0, 0, 0, 0, 0x42 } };
 	struct rte_mbuf *pkts[NB_FRAMES];
-	uint32_t sent = 0, i;
+	uint32_t sent = 0;
 	uint64_t held;
 	uint16_t k;
 
 	stack_up("lower=net_ofld_lbmid");
-	for (i = 0; i < NB_FRAMES; i++) {
-		pkts[i] = ofld_test_frame(&dst, 1000, i, 7);
-		CU_ASSERT_FATAL(pkts[i] != NULL);
-	}
+	make_frames(pkts);
 	/* one burst: mid takes what its pacer allows, top holds the rest */
 	k = rte_eth_tx_burst(top, 0, pkts, NB_FRAMES);
 	sent = k;

@@ -95,6 +95,24 @@ poll_until_quiet(struct ofld_tcp_engine *e)
 	return nb_wire;
 }
 
+/* One poll, its events taken: @return the SEND_DONE events among them. */
+static uint32_t
+poll_send_done(struct ofld_tcp_engine *e)
+{
+	struct ofld_tcp_event ev[8];
+	uint32_t done = 0;
+	uint16_t k, i;
+
+	ofld_tcp_poll(e);
+	while ((k = ofld_tcp_events(e, ev, RTE_DIM(ev))) != 0)
+		for (i = 0; i < k; i++) {
+			done += ev[i].kind == OFLD_TCP_EV_SEND_DONE;
+			if (ev[i].m != NULL)
+				rte_pktmbuf_free(ev[i].m);
+		}
+	return done;
+}
+
 static uint64_t
 trk_busy(const struct ofld_tcp_engine *e)
 {
@@ -112,13 +130,11 @@ test_refs_limit(void)
 		.rx_pool = req_pool, .xmit = wire_xmit,
 		.local_mac = { .addr_bytes = { 2, 0, 0, 0, 0, 1 } },
 	};
-	struct ofld_tcp_event ev[8];
 	struct ofld_tcp_engine *e;
 	struct ofld_tcp_state s;
 	struct ofld_tcp_conn *c;
 	struct rte_mbuf *req;
 	uint32_t out, more, done = 0, i, polls = 0;
-	uint16_t k;
 
 	e = ofld_tcp_engine_create("refs", &conf);
 	CU_ASSERT_FATAL(e != NULL);
@@ -145,24 +161,11 @@ test_refs_limit(void)
 	/* (3) the request ends (aborted) only once its last frame is freed */
 	CU_ASSERT_EQUAL(ofld_tcp_abort(c), 0);
 	for (i = 0; i < 100; i++)
-		ofld_tcp_poll(e);
-	while ((k = ofld_tcp_events(e, ev, RTE_DIM(ev))) != 0)
-		for (i = 0; i < k; i++) {
-			done += ev[i].kind == OFLD_TCP_EV_SEND_DONE;
-			if (ev[i].m != NULL)
-				rte_pktmbuf_free(ev[i].m);
-		}
+		done += poll_send_done(e);
 	CU_ASSERT_EQUAL(done, 0);	/* its frames are still out */
 	wire_free();
-	while (done == 0 && polls++ < 100000) {
-		ofld_tcp_poll(e);
-		while ((k = ofld_tcp_events(e, ev, RTE_DIM(ev))) != 0)
-			for (i = 0; i < k; i++) {
-				done += ev[i].kind == OFLD_TCP_EV_SEND_DONE;
-				if (ev[i].m != NULL)
-					rte_pktmbuf_free(ev[i].m);
-			}
-	}
+	while (done == 0 && polls++ < 100000)
+		done += poll_send_done(e);
 	if (done == 0)
 		fprintf(stderr, "gave up after %u polls waiting for the "
 			"aborted request's SEND_DONE\n", polls);
