@@ -404,7 +404,8 @@ ofld_dev_start(struct rte_eth_dev *dev)
 	int ret;
 
 	ofld_pacer_init(&pi->pacer, pi->da.speed_set || pi->cable ==
-			OFLD_CABLE_PAIR ? pi->da.speed_mbps : 0);
+			OFLD_CABLE_PAIR ? pi->da.speed_mbps : 0,
+			pi->max_frame);
 	if (pi->cable == OFLD_CABLE_PAIR) {
 		ret = ofld_pair_start(pi);
 		if (ret != 0)
