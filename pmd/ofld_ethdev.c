@@ -173,6 +173,13 @@ ofld_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_rx_queues = OFLD_MAX_QUEUES;
 	info->max_tx_queues = OFLD_MAX_QUEUES;
 	info->rx_offload_capa = RTE_ETH_RX_OFFLOAD_RSS_HASH;
+	if (pi->cable == OFLD_CABLE_PAIR) {
+		/* the other end's TCP engine sends TSO bursts whole to a
+		 * port with LRO (ofld_pair.c)
+		 */
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+		info->max_lro_pkt_size = OFLD_LRO_MAX_FRAME;
+	}
 	info->flow_type_rss_offloads = OFLD_RSS_OFFLOAD;
 	info->reta_size = OFLD_RETA_SIZE;
 	info->hash_key_size = OFLD_RSS_KEY_LEN;

@@ -292,6 +292,7 @@ pair_lanes_to_me_down(struct ofld_pair *p, int end)
 
 	/* Pairs with the acquire in ofld_pair_tx_burst(). */
 	__atomic_store_n(&p->steer[!end].rx_up, 0, __ATOMIC_RELEASE);
+	__atomic_store_n(&p->steer[!end].lro_max, 0, __ATOMIC_RELAXED);
 	for (q = 0; q < OFLD_MAX_QUEUES; q++)
 		lane_drain(&p->lanes[!end][q]);
 }
@@ -384,6 +385,7 @@ ofld_pair_start(struct pmd_internals *pi)
 	 * ofld_pair_tx_burst(), which reads it only once rx_up is set.
 	 */
 	p->steer[!pi->end].rss = pi->rss;
+	p->steer[!pi->end].lro_max = ofld_pair_lro_max(pi);
 	__atomic_store_n(&p->steer[!pi->end].rx_up, 1, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&pair_lock);
 	done_drain(p->done[pi->end]);	/* given back after our last stop */
@@ -428,7 +430,21 @@ ofld_pair_rx_missed(const struct ofld_rxq *rxq)
 		__atomic_load_n(&rxq->lane->overrun, __ATOMIC_RELAXED);
 }
 
-/* Received frames become this port's: metadata reset, MAC filter applied. */
+uint32_t
+ofld_pair_lro_max(const struct pmd_internals *pi)
+{
+	const struct rte_eth_rxmode *rm = &pi->dev->data->dev_conf.rxmode;
+
+	return pi->cable == OFLD_CABLE_PAIR &&
+		(rm->offloads & RTE_ETH_RX_OFFLOAD_TCP_LRO) ?
+		rm->max_lro_pkt_size : 0;
+}
+
+/* Received frames become this port's: metadata reset, MAC filter applied.
+ * A TSO burst of the other end's TCP engine arrives whole where this port
+ * has LRO (and fits its max_lro_pkt_size): marked RTE_MBUF_F_RX_LRO with
+ * tso_segsz its segments' size, as a NIC's coalesced frame.
+ */
 static inline uint16_t
 pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 {
@@ -436,6 +452,9 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 	const bool promisc = data->promiscuous;
 	const bool allmulti = data->all_multicast;
 	const uint32_t max_frame = rxq->pi->max_frame;
+	const uint32_t lro_max = ofld_pair_lro_max(rxq->pi);
+	uint64_t lro;
+	uint16_t segsz;
 	/* the sender hashed with our set-up (ofld_rss.c) */
 	const uint64_t keep = RTE_MBUF_F_INDIRECT | RTE_MBUF_F_EXTERNAL |
 		(rxq->pi->rss.hash_to_mbuf && rxq->pi->rss.hf != 0 ?
@@ -447,7 +466,10 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 
 	for (i = 0; i < got; i++) {
 		m = bufs[i];
-		if (unlikely(m->pkt_len > max_frame)) {
+		lro = lro_max != 0 ? m->ol_flags & RTE_MBUF_F_TX_TCP_SEG : 0;
+		segsz = (uint16_t)m->tso_segsz;
+		if (unlikely(m->pkt_len > max_frame) &&
+		    (lro == 0 || m->pkt_len > lro_max)) {
 			rxq->st.oversize++;
 			rte_pktmbuf_free(m);
 			continue;
@@ -480,6 +502,11 @@ pair_rx_finish(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 			 RTE_MBUF_F_RX_IP_CKSUM_GOOD : 0);
 		m->packet_type = 0;
 		m->tx_offload = 0;
+		if (unlikely(lro != 0)) {
+			m->ol_flags |= RTE_MBUF_F_RX_LRO;
+			m->tso_segsz = segsz;
+			rxq->st.lro++;
+		}
 		bytes += m->pkt_len;
 		bufs[k++] = m;
 	}

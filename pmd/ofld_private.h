@@ -50,6 +50,12 @@ extern int ofld_logtype;
  * transmit ring short: beyond it, data waits unbuilt in the engine.
  */
 #define OFLD_LANE_BACKLOG	256
+/** Pair: the largest LRO frame, an IPv4 packet of 64 KiB behind its
+ * Ethernet header.
+ */
+#define OFLD_LRO_MAX_FRAME	(RTE_ETHER_HDR_LEN + 65535u)
+/** The most a TCP frame's headers take: Ethernet, IPv6, TCP with options. */
+#define OFLD_LRO_HDRS_MAX	(RTE_ETHER_HDR_LEN + 40u + 60u)
 /** Frames per lane at most: a lane holds speed x delay plus its backlog
  * (OFLD_LANE_SIZE); 2 MiB of ring each.
  */
@@ -182,6 +188,11 @@ struct ofld_steer {
 	 * read with acquire: rss below is valid once it is set).
 	 */
 	uint32_t rx_up;
+	/** The receiving port's largest LRO frame (rxmode.max_lro_pkt_size)
+	 * when it has RTE_ETH_RX_OFFLOAD_TCP_LRO, else 0: the TCP engine's
+	 * TSO bursts reach it whole, as a NIC pair with TSO and LRO does.
+	 */
+	uint32_t lro_max;
 	struct ofld_rss rss;	/**< the receiving port's, at its start */
 };
 
@@ -238,6 +249,7 @@ struct ofld_rxq_stats {
 	uint64_t handed_in;	/**< segments other queues handed here */
 	uint64_t handoff_full;	/**< dropped: the owner's ring was full */
 	uint64_t handoff_unknown; /**< handed here, connection gone: freed */
+	uint64_t lro;		/**< pair: TSO bursts received whole (LRO) */
 };
 
 struct ofld_rxq {
@@ -290,6 +302,11 @@ struct ofld_txq {
 	struct pmd_internals *pi;
 	uint16_t qid;
 	uint16_t lower_port;
+	/** pair, the TCP engine's queue: it may send TSO bursts (set once
+	 * they were allowed; each is checked against the receiver's LRO)
+	 */
+	bool pair_tso;
+	uint32_t tso_max;	/**< pair: the engine's TSO limit, last set */
 	struct ofld_lane *lanes;	/**< pair: lanes towards the peer */
 	struct ofld_steer *steer;	/**< pair: which lane a frame takes */
 	struct ofld_fault fault;
@@ -466,6 +483,7 @@ int ofld_pair_start(struct pmd_internals *pi);
 void ofld_pair_stop(struct pmd_internals *pi);
 bool ofld_pair_link_up(const struct pmd_internals *pi);
 uint64_t ofld_pair_rx_missed(const struct ofld_rxq *rxq);
+uint32_t ofld_pair_lro_max(const struct pmd_internals *pi);
 uint32_t ofld_pair_reclaim_all(struct pmd_internals *pi, uint32_t max);
 void ofld_pair_give_back(struct pmd_internals *pi, struct rte_mbuf **m,
 			 uint16_t n);
@@ -548,6 +566,31 @@ ofld_rx_common(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n,
 	return k + ofld_rx_tcp(rxq, bufs + k, got);
 }
 
+/*
+ * The pair cable as a NIC pair with TSO and LRO: TSO bursts while the
+ * receiving port has LRO, the link is unpaced (a paced link's budget
+ * counts frames the engine sizes one MSS at a time), and neither delay
+ * nor faults act on single frames. Followed every poll, as the receiving
+ * port may stop and start again with other offloads.
+ */
+static inline void
+ofld_pair_tso_update(struct pmd_internals *pi, uint16_t q,
+		struct ofld_tcp_engine *e)
+{
+	struct ofld_txq *etq = pi->tcp_txq[q];
+	uint32_t lro = __atomic_load_n(&etq->steer->lro_max, __ATOMIC_RELAXED);
+	uint32_t tso = 0;
+
+	if (lro > OFLD_LRO_HDRS_MAX && !pi->pacer.enabled &&
+	    !pi->fault_cfg.enabled && pi->da.delay_us == 0)
+		tso = lro - OFLD_LRO_HDRS_MAX;
+	if (likely(tso == etq->tso_max))
+		return;
+	etq->tso_max = tso;
+	etq->pair_tso |= tso != 0;
+	ofld_tcp_set_tso_max(e, tso);
+}
+
 static inline uint16_t
 ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 {
@@ -563,6 +606,8 @@ ofld_rx_tcp(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t got)
 		got = ofld_tcp_input(rxq->tcp, bufs, got, bufs);
 	if (got != 0 && ofld_handoff_on(rxq->pi))
 		got = ofld_handoff_steal(rxq, bufs, got);
+	if (rxq->pi->cable == OFLD_CABLE_PAIR)
+		ofld_pair_tso_update(rxq->pi, rxq->qid, rxq->tcp);
 	ofld_tcp_poll(rxq->tcp);
 	return got;
 }

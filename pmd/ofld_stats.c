@@ -27,7 +27,7 @@ struct xstat_def {
 static const struct xstat_def rx_xstats[] = {
 	RXS(packets), RXS(bytes), RXS(mac_filtered), RXS(oversize),
 	RXS(stash_full), RXS(handed_off), RXS(handed_in), RXS(handoff_full),
-	RXS(handoff_unknown),
+	RXS(handoff_unknown), RXS(lro),
 };
 static const struct xstat_def tx_xstats[] = {
 	TXS(packets), TXS(bytes), TXS(link_down), TXS(oversize),

@@ -618,6 +618,8 @@ engine_poll(struct pmd_internals *pi, uint16_t queue)
 		lower_tx_cleanup(pi, queue);
 	if (pi->neigh != NULL)
 		ofld_neigh_rx(rxq, bufs, 0);	/* its timers */
+	if (pi->cable == OFLD_CABLE_PAIR)
+		ofld_pair_tso_update(pi, queue, e);
 	ofld_tcp_poll(e);
 }
 

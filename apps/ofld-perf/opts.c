@@ -47,6 +47,9 @@ usage(const char *prog)
 	       "(default 100000)\n"
 	       "  --mtu M          MTU, 576..9000 (default 1500)\n"
 	       "  --ipv6           IPv6 instead of IPv4\n"
+	       "  --lro            the ports with LRO: unpaced, the engine\n"
+	       "                   sends TSO bursts the receiver takes whole\n"
+	       "                   (a NIC pair with TSO and LRO)\n"
 	       "  --cc NAME        newreno or cubic (default newreno)\n"
 	       "  --engine MODE    inline or service (default inline)\n"
 	       "  --depth N        requests outstanding per connection "
@@ -264,6 +267,9 @@ opt_word(int ch, const char *arg, struct opts *o, bool *dir_set)
 	case '6':
 		o->ipv6 = true;
 		break;
+	case 'g':
+		o->lro = true;
+		break;
 	case 'j':
 		o->json = true;
 		break;
@@ -295,6 +301,11 @@ check(const struct opts *o, bool dir_set)
 			"give faults as net_ofld's device arguments, e.g. --vdev "
 			"net_ofld0,lower=net_tap0,loss=0.01,seed=7 (a delay line "
 			"needs the pair cable)\n");
+		return -1;
+	}
+	if (o->lro && o->kernel) {
+		fprintf(stderr, "ofld-perf: --lro is the pair cable's (with "
+			"--peer kernel the kernel's GRO receives)\n");
 		return -1;
 	}
 	if (o->kernel && o->mtu > 1500) {
@@ -342,6 +353,7 @@ parse(int argc, char **argv, struct opts *o)
 		{ "speed", required_argument, NULL, 'p' },
 		{ "mtu", required_argument, NULL, 'm' },
 		{ "ipv6", no_argument, NULL, '6' },
+		{ "lro", no_argument, NULL, 'g' },
 		{ "cc", required_argument, NULL, 'c' },
 		{ "engine", required_argument, NULL, 'e' },
 		{ "tx-free", required_argument, NULL, 'F' },
@@ -376,7 +388,7 @@ parse(int argc, char **argv, struct opts *o)
 			ret = opt_num(ch, optarg, o);
 			break;
 		case 'c': case 'e': case 'F': case 'P': case 'D': case '6': case 'j':
-		case 'q': case 'T':
+		case 'q': case 'T': case 'g':
 			ret = opt_word(ch, optarg, o, &dir_set);
 			break;
 		case 'L': case 'A': case 'R': case 'U': case 'y': case 'S':

@@ -51,6 +51,7 @@ struct opts {
 	uint32_t rcv_wnd;		/* bytes each end advertises */
 	uint16_t queues;		/* queue pairs per port (pair) */
 	bool fixed_ports;		/* --placement fixed: 10000 + i */
+	bool lro;			/* --lro: receiving ports with LRO */
 };
 
 struct conn {

@@ -139,7 +139,7 @@ static const char *const sender_xstats[] = {
 	"segs_out", "retrans_segs", "fast_retrans", "rto_fired",
 	"sack_recoveries", "reno_recoveries", "rack_marked", "tlp_sent",
 	"tlp_recovered", "spurious_undone", "dsack_in", "sack_blocks_in",
-	"smap_nomem", "trk_busy",
+	"smap_nomem", "trk_busy", "tso_bursts",
 };
 static const char *const receiver_xstats[] = {
 	"segs_in", "ooo_held", "ooo_dropped", "dsack_out", "sack_blocks_out",
@@ -299,6 +299,11 @@ report_text(const struct result *r)
 		       r->goodput / r->max_goodput * 100, r->max_goodput);
 	printf("\n  %-28s %10.3f Gbit/s, %.3f Mpps%s\n", "wire", r->wire,
 	       r->mpps, app.o.recv ? " (received)" : "");
+	if (app.o.lro)
+		printf("  %-28s %10" PRIu64 " sent, %" PRIu64 " received whole "
+		       "(LRO)\n", "TSO bursts",
+		       xstat_tcp(app.tx_port, "tso_bursts"),
+		       xstat_rxq(app.rx_port, "lro"));
 	if (!app.o.recv) {
 		printf("  %-28s %10" PRIu64 " segments\n", "retransmitted",
 		       r->retrans);

@@ -79,6 +79,18 @@ port_start(uint16_t port, const char *name, uint16_t nq)
 			RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_NONFRAG_IPV4_TCP |
 			RTE_ETH_RSS_NONFRAG_IPV6_TCP;
 	}
+	if (app.o.lro) {
+		struct rte_eth_dev_info info;
+
+		ret = rte_eth_dev_info_get(port, &info);
+		if (ret != 0 ||
+		    !(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO)) {
+			fprintf(stderr, "ofld-perf: %s: no LRO\n", name);
+			return ret != 0 ? ret : -ENOTSUP;
+		}
+		conf.rxmode.offloads |= RTE_ETH_RX_OFFLOAD_TCP_LRO;
+		conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
+	}
 	ret = rte_eth_dev_configure(port, nq, nq, &conf);
 	if (ret == 0)
 		ret = rte_eth_dev_set_mtu(port, app.o.mtu);

@@ -392,6 +392,8 @@ uint16_t ofld_tcp_input(struct ofld_tcp_engine *e, struct rte_mbuf **frames,
 
 /** Advance timers, send queued data, flush events. */
 void ofld_tcp_poll(struct ofld_tcp_engine *e);
+/** Change conf.tso_max (0: MSS segments only); from the polling thread. */
+void ofld_tcp_set_tso_max(struct ofld_tcp_engine *e, uint32_t bytes);
 
 /** Take up to n events (one consumer thread). @return how many. */
 uint16_t ofld_tcp_events(struct ofld_tcp_engine *e, struct ofld_tcp_event *ev,

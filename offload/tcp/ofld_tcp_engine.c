@@ -91,11 +91,7 @@ ofld_tcp_engine_create(const char *name, const struct ofld_tcp_engine_conf *conf
 	snprintf(e->name, sizeof(e->name), "%s", name);
 	if (e->conf.delack_us == 0)
 		e->conf.delack_us = 500;
-	/* TSO bursts: their checksum is the lower's; an IP packet's length
-	 * fits 16 bits with the largest headers
-	 */
-	e->conf.tso_max = e->conf.tx_csum_offload ?
-		RTE_MIN(e->conf.tso_max, 65535u - 120u) : 0;
+	ofld_tcp_set_tso_max(e, conf->tso_max);
 	if (e->conf.min_rto_us == 0)
 		e->conf.min_rto_us = 1000;
 	if (e->conf.event_ring_size == 0)
@@ -149,6 +145,16 @@ ofld_tcp_engine_free(struct ofld_tcp_engine *e)
 	rte_free(e->active);
 	rte_free(e->conns);
 	rte_free(e);
+}
+
+void
+ofld_tcp_set_tso_max(struct ofld_tcp_engine *e, uint32_t bytes)
+{
+	/* TSO bursts: their checksum is the wire's; an IP packet's length
+	 * fits 16 bits with the largest headers
+	 */
+	e->conf.tso_max = e->conf.tx_csum_offload ?
+		RTE_MIN(bytes, 65535u - 120u) : 0;
 }
 
 void

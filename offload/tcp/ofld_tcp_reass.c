@@ -365,7 +365,11 @@ otcp_reass_data(struct ofld_tcp_conn *c, struct rte_mbuf *frame,
 		ooo_drain(c);
 		return true;	/* a hole filled: ACK at once */
 	}
-	if (++c->unacked_segs < 2)
+	/* a coalesced (LRO) frame of several segments: an ACK at once, as
+	 * Linux for a GRO packet over one MSS
+	 */
+	c->unacked_segs += len > c->mss ? 2 : 1;
+	if (c->unacked_segs < 2)
 		return false;
 	if (c->quick_acks != 0) {
 		c->quick_acks--;

@@ -51,8 +51,9 @@
 #define TRK_CACHE	64	/* trackers cached per lcore */
 #define OTCP_INPUT_DONE	32	/* consumed frames handed on at once */
 #define OTCP_ACKQ	64	/* connections owing an ACK at a burst's end */
-/* receive copies of more rx_pool mbufs than this: rte_pktmbuf_copy() */
-#define OTCP_RX_SEGS_MAX	16
+/* receive copies of more rx_pool mbufs than this (an LRO frame of 64 KiB
+ * into 2 KiB buffers takes 35): rte_pktmbuf_copy() */
+#define OTCP_RX_SEGS_MAX	64
 /* In-order data acknowledged at a burst's end (otcp_ack_at_burst_end()):
  * at most this much unacknowledged that way, as a GRO batch of Linux's.
  * A PMD's burst (32 frames) stays under it: one ACK per burst. ofld-perf,

@@ -46,21 +46,38 @@ pool_full(void)
 	return ofld_test_mempool_full(pool, POOL_SIZE);
 }
 
+/* A port with one queue pair; lro: with RTE_ETH_RX_OFFLOAD_TCP_LRO at its
+ * largest frame.
+ */
 static int
-port_up(const char *name, const char *args)
+port_up_lro(const char *name, const char *args, bool lro)
 {
+	struct rte_eth_dev_info info;
 	struct rte_eth_conf conf;
 	int port = ofld_test_vdev(name, args);
 
 	if (port < 0)
 		return -1;
 	memset(&conf, 0, sizeof(conf));
+	if (lro) {
+		if (rte_eth_dev_info_get(port, &info) != 0 ||
+		    !(info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_TCP_LRO))
+			return -1;
+		conf.rxmode.offloads = RTE_ETH_RX_OFFLOAD_TCP_LRO;
+		conf.rxmode.max_lro_pkt_size = info.max_lro_pkt_size;
+	}
 	if (rte_eth_dev_configure(port, 1, 1, &conf) != 0 ||
 	    rte_eth_rx_queue_setup(port, 0, 1024, 0, NULL, pool) != 0 ||
 	    rte_eth_tx_queue_setup(port, 0, 1024, 0, NULL) != 0 ||
 	    rte_eth_dev_start(port) != 0)
 		return -1;
 	return port;
+}
+
+static int
+port_up(const char *name, const char *args)
+{
+	return port_up_lro(name, args, false);
 }
 
 static void
@@ -197,10 +214,70 @@ struct run {
 	 */
 	bool stacked;
 	const char *mid_args;	/**< amid's; NULL: unpaced */
+	/* b with LRO: a's engine sends TSO bursts b takes whole where a's
+	 * link allows them (unpaced, no faults); a_args: a's own
+	 */
+	bool lro;
+	const char *a_args;
 	uint64_t lower_held, lower_full;	/**< a's, stacked */
 	uint64_t psh_in, retrans, rto, fast;
 	double secs;
 };
+
+/* N3: new data left as TSO bursts, handed down whole, cut by amid (every
+ * byte checked by the caller).
+ */
+static void
+check_stacked(const struct run *r, int a)
+{
+	uint16_t mid;
+	uint64_t bursts = ofld_test_xstat(a, "tcp_q0_tso_bursts");
+	uint64_t down = ofld_test_xstat(a, "tx_q0_tso_down");
+	uint64_t cut = 0, overrun = 0;
+
+	if (rte_eth_dev_get_port_by_name("net_ofld_amid", &mid) == 0) {
+		cut = ofld_test_xstat(mid, "tx_q0_gso_sends");
+		overrun = ofld_test_xstat(mid, "tx_q0_peer_overrun");
+	}
+	/* amid's cable has no word back to a's engine: what b's
+	 * receive lane cannot hold is lost (peer_overrun) and resent
+	 */
+	fprintf(stderr, "stacked: %" PRIu64 " TSO bursts, %" PRIu64
+		" handed down, %" PRIu64 " cut below, %" PRIu64
+		" refused below, %" PRIu64 " lost to b's full lane\n",
+		bursts, down, cut,
+		ofld_test_xstat(a, "tx_q0_lower_full"), overrun);
+	CU_ASSERT(bursts > 0);
+	CU_ASSERT_EQUAL(down, bursts);
+	/* loss= on a drops some on the way down */
+	if (r->faults == NULL)
+		CU_ASSERT_EQUAL(cut, bursts);
+	CU_ASSERT(cut > 0 && cut <= bursts);
+}
+
+/* The pair cable as a NIC pair with TSO and LRO: a's new data left as TSO
+ * bursts and every one reached b whole (tso: a's link allows them), or
+ * none was sent.
+ */
+static void
+check_lro(int a, int b, bool tso)
+{
+	uint64_t bursts = ofld_test_xstat(a, "tcp_q0_tso_bursts");
+	uint64_t whole = ofld_test_xstat(b, "rx_q0_lro");
+
+	fprintf(stderr, "LRO: %" PRIu64 " TSO bursts, %" PRIu64 " passed "
+		"whole, %" PRIu64 " received whole, %" PRIu64 " cut\n", bursts,
+		ofld_test_xstat(a, "tx_q0_tso_down"), whole,
+		ofld_test_xstat(a, "tx_q0_gso_sends"));
+	if (tso) {
+		CU_ASSERT(bursts > 0);
+		CU_ASSERT_EQUAL(ofld_test_xstat(a, "tx_q0_tso_down"), bursts);
+	} else {
+		CU_ASSERT_EQUAL(bursts, 0);
+	}
+	CU_ASSERT_EQUAL(whole, bursts);
+	CU_ASSERT_EQUAL(ofld_test_xstat(a, "tx_q0_gso_sends"), 0);
+}
 
 static void
 run_transfer(struct run *r)
@@ -229,8 +306,8 @@ run_transfer(struct run *r)
 		a = port_up("net_ofld_a", top);
 		b = port_up("net_ofld_b", "pair=tcp,speed=0,tcp_max_conns=2048");
 	} else {
-		a = port_up("net_ofld_a", args);
-		b = port_up("net_ofld_b", args);
+		a = port_up("net_ofld_a", r->a_args ? r->a_args : args);
+		b = port_up_lro("net_ofld_b", args, r->lro);
 	}
 	CU_ASSERT_FATAL(a >= 0 && b >= 0);
 	f = calloc(r->nflows, sizeof(*f));
@@ -315,34 +392,10 @@ run_transfer(struct run *r)
 			CU_ASSERT(f[i].fin_b);
 		}
 	}
-	if (r->stacked) {
-		/* N3: new data left as TSO bursts, handed down whole, cut by
-		 * amid (every byte checked above)
-		 */
-		uint16_t mid;
-		uint64_t bursts = ofld_test_xstat(a, "tcp_q0_tso_bursts");
-		uint64_t down = ofld_test_xstat(a, "tx_q0_tso_down");
-		uint64_t cut = 0, overrun = 0;
-
-		if (rte_eth_dev_get_port_by_name("net_ofld_amid", &mid) == 0) {
-			cut = ofld_test_xstat(mid, "tx_q0_gso_sends");
-			overrun = ofld_test_xstat(mid, "tx_q0_peer_overrun");
-		}
-		/* amid's cable has no word back to a's engine: what b's
-		 * receive lane cannot hold is lost (peer_overrun) and resent
-		 */
-		fprintf(stderr, "stacked: %" PRIu64 " TSO bursts, %" PRIu64
-			" handed down, %" PRIu64 " cut below, %" PRIu64
-			" refused below, %" PRIu64 " lost to b's full lane\n",
-			bursts, down, cut,
-			ofld_test_xstat(a, "tx_q0_lower_full"), overrun);
-		CU_ASSERT(bursts > 0);
-		CU_ASSERT_EQUAL(down, bursts);
-		/* loss= on a drops some on the way down */
-		if (r->faults == NULL)
-			CU_ASSERT_EQUAL(cut, bursts);
-		CU_ASSERT(cut > 0 && cut <= bursts);
-	}
+	if (r->stacked)
+		check_stacked(r, a);
+	if (r->lro)
+		check_lro(a, b, r->a_args == NULL && r->faults == NULL);
 	r->lower_held = ofld_test_xstat(a, "tx_q0_lower_held");
 	r->lower_full = ofld_test_xstat(a, "tx_q0_lower_full");
 	r->psh_in = ofld_test_xstat(b, "tcp_q0_psh_in");
@@ -402,6 +455,114 @@ test_transfer_busy_lower(void)
 	run_transfer(&r);
 	CU_ASSERT(r.lower_held > 0);
 	CU_ASSERT_EQUAL(r.lower_full, 0);
+}
+
+/* N3: the pair cable as a NIC pair with TSO and LRO (b has LRO): a's
+ * engine sends TSO bursts, b takes each whole, every byte checked.
+ */
+static void
+test_transfer_lro(void)
+{
+	struct run r = { .nflows = 4, .bytes_per_flow = (mib / 32) << 20,
+			 .lro = true, .close_at_end = true };
+
+	run_transfer(&r);
+}
+
+/* N3: no TSO bursts to an LRO port where the link acts on frames: paced
+ * (its budget is counted in MSS frames) or with faults (lost, reordered
+ * and duplicated one frame at a time).
+ */
+static void
+test_transfer_lro_paced(void)
+{
+	struct run r = { .nflows = 1, .bytes_per_flow = (mib / 256) << 20,
+			 .lro = true, .close_at_end = true,
+			 .a_args = "pair=tcp,speed=10000,tcp_max_conns=2048" };
+
+	run_transfer(&r);
+}
+
+static void
+test_transfer_lro_faults(void)
+{
+	struct run r = { .faults = "loss=0.01,reorder=0.01,seed=11",
+			 .nflows = 1, .bytes_per_flow = (mib / 256) << 20,
+			 .lro = true };
+
+	run_transfer(&r);
+}
+
+/* Checks one LRO frame from a's engine as b's application sees it: the
+ * flag and segment size, IPv4 length, and its payload, the stream from
+ * byte 0. Returns whether it was one.
+ */
+static bool
+lro_frame_check(struct rte_mbuf *m, uint16_t mss)
+{
+	const struct rte_ipv4_hdr *ip;
+	const struct rte_tcp_hdr *th;
+	uint32_t hl;
+
+	if (!(m->ol_flags & RTE_MBUF_F_RX_LRO))
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+				     RTE_ETHER_HDR_LEN);
+	th = rte_pktmbuf_mtod_offset(m, const struct rte_tcp_hdr *,
+				     RTE_ETHER_HDR_LEN + 20);
+	hl = RTE_ETHER_HDR_LEN + 20 + (th->data_off >> 4) * 4;
+	CU_ASSERT(m->tso_segsz > 0 && m->tso_segsz <= mss);
+	CU_ASSERT(m->pkt_len > hl + 2u * m->tso_segsz);
+	CU_ASSERT_EQUAL(rte_be_to_cpu_16(ip->total_length),
+			m->pkt_len - RTE_ETHER_HDR_LEN);
+	CU_ASSERT_EQUAL(rte_ipv4_cksum(ip), 0);
+	CU_ASSERT(m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_GOOD);
+	CU_ASSERT_PTR_NOT_NULL(rte_pktmbuf_adj(m, (uint16_t)hl));
+	CU_ASSERT_EQUAL(ofld_test_stream_check(m, 0, 1), 0);
+	return true;
+}
+
+/* W1, N3: a TSO burst for a connection b has not offloaded reaches b's
+ * application whole, as a NIC's LRO frame (RTE_MBUF_F_RX_LRO, tso_segsz).
+ */
+static void
+test_lro_frame_to_application(void)
+{
+	struct ofld_tcp_state sa, sb;
+	struct rte_mbuf *rx[64], *m;
+	struct ofld_tcp_conn *ca;
+	uint64_t end;
+	uint16_t k, i;
+	bool seen = false;
+	int a, b;
+
+	a = port_up("net_ofld_a", "pair=tcp,speed=0");
+	b = port_up_lro("net_ofld_b", "pair=tcp,speed=0", true);
+	CU_ASSERT_FATAL(a >= 0 && b >= 0);
+	states(a, b, 1, &sa, &sb);
+	sa.snd_una = sa.snd_nxt = sa.snd_max = 0;	/* the stream's byte 0 */
+	ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+	CU_ASSERT_FATAL(ca != NULL);
+	m = ofld_test_stream_chain(pool, 0, 256 * 1024, 1, 0);
+	CU_ASSERT_FATAL(m != NULL);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_send(ca, &m, 1), 0);
+	end = ofld_test_deadline(5000);
+	while (!seen && !ofld_test_expired(end, "an LRO frame at b's "
+					   "rx_burst")) {
+		rte_pmd_ofld_poll(a, 0);
+		k = rte_eth_rx_burst(b, 0, rx, 64);
+		for (i = 0; i < k && !seen; i++)
+			seen = lro_frame_check(rx[i], sa.mss);
+		rte_pktmbuf_free_bulk(rx, k);
+	}
+	CU_ASSERT(seen);
+	CU_ASSERT(ofld_test_xstat(b, "rx_q0_lro") > 0);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_abort(a, 0, ca), 0);
+	rte_pmd_ofld_poll(a, 0);
+	CU_ASSERT_EQUAL(rte_pmd_ofld_tcp_release(a, 0, ca), 0);
+	rte_vdev_uninit("net_ofld_a");
+	rte_vdev_uninit("net_ofld_b");
+	CU_ASSERT(pool_full());
 }
 
 static void
@@ -925,6 +1086,14 @@ main(int argc, char **argv)
 		{ "N3 TSO bursts over a lower with TSO",
 		  test_transfer_tso_bursts },
 		{ "N3 TSO bursts, 1% loss", test_transfer_tso_bursts_loss },
+		{ "N3 TSO bursts to an LRO port on the pair",
+		  test_transfer_lro },
+		{ "N3 no TSO bursts to an LRO port on a paced link",
+		  test_transfer_lro_paced },
+		{ "N3 no TSO bursts to an LRO port with faults",
+		  test_transfer_lro_faults },
+		{ "W1 N3 an LRO frame the application receives",
+		  test_lro_frame_to_application },
 		{ "W3 N3 a lower port that takes part of a burst",
 		  test_transfer_busy_lower },
 		{ "W1 1000 connections, T10 close", test_many_connections_close },
