@@ -53,6 +53,25 @@ ofld_frame_bits(const struct rte_mbuf *m)
 	return ((uint64_t)m->pkt_len + 24) * 8;
 }
 
+/** Wire bits of a TCP engine's frame, a TSO burst as the segments it is
+ * cut into (headers l2_len + l3_len + l4_len each, tso_segsz of payload).
+ */
+static inline uint64_t
+ofld_engine_frame_bits(const struct rte_mbuf *m)
+{
+	uint32_t hdr, segs;
+
+	if (likely(!(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG)) ||
+	    m->tso_segsz == 0)
+		return ofld_frame_bits(m);
+	hdr = m->l2_len + m->l3_len + m->l4_len;
+	if (m->pkt_len <= hdr)
+		return ofld_frame_bits(m);
+	segs = (m->pkt_len - hdr + m->tso_segsz - 1) / m->tso_segsz;
+	return ((uint64_t)m->pkt_len + (uint64_t)(segs - 1) * hdr +
+		24ull * segs) * 8;
+}
+
 static inline void
 ofld_pacer_init(struct ofld_pacer *p, uint32_t speed_mbps,
 		uint32_t max_frame)

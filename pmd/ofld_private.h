@@ -568,10 +568,10 @@ ofld_rx_common(struct ofld_rxq *rxq, struct rte_mbuf **bufs, uint16_t n,
 
 /*
  * The pair cable as a NIC pair with TSO and LRO: TSO bursts while the
- * receiving port has LRO, the link is unpaced (a paced link's budget
- * counts frames the engine sizes one MSS at a time), and neither delay
- * nor faults act on single frames. Followed every poll, as the receiving
- * port may stop and start again with other offloads.
+ * receiving port has LRO, and neither a delay line nor faults act on
+ * single frames (a paced link charges a burst as its segments). Followed
+ * every poll, as the receiving port may stop and start again with other
+ * offloads.
  */
 static inline void
 ofld_pair_tso_update(struct pmd_internals *pi, uint16_t q,
@@ -581,8 +581,8 @@ ofld_pair_tso_update(struct pmd_internals *pi, uint16_t q,
 	uint32_t lro = __atomic_load_n(&etq->steer->lro_max, __ATOMIC_RELAXED);
 	uint32_t tso = 0;
 
-	if (lro > OFLD_LRO_HDRS_MAX && !pi->pacer.enabled &&
-	    !pi->fault_cfg.enabled && pi->da.delay_us == 0)
+	if (lro > OFLD_LRO_HDRS_MAX && !pi->fault_cfg.enabled &&
+	    pi->da.delay_us == 0)
 		tso = lro - OFLD_LRO_HDRS_MAX;
 	if (likely(tso == etq->tso_max))
 		return;

@@ -725,7 +725,7 @@ ofld_tcp_xmit_cb(void *arg, struct rte_mbuf **f, uint16_t n)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		bits += ofld_frame_bits(f[i]);
+		bits += ofld_engine_frame_bits(f[i]);
 		bytes += f[i]->pkt_len;
 	}
 	/* a stopped port sends nothing (its engines still run timers and

@@ -331,7 +331,10 @@ static bool
 link_room(struct ofld_tcp_conn *c, uint32_t len)
 {
 	struct ofld_tcp_engine *e = c->e;
-	const uint64_t wire = (uint64_t)len + c->hdr_len + 24;
+	/* a TSO burst occupies the wire as its segments */
+	const uint32_t segs = len > c->mss ? (len + c->mss - 1) / c->mss : 1;
+	const uint64_t wire = (uint64_t)len + (uint64_t)segs *
+		(c->hdr_len + 24u);
 
 	if (unlikely(!e->room_valid)) {
 		e->room = e->conf.tx_room != NULL ?

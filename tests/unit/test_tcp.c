@@ -26,6 +26,7 @@
 #include <rte_tcp.h>
 
 #include "ofld_fault.h"
+#include "ofld_pace.h"
 #include "ofld_tcp.h"
 #include "ofld_test.h"
 
@@ -885,6 +886,35 @@ test_rfc5961_challenges(void)
 	CU_ASSERT(pool_full());
 }
 
+/* N3: a paced link charges a TCP engine's TSO burst as the segments it
+ * stands for (headers and 24 bytes of preamble, gap and FCS each), a
+ * plain frame as itself.
+ */
+static void
+test_tso_burst_wire_bits(void)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(pool);
+	const uint32_t hdr = 14 + 20 + 32;
+
+	CU_ASSERT_FATAL(m != NULL);
+	m->pkt_len = hdr + 1448;
+	CU_ASSERT_EQUAL(ofld_engine_frame_bits(m), (hdr + 1448 + 24) * 8);
+	/* 10 full segments and a short one */
+	m->pkt_len = hdr + 10 * 1448 + 100;
+	m->ol_flags = RTE_MBUF_F_TX_TCP_SEG | RTE_MBUF_F_TX_IPV4 |
+		RTE_MBUF_F_TX_TCP_CKSUM;
+	m->l2_len = 14;
+	m->l3_len = 20;
+	m->l4_len = 32;
+	m->tso_segsz = 1448;
+	CU_ASSERT_EQUAL(ofld_engine_frame_bits(m),
+			(11ull * (hdr + 24) + 10 * 1448 + 100) * 8);
+	/* no segment size: the frame as it is */
+	m->tso_segsz = 0;
+	CU_ASSERT_EQUAL(ofld_engine_frame_bits(m), (m->pkt_len + 24ull) * 8);
+	rte_pktmbuf_free(m);
+}
+
 static void
 test_api_misuse(void)
 {
@@ -1289,6 +1319,8 @@ main(int argc, char **argv)
 		{ "RFC 5961 challenges, bad input", test_rfc5961_challenges },
 		{ "loud drops: a bad checksum said once", test_loud_drop },
 		{ "API misuse", test_api_misuse },
+		{ "N3 a paced TSO burst charged as its segments",
+		  test_tso_burst_wire_bits },
 		{ "active/passive open, options negotiated",
 		  test_handshake_options },
 		{ "SYN flood: bounded backlog", test_syn_flood_bounded },
