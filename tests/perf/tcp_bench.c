@@ -27,6 +27,11 @@
  *
  * usage: tcp_bench [EAL args] -- [--mbytes N] [--conns N] [--req-kib N]
  *                  [--depth N] [--wnd-kib N] [--cc newreno|cubic] [--ipv6]
+ *                  [--tso]
+ *
+ * --tso: the sender's engine sends TSO bursts of up to 64 KiB, which the
+ * wire hands over whole, marked as a NIC's LRO frame (the pair cable to a
+ * port with LRO); "per segment" still counts MSS segments.
  */
 
 #include <getopt.h>
@@ -71,7 +76,8 @@ static struct {
 	uint32_t conns, req, depth, wnd;
 	uint8_t cc;
 	bool v6;
-} o = { 256, 4, 256 << 10, 4, 1 << 20, OFLD_TCP_CC_NEWRENO, false };
+	bool tso;	/* TSO bursts handed over whole (LRO), as the pair's */
+} o = { 256, 4, 256 << 10, 4, 1 << 20, OFLD_TCP_CC_NEWRENO, false, false };
 
 static struct wire w_ab, w_ba;
 static struct bconn bc[MAX_CONNS];
@@ -95,6 +101,8 @@ wire_xmit(void *arg, struct rte_mbuf **f, uint16_t n)
 
 	for (i = 0; i < n; i++) {
 		struct rte_mbuf *m = f[i];
+		const bool lro = m->ol_flags & RTE_MBUF_F_TX_TCP_SEG;
+		const uint16_t segsz = (uint16_t)m->tso_segsz;
 
 		if (w->tail - w->head == WIRE_MAX) {
 			w->dropped++;
@@ -109,6 +117,13 @@ wire_xmit(void *arg, struct rte_mbuf **f, uint16_t n)
 			 RTE_MBUF_F_RX_L4_CKSUM_GOOD |
 			 RTE_MBUF_F_RX_IP_CKSUM_GOOD : 0);
 		m->tx_offload = 0;
+		if (lro) {
+			/* a TSO burst arrives whole, as over the pair to a
+			 * port with LRO
+			 */
+			m->ol_flags |= RTE_MBUF_F_RX_LRO;
+			m->tso_segsz = segsz;
+		}
 		w->q[w->tail++ % WIRE_MAX] = m;
 	}
 }
@@ -207,7 +222,8 @@ make_states(uint32_t i, struct ofld_tcp_state *a, struct ofld_tcp_state *b)
 }
 
 static struct ofld_tcp_engine *
-make_engine(const char *name, struct wire *out, uint8_t mac_last)
+make_engine(const char *name, struct wire *out, uint8_t mac_last,
+	    uint32_t tso_max)
 {
 	struct ofld_tcp_engine_conf conf = {
 		.max_conns = MAX_CONNS,
@@ -218,6 +234,7 @@ make_engine(const char *name, struct wire *out, uint8_t mac_last)
 		.xmit = wire_xmit,
 		.xmit_arg = out,
 		.tx_csum_offload = true,	/* as net_ofld on the pair */
+		.tso_max = tso_max,
 		.clock_us = vclock,
 	};
 	struct ofld_tcp_engine *e = ofld_tcp_engine_create(name, &conf);
@@ -438,15 +455,16 @@ options(int argc, char **argv)
 		{ "mbytes", 1, NULL, 'm' }, { "conns", 1, NULL, 'c' },
 		{ "req-kib", 1, NULL, 'r' }, { "depth", 1, NULL, 'd' },
 		{ "wnd-kib", 1, NULL, 'w' }, { "cc", 1, NULL, 'C' },
-		{ "ipv6", 0, NULL, '6' }, { NULL, 0, NULL, 0 },
+		{ "ipv6", 0, NULL, '6' }, { "tso", 0, NULL, 't' },
+		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
 	char *end;
 	int opt;
 
 	while ((opt = getopt_long(argc, argv, "", lo, NULL)) != -1) {
-		if (opt == '6') {
-			o.v6 = true;
+		if (opt == '6' || opt == 't') {
+			*(opt == '6' ? &o.v6 : &o.tso) = true;
 			continue;
 		}
 		if (opt == 'C') {
@@ -478,7 +496,8 @@ options(int argc, char **argv)
 bad:
 	fprintf(stderr, "usage: tcp_bench [EAL args] -- [--mbytes N (1-1048576)]"
 		" [--conns N (1-%u)] [--req-kib N] [--depth N] [--wnd-kib N "
-		"(at most 65536)] [--cc newreno|cubic] [--ipv6]\n", MAX_CONNS);
+		"(at most 65536)] [--cc newreno|cubic] [--ipv6] [--tso]\n",
+		MAX_CONNS);
 	return -1;
 }
 
@@ -532,8 +551,8 @@ main(int argc, char **argv)
 	       o.conns, o.req >> 10, o.depth, o.wnd >> 10,
 	       o.cc == OFLD_TCP_CC_CUBIC ? "CUBIC" : "NewReno",
 	       o.v6 ? "IPv6" : "IPv4", o.mbytes, rte_get_tsc_hz() / 1e9);
-	a = make_engine("bench_a", &w_ab, 1);
-	b = make_engine("bench_b", &w_ba, 2);
+	a = make_engine("bench_a", &w_ab, 1, o.tso ? 65536 : 0);
+	b = make_engine("bench_b", &w_ba, 2, 0);
 	if (a != NULL && b != NULL && open_conns(a, b) == 0 &&
 	    bench(a, b) == 0)
 		ret = 0;
