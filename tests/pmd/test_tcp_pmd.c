@@ -292,50 +292,58 @@ check_lro(int a, int b, bool tso, uint32_t speed_mbps, double secs)
 	}
 }
 
+/* The run's two ports: a and b on the pair cable, or a stacked on amid
+ * (TSO, N3) cabled to b. Writes their port ids.
+ */
 static void
-run_transfer(struct run *r)
+run_ports(const struct run *r, int *a, int *b)
 {
-	char args[160];
-	struct ofld_tcp_state sa, sb;
-	struct rte_mbuf *rx[64];
-	struct ofld_fault rng;
-	struct flow *f;
-	uint64_t t0, deadline, ahead;
-	uint32_t i, done;
-	int a, b;
-	uint16_t k;
+	char args[160], top[160];
 
 	snprintf(args, sizeof(args), "pair=tcp,speed=0,tcp_max_conns=2048%s%s",
 		 r->faults ? "," : "", r->faults ? r->faults : "");
 	if (r->stacked) {
 		int mid = ofld_test_vdev("net_ofld_amid", r->mid_args ?
 					 r->mid_args : "pair=tcp,speed=0");
-		char top[160];
 
 		CU_ASSERT_FATAL(mid >= 0);
 		snprintf(top, sizeof(top), "lower=net_ofld_amid,"
 			 "tcp_max_conns=2048%s%s", r->faults ? "," : "",
 			 r->faults ? r->faults : "");
-		a = port_up("net_ofld_a", top);
-		b = port_up("net_ofld_b", "pair=tcp,speed=0,tcp_max_conns=2048");
+		*a = port_up("net_ofld_a", top);
+		*b = port_up("net_ofld_b", "pair=tcp,speed=0,tcp_max_conns=2048");
 	} else {
-		a = port_up("net_ofld_a", r->a_args ? r->a_args : args);
-		b = port_up_lro("net_ofld_b", args, r->lro);
+		*a = port_up("net_ofld_a", r->a_args ? r->a_args : args);
+		*b = port_up_lro("net_ofld_b", args, r->lro);
 	}
-	CU_ASSERT_FATAL(a >= 0 && b >= 0);
-	f = calloc(r->nflows, sizeof(*f));
-	CU_ASSERT_FATAL(f != NULL);
-	ahead = RTE_MAX((uint64_t)(64u << 20) / r->nflows, 4u * MAX_REQ);
-	for (i = 0; i < r->nflows; i++) {
-		states(a, b, (uint16_t)(i + 1), &sa, &sb);
-		f[i].ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
-		f[i].cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
-		CU_ASSERT_FATAL(f[i].ca != NULL && f[i].cb != NULL);
-		f[i].lens_cap = 4096;
-		f[i].lens = calloc(f[i].lens_cap, sizeof(uint32_t));
-	}
+	CU_ASSERT_FATAL(*a >= 0 && *b >= 0);
+}
+
+static bool
+flow_finished(const struct run *r, const struct flow *f)
+{
+	return f->nb_done == f->nb_posted &&
+		f->received == r->bytes_per_flow &&
+		f->posted == r->bytes_per_flow &&
+		(!r->close_at_end || (f->closed_a && f->fin_b));
+}
+
+/* Post, close at the end, and run both ports' application loops until
+ * every flow finished or the deadline (OFLD_TCP_TEST_DEADLINE seconds,
+ * 600 by default). Returns how many finished; r->secs the time taken.
+ */
+static uint32_t
+run_loop(struct run *r, int a, int b, struct flow *f)
+{
+	uint64_t ahead = RTE_MAX((uint64_t)(64u << 20) / r->nflows,
+				 4u * MAX_REQ);
+	uint64_t t0 = rte_get_timer_cycles(), deadline;
+	struct rte_mbuf *rx[64];
+	struct ofld_fault rng;
+	uint32_t i, done;
+	uint16_t k;
+
 	ofld_fault_init(&rng, 99, 0, 0);
-	t0 = rte_get_timer_cycles();
 	deadline = t0 + (getenv("OFLD_TCP_TEST_DEADLINE") ?
 		(uint64_t)atoi(getenv("OFLD_TCP_TEST_DEADLINE")) : 600) *
 		rte_get_timer_hz();
@@ -348,10 +356,7 @@ run_transfer(struct run *r)
 			    !f[i].closed_a && f[i].nb_done == f[i].nb_posted &&
 			    f[i].received == f[i].posted)
 				ofld_tcp_close(f[i].ca);
-			done += f[i].nb_done == f[i].nb_posted &&
-				f[i].received == r->bytes_per_flow &&
-				f[i].posted == r->bytes_per_flow &&
-				(!r->close_at_end || (f[i].closed_a && f[i].fin_b));
+			done += flow_finished(r, &f[i]);
 		}
 		/* the application's loop: rx_burst feeds the engines */
 		k = rte_eth_rx_burst(a, 0, rx, 64);
@@ -363,14 +368,19 @@ run_transfer(struct run *r)
 		reap(a, b, f, r->nflows, OFLD_TCP_SUCCESS);
 	} while (done < r->nflows && rte_get_timer_cycles() < deadline);
 	r->secs = (double)(rte_get_timer_cycles() - t0) / rte_get_timer_hz();
-	for (i = 0; i < r->nflows && done < r->nflows; i++) {
-		struct ofld_tcp_state q;
+	return done;
+}
 
-		if (f[i].received == r->bytes_per_flow &&
-		    f[i].nb_done == f[i].nb_posted &&
-		    (!r->close_at_end || (f[i].closed_a && f[i].fin_b)))
+/* Say where the first unfinished flow stands, after the deadline. */
+static void
+say_unfinished(const struct run *r, const struct flow *f, uint32_t done)
+{
+	struct ofld_tcp_state q;
+	uint32_t i;
+
+	for (i = 0; i < r->nflows && done < r->nflows; i++) {
+		if (flow_finished(r, &f[i]))
 			continue;
-		/* say where the first unfinished one stands */
 		ofld_tcp_query(f[i].ca, &q);
 		fprintf(stderr, "gave up after %.0f s waiting for %u flows to "
 			"finish (%u did); ", r->secs, r->nflows, done);
@@ -384,6 +394,15 @@ run_transfer(struct run *r)
 			ofld_tcp_state_name(f[i].ca));
 		break;
 	}
+}
+
+/* Every flow: every byte there and right, every request completed once,
+ * in order, with success; closed cleanly when asked.
+ */
+static void
+check_flows(const struct run *r, const struct flow *f)
+{
+	uint32_t i;
 
 	for (i = 0; i < r->nflows; i++) {
 		CU_ASSERT_EQUAL(f[i].received, r->bytes_per_flow);
@@ -393,18 +412,40 @@ run_transfer(struct run *r)
 		CU_ASSERT_EQUAL(f[i].bad_status, 0);
 		CU_ASSERT_EQUAL(f[i].done_bytes, r->bytes_per_flow);
 		CU_ASSERT_EQUAL(ofld_tcp_backlog(f[i].ca), 0);
-		if (r->close_at_end) {
-			if (f[i].closed_a &&
-			    f[i].closed_status != OFLD_TCP_SUCCESS)
-				fprintf(stderr, "flow %u closed with status %d "
-					"after %.1f s (fin at b %d)\n", i,
-					f[i].closed_status, r->secs,
-					f[i].fin_b);
-			CU_ASSERT(f[i].closed_a);
-			CU_ASSERT_EQUAL(f[i].closed_status, OFLD_TCP_SUCCESS);
-			CU_ASSERT(f[i].fin_b);
-		}
+		if (!r->close_at_end)
+			continue;
+		if (f[i].closed_a && f[i].closed_status != OFLD_TCP_SUCCESS)
+			fprintf(stderr, "flow %u closed with status %d after "
+				"%.1f s (fin at b %d)\n", i,
+				f[i].closed_status, r->secs, f[i].fin_b);
+		CU_ASSERT(f[i].closed_a);
+		CU_ASSERT_EQUAL(f[i].closed_status, OFLD_TCP_SUCCESS);
+		CU_ASSERT(f[i].fin_b);
 	}
+}
+
+static void
+run_transfer(struct run *r)
+{
+	struct ofld_tcp_state sa, sb;
+	struct flow *f;
+	uint32_t i, done;
+	int a, b;
+
+	run_ports(r, &a, &b);
+	f = calloc(r->nflows, sizeof(*f));
+	CU_ASSERT_FATAL(f != NULL);
+	for (i = 0; i < r->nflows; i++) {
+		states(a, b, (uint16_t)(i + 1), &sa, &sb);
+		f[i].ca = rte_pmd_ofld_tcp_offload(a, 0, &sa);
+		f[i].cb = rte_pmd_ofld_tcp_offload(b, 0, &sb);
+		CU_ASSERT_FATAL(f[i].ca != NULL && f[i].cb != NULL);
+		f[i].lens_cap = 4096;
+		f[i].lens = calloc(f[i].lens_cap, sizeof(uint32_t));
+	}
+	done = run_loop(r, a, b, f);
+	say_unfinished(r, f, done);
+	check_flows(r, f);
 	if (r->stacked)
 		check_stacked(r, a);
 	if (r->lro)
