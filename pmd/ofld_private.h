@@ -45,9 +45,11 @@ extern int ofld_logtype;
 #define OFLD_DRIVER_NAME	"net_ofld"
 #define OFLD_MAX_QUEUES		16
 #define OFLD_LANE_SIZE		4096	/**< frames per pair lane (ring) */
-/** Frames a TCP engine keeps waiting on a plain pair lane at most (its
- * room, ofld_tcp_room_cb()), as Linux's byte queue limits keep a NIC's
- * transmit ring short: beyond it, data waits unbuilt in the engine.
+/** What a TCP engine keeps waiting on a plain pair lane at most, in
+ * frames of MTU 1500 (its room, ofld_tcp_room_cb()), as Linux's byte
+ * queue limits keep a NIC's transmit ring short: beyond it, data waits
+ * unbuilt in the engine. Counted in bytes (OFLD_LANE_BACKLOG_BYTES): 43
+ * frames of MTU 9000, 6 TSO bursts of 64 KiB.
  */
 #define OFLD_LANE_BACKLOG	256
 /** Pair: the largest LRO frame, an IPv4 packet of 64 KiB behind its
@@ -72,6 +74,9 @@ extern int ofld_logtype;
 #define OFLD_MAX_MTU		9600
 /** Frame bytes beyond the MTU that the port accepts: Ethernet + 2 VLANs. */
 #define OFLD_L2_OVERHEAD	(RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN)
+/** OFLD_LANE_BACKLOG frames of MTU 1500 on the wire (frame + 24), bytes. */
+#define OFLD_LANE_BACKLOG_BYTES	\
+	(OFLD_LANE_BACKLOG * (1500u + OFLD_L2_OVERHEAD + 24u))
 #define OFLD_NAME_MAX		32
 #define OFLD_BURST_CHUNK	32
 /** Frames a transmit queue holds for a busy lower port (ofld_tx.c). */
