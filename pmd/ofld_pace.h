@@ -23,17 +23,24 @@
 #include <rte_mbuf.h>
 
 /**
- * Burst allowance, in frames of the port's largest size (MTU + L2
- * overhead): what a NIC's transmit ring lets a driver queue ahead of the
- * wire, counted in descriptors, so it scales with the MTU. 128 frames
- * absorb the sending lcore's short absences (kernel threads taking its
- * CPU for 100 us or more on this VM) that a 32-frame horizon turned into
- * idle wire: ofld-perf --conns 4, 3 alternating runs each, 32 -> 128
- * frames: MTU 1500 40G 36.3-36.9 -> 37.0-37.1 Gbit/s, 25G 23.16-23.20 ->
- * 23.20-23.37; MTU 9000 100G 76.1-77.6 -> 79.4-83.7 (and a 1500-byte
- * horizon at MTU 9000, 5 frames, gave 76.7-79.2).
+ * Burst allowance (the horizon): what a NIC's transmit ring lets a driver
+ * queue ahead of the wire. One millisecond of the link, as Linux's TCP
+ * small queues let a flow keep about 1 ms of its rate below the stack
+ * (sk_pacing_shift 10), within 128 and 1024 frames of the port's largest
+ * size (MTU + L2 overhead; 1024: the transmit ring net_ofld suggests,
+ * default_txportconf). It absorbs the sending lcore's absences: kernel
+ * threads take its CPU for 0.1-1 ms at a time on this kind of VM, and
+ * every microsecond of one beyond the horizon is idle wire.
+ * ofld-perf --conns 4, 3 runs each, alternating, 128 frames -> 1024:
+ * TSO/LRO MTU 1500 40G 95.8/97.9/96.7 -> 98.2/98.4/97.5% of the ceiling,
+ * TSO/LRO MTU 9000 100G 94.4/96.9/96.7 -> 94.3/98.2/97.0, MSS MTU 1500
+ * 25G 92.5/97.1/97.0 -> 95.3/96.7/97.9, MSS MTU 9000 40G 92.9/98.0/98.0
+ * -> 97.9/98.5/99.2 (an earlier step, 32 -> 128 frames: MTU 1500 40G
+ * 36.3-36.9 -> 37.0-37.1 Gbit/s).
  */
-#define OFLD_PACE_HORIZON_FRAMES	128u
+#define OFLD_PACE_HORIZON_MIN_FRAMES	128u
+#define OFLD_PACE_HORIZON_MAX_FRAMES	1024u
+#define OFLD_PACE_HORIZON_US		1000u
 
 struct ofld_pacer {
 	/** Wire clock in bits since `tsc_base`; advanced by every queue. */
@@ -72,6 +79,22 @@ ofld_engine_frame_bits(const struct rte_mbuf *m)
 		24ull * segs) * 8;
 }
 
+/** The horizon of a link of @p speed_mbps whose largest frame is
+ * @p max_frame bytes, in bits (see OFLD_PACE_HORIZON_US).
+ */
+static inline uint64_t
+ofld_pacer_horizon(uint32_t speed_mbps, uint32_t max_frame)
+{
+	uint64_t frame = ((uint64_t)max_frame + 24) * 8;
+	uint64_t h = (uint64_t)speed_mbps * OFLD_PACE_HORIZON_US;
+
+	if (h < OFLD_PACE_HORIZON_MIN_FRAMES * frame)
+		return OFLD_PACE_HORIZON_MIN_FRAMES * frame;
+	if (h > OFLD_PACE_HORIZON_MAX_FRAMES * frame)
+		return OFLD_PACE_HORIZON_MAX_FRAMES * frame;
+	return h;
+}
+
 static inline void
 ofld_pacer_init(struct ofld_pacer *p, uint32_t speed_mbps,
 		uint32_t max_frame)
@@ -83,8 +106,7 @@ ofld_pacer_init(struct ofld_pacer *p, uint32_t speed_mbps,
 	p->bits_per_tsc_q32 = (uint64_t)((bps << 32) / hz);
 	p->tsc_per_bit_q32 = speed_mbps == 0 ? 0 :
 		(uint64_t)(((hz << 32) + bps - 1) / bps);
-	p->horizon = (uint64_t)OFLD_PACE_HORIZON_FRAMES * (max_frame + 24) *
-		8;
+	p->horizon = ofld_pacer_horizon(speed_mbps, max_frame);
 	p->enabled = speed_mbps != 0;
 	__atomic_store_n(&p->clock, 0, __ATOMIC_RELAXED);
 }

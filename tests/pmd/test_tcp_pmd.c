@@ -30,6 +30,8 @@
 #include <rte_service.h>
 
 #include "ofld_fault.h"
+#include "ofld_pace.h"
+#include "ofld_private.h"
 #include "ofld_test.h"
 #include "rte_pmd_ofld.h"
 
@@ -259,7 +261,7 @@ check_stacked(const struct run *r, int a)
 /* The pair cable as a NIC pair with TSO and LRO: a's new data left as TSO
  * bursts and every one reached b whole (tso: a's link allows them), or
  * none was sent. Paced (speed_mbps), a's wire carried no more than the
- * link allows in the run's time and the pacer's horizon (128 frames):
+ * link allows in the run's time and the pacer's horizon (MTU 1500):
  * bursts are charged as their segments.
  */
 static void
@@ -283,7 +285,9 @@ check_lro(int a, int b, bool tso, uint32_t speed_mbps, double secs)
 	if (speed_mbps != 0) {
 		double bits = (ofld_test_xstat(a, "tx_q0_bytes") + 24.0 *
 			       ofld_test_xstat(a, "tx_q0_packets")) * 8;
-		double slack = 128.0 * (1514 + 24) * 8 / (speed_mbps * 1e6);
+		double slack = ofld_pacer_horizon(speed_mbps, 1500 +
+						  OFLD_L2_OVERHEAD) /
+			(speed_mbps * 1e6);
 
 		fprintf(stderr, "paced at %u Mbit/s: %.0f wire bits in %.4f "
 			"s (at most %.0f)\n", speed_mbps, bits, secs,

@@ -915,6 +915,38 @@ test_tso_burst_wire_bits(void)
 	rte_pktmbuf_free(m);
 }
 
+/* W: the pacer's horizon is 1 ms of the link within 128 and 1024 of the
+ * port's largest frames, and all of it may start at once on an idle link.
+ */
+static void
+test_pacer_horizon(void)
+{
+	static const struct {
+		uint32_t speed, max_frame;
+		uint64_t bits;
+	} c[] = {
+		{ 1000, 1522, 128ull * 1546 * 8 },	/* 1 ms: 1 Mbit, less */
+		{ 10000, 1522, 10000000ull },		/* 1 ms of the link */
+		{ 40000, 1522, 1024ull * 1546 * 8 },	/* 1 ms: 40 Mbit, more */
+		{ 100000, 9022, 1024ull * 9046 * 8 },
+		{ 10000, 9022, 10000000ull },
+	};
+	struct ofld_pacer p;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(c); i++) {
+		CU_ASSERT_EQUAL(ofld_pacer_horizon(c[i].speed, c[i].max_frame),
+				c[i].bits);
+		ofld_pacer_init(&p, c[i].speed, c[i].max_frame);
+		CU_ASSERT_EQUAL(ofld_pacer_budget(&p), c[i].bits);
+		/* a horizon and a second of the link charged: nothing more
+		 * starts for a second
+		 */
+		ofld_pacer_charge(&p, c[i].bits + c[i].speed * 1000000ull);
+		CU_ASSERT_EQUAL(ofld_pacer_budget(&p), 0);
+	}
+}
+
 static void
 test_api_misuse(void)
 {
@@ -1321,6 +1353,8 @@ main(int argc, char **argv)
 		{ "API misuse", test_api_misuse },
 		{ "N3 a paced TSO burst charged as its segments",
 		  test_tso_burst_wire_bits },
+		{ "W the pacer's horizon: 1 ms, 128..1024 frames",
+		  test_pacer_horizon },
 		{ "active/passive open, options negotiated",
 		  test_handshake_options },
 		{ "SYN flood: bounded backlog", test_syn_flood_bounded },
