@@ -70,6 +70,28 @@ struct conn {
 	uint16_t txq, rxq;	/* the queues its two ends live on */
 };
 
+/* steal.c: the lcores' time waiting for their CPU during a run */
+#define STEAL_TASKS_MAX	64
+struct steal_task {
+	int tid;
+	uint64_t run_ns, wait_ns;
+};
+struct steal_snap {
+	struct steal_task t[STEAL_TASKS_MAX];
+	int n;
+	bool ok;		/* every task's schedstat read */
+	double ns;		/* TSC time of the snapshot */
+};
+struct steal {
+	bool known;
+	unsigned int lcores;	/* the threads that ran the most */
+	double wait_ms;		/* their run-queue wait, summed */
+	double pct;		/* of the run */
+};
+void steal_snap(struct steal_snap *s);
+void steal_result(const struct steal_snap *a, const struct steal_snap *b,
+		  unsigned int n, struct steal *r);
+
 struct app {
 	struct opts o;
 	/* one pattern region for all connections, each starting elsewhere */
@@ -97,6 +119,7 @@ struct app {
 	 * own (queue 0 of the sender: the main lcore)
 	 */
 	bool lcore_per_queue;
+	struct steal steal;	/* of the last run (run()) */
 	volatile bool queue_lcores_on;	/* they poll: main polls queue 0 */
 };
 
@@ -110,6 +133,7 @@ struct result {
 	uint64_t got, bad, reqs, failed, retrans;
 	uint32_t closed_ok;
 	uint64_t rx_ipackets;		/* for OFLD_PERF_DEBUG */
+	struct steal steal;		/* what the machine took from lcores */
 };
 
 /* opts.c */

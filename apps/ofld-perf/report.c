@@ -109,6 +109,7 @@ result_get(struct result *r, uint64_t t0, uint64_t now)
 	r->jain = jain_den > 0 ? jain_num * jain_num /
 		(app.o.conns * jain_den) : 0;
 	srtt_get(r);
+	r->steal = app.steal;
 }
 
 /* The JSON members of the pair cable and the window (null with the
@@ -208,7 +209,7 @@ report_json(const struct result *r)
 	const char *dir = !app.o.kernel ? "send" : app.o.recv ? "recv" :
 		"send";
 	char lat[128] = "null", maxg[32] = "null", bad[32] = "null";
-	char reqs[64] = "null";
+	char reqs[64] = "null", waited[96] = "null";
 
 	if (!app.o.recv) {
 		snprintf(lat, sizeof(lat), "{\"p50\": %.1f, \"p99\": "
@@ -218,6 +219,10 @@ report_json(const struct result *r)
 	}
 	if (!app.o.kernel)
 		snprintf(maxg, sizeof(maxg), "%.3f", r->max_goodput);
+	if (r->steal.known)
+		snprintf(waited, sizeof(waited), "{\"lcores\": %u, \"ms\": "
+			 "%.1f, \"pct\": %.2f}", r->steal.lcores,
+			 r->steal.wait_ms, r->steal.pct);
 	if (!app.o.kernel || app.o.recv)
 		snprintf(bad, sizeof(bad), "%" PRIu64, r->bad);
 	printf("{\"peer\": \"%s\", \"direction\": \"%s\", ",
@@ -241,7 +246,7 @@ report_json(const struct result *r)
 	       "\"latency_us\": %s, \"cycles_per_byte\": %.3f, "
 	       "\"jain_fairness\": %.4f, \"conn_state_bytes\": %zu, "
 	       "\"queues\": %u, \"placement\": \"%s\", "
-	       "\"handed_off\": %" PRIu64 "}\n",
+	       "\"handed_off\": %" PRIu64 ", \"lcores_waited\": %s}\n",
 	       app.o.conns, app.o.req_size, app.o.ipv6 ? "true" : "false",
 	       app.o.mtu, app.o.kernel ? 0 : app.o.speed,
 	       app.o.cc ? "cubic" : "newreno",
@@ -250,7 +255,8 @@ report_json(const struct result *r)
 	       r->retrans, lat, r->cpb, r->jain, ofld_tcp_conn_size(),
 	       app.o.queues, app.o.fixed_ports ? "fixed" : "placed",
 	       xstat_rxq(app.tx_port, "handed_off") +
-	       (app.o.kernel ? 0 : xstat_rxq(app.rx_port, "handed_off")));
+	       (app.o.kernel ? 0 : xstat_rxq(app.rx_port, "handed_off")),
+	       waited);
 }
 
 /* How the sender recovered, from its engine's counters. */
@@ -320,6 +326,10 @@ report_text(const struct result *r)
 	printf("  %-28s %10.3f%s\n", "CPU cycles per byte", r->cpb,
 	       app.o.kernel ? " (ofld's lcores; not the kernel's)" : "");
 	printf("  %-28s %10.4f\n", "fairness (Jain)", r->jain);
+	if (r->steal.known)
+		printf("  %-28s %10.1f ms, %.2f%% of the run (%u lcores, "
+		       "runnable, not running)\n", "lcores waited for CPU",
+		       r->steal.wait_ms, r->steal.pct, r->steal.lcores);
 	if (app.o.queues > 1)
 		printf("  %-28s %10u per port, %s, %s ports: %" PRIu64
 		       " segments handed to their queue\n", "queues",

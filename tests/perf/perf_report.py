@@ -139,6 +139,12 @@ def linux(streams, length=None, seconds=4, cc=None):
     return gbps, cores
 
 
+def waited(d):
+    """ofld-perf's lcores' run-queue wait, % of the run, or '?'."""
+    w = d.get("lcores_waited")
+    return "?" if w is None else f"{w['pct']:.1f}%"
+
+
 def line_rate(build, runs):
     """Issue 14's line-rate table: runs per link speed and MTU, with MSS
     frames and with --lro."""
@@ -148,10 +154,15 @@ def line_rate(build, runs):
            "Frames: MSS, the engine's segments as they are on the wire; "
            "TSO/LRO (--lro), the pair as a NIC pair with TSO and LRO "
            "(the same segments on the paced wire, handed over as 64 KiB "
-           "bursts).", "",
+           "bursts). Preempted: the time ofld-perf's two busy-polling "
+           "lcores were runnable but not running (other tasks of the "
+           "machine on their CPUs; schedstat), % of each run, summed over "
+           "the lcores: while an lcore waits longer than what is queued "
+           "ahead of it, the wire is idle.", "",
            "| frames | MTU | link | goodput (median) | of the ceiling, "
-           "each run | spread | bad bytes | retransmitted | target |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---|"]
+           "each run | preempted, each run | spread | bad bytes | "
+           "retransmitted | target |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     rows = [(f, x, m, s) for f, x in (("MSS", []), ("TSO/LRO", ["--lro"]))
             for m in (1500, 9000) for s in (10000, 25000, 40000, 100000)]
     for frames, extra, mtu, speed in rows:
@@ -166,6 +177,7 @@ def line_rate(build, runs):
         rep.append(f"| {frames} | {mtu} | {speed // 1000} Gbit/s | "
                    f"{gb:.2f} Gbit/s | "
                    f"{', '.join(f'{x:.1f}%' for x in pct)} | "
+                   f"{', '.join(waited(d) for d in ds)} | "
                    f"{spread:.1f}% | {bad} | "
                    f"{sum(d['retransmitted_segments'] for d in ds)} | "
                    f"{'met' if met else 'NOT met'} |")
