@@ -41,6 +41,14 @@ PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else \
     sys.executable
 
 
+def remove_runtime_dir(prefix):
+    """EAL's runtime directory of our ofld-perf (--no-shconf: empty),
+    which EAL leaves behind; once ofld-perf has exited."""
+    base = "/var/run" if os.geteuid() == 0 else \
+        os.environ.get("XDG_RUNTIME_DIR", "/tmp")
+    shutil.rmtree(os.path.join(base, "dpdk", prefix), ignore_errors=True)
+
+
 def ofld_perf_opts(opts):
     """The ofld-perf options the kernel peer has to follow."""
     p = argparse.ArgumentParser(add_help=False)
@@ -230,6 +238,7 @@ def main():
                     p.kill()
                     p.wait()
         subprocess.run(["ip", "netns", "del", ns])
+        remove_runtime_dir(f"ofldperf{os.getpid()}")
 
 
 if __name__ == "__main__":

@@ -221,7 +221,7 @@ report_json(const struct result *r)
 		snprintf(maxg, sizeof(maxg), "%.3f", r->max_goodput);
 	if (r->steal.known)
 		snprintf(waited, sizeof(waited), "{\"lcores\": %u, \"ms\": "
-			 "%.1f, \"pct\": %.2f}", r->steal.lcores,
+			 "%.3f, \"pct\": %.2f}", r->steal.lcores,
 			 r->steal.wait_ms, r->steal.pct);
 	if (!app.o.kernel || app.o.recv)
 		snprintf(bad, sizeof(bad), "%" PRIu64, r->bad);

@@ -4,7 +4,7 @@
 """Runs an ofld-perf command given with --json and checks its summary
 object beyond the exit status: no bad byte, every lcore of the run found
 in lcores_waited (the threads that ran the most, one per EAL lcore) with a
-wait no longer than the run on each, and its share of the run consistent.
+wait no longer than the run on each.
 
   ofld_perf_json.py LCORES PROGRAM [ARGS...]   (ARGS include --json)
 """
@@ -22,11 +22,12 @@ def check(d, lcores):
         return f"lcores_waited is {w!r} (schedstat unreadable?)"
     if w["lcores"] != lcores:
         return f"lcores_waited counts {w['lcores']} lcores, not {lcores}"
-    run_ms = d["seconds"] * 1000
-    if not 0 <= w["ms"] <= lcores * run_ms:
-        return f"lcores waited {w['ms']} ms in a {run_ms:.0f} ms run"
-    if abs(w["pct"] - 100 * w["ms"] / run_ms) > 0.1 + w["pct"] / 100:
-        return f"{w['pct']}% is not {w['ms']} ms of {run_ms:.0f} ms"
+    # measured from just before the run's start to just after its end
+    run_ms = d["seconds"] * 1000 + 100
+    if not 0 <= w["ms"] <= lcores * run_ms or \
+            not 0 <= w["pct"] <= 100 * lcores:
+        return f"lcores waited {w['ms']} ms ({w['pct']}%) in a " \
+            f"{d['seconds']:.3f} s run"
     return None
 
 

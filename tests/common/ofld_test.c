@@ -8,6 +8,8 @@
  */
 #include "ofld_test.h"
 
+#include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,6 +77,20 @@ ofld_test_want_lcores(unsigned int n)
 	nb_lcores = n;
 }
 
+static char runtime_dir[PATH_MAX];
+
+/* EAL leaves its runtime directory (empty with --no-shconf, once its
+ * telemetry socket is gone) behind: one per suite run, as the prefix has
+ * our pid. At exit, after EAL's handlers.
+ */
+static void
+runtime_dir_remove(void)
+{
+	if (runtime_dir[0] != '\0' && rmdir(runtime_dir) != 0)
+		fprintf(stderr, "ofld_test: cannot remove %s: %s\n",
+			runtime_dir, strerror(errno));
+}
+
 int
 ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 {
@@ -111,9 +127,13 @@ ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 		argv[argc++] = extra_argv[i];
 	argv[argc] = NULL;
 
+	/* before EAL's own exit handlers (telemetry's socket): run after them */
+	atexit(runtime_dir_remove);
 	ret = rte_eal_init(argc, argv);
 	if (ret < 0)
 		return ret;
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s",
+		 rte_eal_get_runtime_dir());
 	pool = rte_pktmbuf_pool_create("ofld_test_pool", OFLD_TEST_POOL_SIZE,
 				       0, 0, RTE_MBUF_DEFAULT_BUF_SIZE,
 				       rte_socket_id());
@@ -123,6 +143,7 @@ ofld_test_eal_init(const char *prog, int extra_argc, char **extra_argv)
 void
 ofld_test_eal_cleanup(void)
 {
+
 	rte_mempool_free(pool);
 	pool = NULL;
 	rte_eal_cleanup();

@@ -4,6 +4,8 @@
 #include "fuzz.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -64,6 +66,19 @@ fz_seed_write(const char *dir, const char *name, const struct fz_out *o)
 	return ok ? 0 : -1;
 }
 
+static char fz_runtime_dir[PATH_MAX];
+
+/* EAL leaves its runtime directory (empty with --no-shconf, once its
+ * telemetry socket is gone) behind: one per run, as the prefix has our
+ * pid. At exit, after EAL's handlers.
+ */
+static void
+fz_runtime_dir_remove(void)
+{
+	if (fz_runtime_dir[0] != '\0')
+		rmdir(fz_runtime_dir);
+}
+
 int
 fz_eal_init(const char *prog)
 {
@@ -83,11 +98,15 @@ fz_eal_init(const char *prog)
 	/* one process, one prefix: replays and fuzzers may run side by side */
 	snprintf(prefix, sizeof(prefix), "--file-prefix=ofld-fuzz-%d",
 		 (int)getpid());
+	/* before EAL's own exit handlers (telemetry's socket): after them */
+	atexit(fz_runtime_dir_remove);
 	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
 		fprintf(stderr, "EAL init failed: %s\n",
 			rte_strerror(rte_errno));
 		return -1;
 	}
+	snprintf(fz_runtime_dir, sizeof(fz_runtime_dir), "%s",
+		 rte_eal_get_runtime_dir());
 	return 0;
 }
 

@@ -30,6 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "common"))
 sys.path.insert(0, os.path.join(HERE, "..", "testpmd"))
+from ofld_eal import remove_runtime_dir  # noqa: E402
 from ofld_lcores import eal_lcores  # noqa: E402
 from ofld_proc import Proc, WaitError, wait_until  # noqa: E402
 from testpmd_session import loadable_plugin  # noqa: E402
@@ -239,6 +240,7 @@ def main():
         for p in TSHARK:
             p.stop()
         sh("ip", "netns", "del", NS)
+        remove_runtime_dir(PREFIX)
         if TMP[0]:
             shutil.rmtree(TMP[0], ignore_errors=True)
         if plugin_dir:

@@ -27,6 +27,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
+from ofld_eal import remove_runtime_dir  # noqa: E402
 from ofld_lcores import eal_lcores, lcores_spec  # noqa: E402
 
 REGION = 4 << 20
@@ -234,6 +235,7 @@ def main():
                   p.stderr, f"rc {p.returncode}: {p.stderr[-600:]}")
         finally:
             subprocess.run(["ip", "netns", "del", ns])
+            remove_runtime_dir(ns)
     failed = checks.count(False)
     print(f"{len(checks) - failed} passed, {failed} failed")
     return 1 if failed else 0

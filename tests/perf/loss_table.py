@@ -51,6 +51,10 @@ import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from ofld_eal import remove_runtime_dir  # noqa: E402
+
 NS_SND, NS_RCV = "ofldlossA", "ofldlossB"
 DEV_SND, DEV_RCV = "ofldlsa", "ofldlsb"
 IP_SND, IP_RCV = "198.18.2.1", "198.18.2.2"
@@ -249,10 +253,14 @@ def linux_run(rate, seconds, cc, ack_loss):
 
 
 def ofld_run(build, seconds, args):
+    prefix = f"ofld-loss-{os.getpid()}"
     cmd = [os.path.join(build, "apps", "ofld-perf"), "--no-huge", "-m",
-           "3072", "--no-pci", "--file-prefix", f"ofld-loss-{os.getpid()}",
+           "3072", "--no-pci", "--no-shconf", "--file-prefix", prefix,
            "-l", "0,1", "--", "--seconds", str(seconds), "--json"] + args
-    r, cores = run_measured(cmd, seconds, timeout=seconds + 120)
+    try:
+        r, cores = run_measured(cmd, seconds, timeout=seconds + 120)
+    finally:
+        remove_runtime_dir(prefix)
     lines = [x for x in r.stdout.splitlines() if x.startswith("{")]
     if r.returncode != 0 or not lines:
         sys.stderr.write(r.stdout[-2000:] + r.stderr[-2000:])

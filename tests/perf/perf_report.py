@@ -29,6 +29,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "common"))
+from ofld_eal import remove_runtime_dir  # noqa: E402
+
 NS_A, NS_B = "ofldperfA", "ofldperfB"
 
 
@@ -57,13 +61,22 @@ def busy_cores(proc, seconds):
 
 
 def ofld(build, args, seconds=4, cpu=False):
+    # --no-shconf: no memseg array file on disk (37 MB under --no-huge -m
+    # 3072), whose writeback took a kworker 100-200 ms on the lcores' CPUs
+    # during the next run
+    prefix = f"ofld-report-{os.getpid()}"
     cmd = [os.path.join(build, "apps", "ofld-perf"), "--no-huge", "-m",
-           "3072", "--no-pci", "--file-prefix", f"ofld-report-{os.getpid()}",
+           "3072", "--no-pci", "--no-shconf", "--file-prefix", prefix,
            "-l", "0,1", "--", "--seconds", str(seconds), "--json"] + args
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                          text=True)
-    cores = busy_cores(p, seconds + 0.5) if cpu else None
-    out, err = p.communicate(timeout=600)
+    try:
+        cores = busy_cores(p, seconds + 0.5) if cpu else None
+        out, err = p.communicate(timeout=600)
+    finally:
+        p.kill()
+        p.wait()
+        remove_runtime_dir(prefix)
     lines = [x for x in out.splitlines() if x.startswith("{")]
     if p.returncode != 0 or not lines:
         sys.stderr.write(out[-2000:] + err[-2000:])

@@ -15,6 +15,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "common"))
+from ofld_eal import remove_runtime_dir  # noqa: E402
 from ofld_lcores import eal_lcores  # noqa: E402
 
 PROMPT = "testpmd> "
@@ -60,6 +61,7 @@ class Testpmd:
         self.log = []
         pmd_so, self.plugin_dir = loadable_plugin(pmd_so)
         prefix = f"ofld-tp-{os.getpid()}-{time.monotonic_ns() % 100000}"
+        self.prefix = prefix
         # two lcores (interactive main, one forwarding), floating over
         # the CPUs: tests/common/ofld_lcores.py
         argv = [testpmd, eal_lcores(2), "--no-huge", "-m", "1024",
@@ -130,6 +132,7 @@ class Testpmd:
         os.close(self.master)
         if self.plugin_dir:
             shutil.rmtree(self.plugin_dir, ignore_errors=True)
+        remove_runtime_dir(self.prefix)
         return self.proc.returncode
 
     def output(self):
