@@ -18,6 +18,10 @@ build=$(cd "${BUILD_DIR:-build}" && pwd)
 stage=$build/stage
 ex=$build/ofld-hello
 
+# EAL leaves a runtime directory per --file-prefix (ofld-ic-PID-NAME)
+rt=/var/run
+[ "$(id -u)" -eq 0 ] || rt=${XDG_RUNTIME_DIR:-/tmp}
+trap 'rm -rf "$rt/dpdk/ofld-ic-$$-"*' EXIT
 say() { echo "install-check: $*"; }
 die() { echo "install-check: FAILED: $*" >&2; exit 1; }
 
